@@ -1,0 +1,18 @@
+// Documented defaults and bounds of the API, shared by server, client and README.
+
+export const DEFAULT_PORT = 7331;
+export const DEFAULT_HOST = '127.0.0.1';
+
+export const HISTORY_DEFAULT_LIMIT = 100;
+export const HISTORY_MAX_LIMIT = 1000;
+/** Longest long-poll `wait`, in seconds. */
+export const MAX_WAIT_SECONDS = 60;
+/** Default request body limit in bytes (`--max-body`). */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export const MAX_NAME_LENGTH = 200;
+export const MAX_SENDER_LENGTH = 200;
+export const MAX_RECIPIENTS = 100;
+export const MAX_TYPE_LENGTH = 100;
+export const MAX_METADATA_DEPTH = 8;
+export const MAX_BATCH = 1000;

@@ -1,0 +1,76 @@
+// Validation of request bodies: one schema per payload, errors phrased as what to fix.
+import { z } from 'zod';
+import {
+  MAX_BATCH,
+  MAX_METADATA_DEPTH,
+  MAX_NAME_LENGTH,
+  MAX_RECIPIENTS,
+  MAX_SENDER_LENGTH,
+  MAX_TYPE_LENGTH,
+} from './limits.js';
+import type { CreateRoomInput, MessageInput } from './types.js';
+
+const text = (field: string, max?: number) => {
+  let s = z.string({ error: (iss) => (iss.input === undefined ? `${field} is required` : `${field} must be a string`) });
+  if (max !== undefined) s = s.max(max, { error: `${field} must be at most ${max} characters` });
+  return s.refine((v) => v.trim().length > 0, { error: `${field} must not be empty` });
+};
+
+function depth(value: unknown, level = 0): number {
+  if (value === null || typeof value !== 'object') return level;
+  let max = level + 1;
+  for (const v of Object.values(value)) {
+    max = Math.max(max, depth(v, level + 1));
+    if (max > MAX_METADATA_DEPTH) break;
+  }
+  return max;
+}
+
+export const messageInputSchema = z.object(
+  {
+    sender: text('sender', MAX_SENDER_LENGTH),
+    content: text('content'),
+    to: z
+      .preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(text('each name in to', MAX_SENDER_LENGTH), { error: 'to must be an array of names' })
+      .max(MAX_RECIPIENTS, { error: `to must list at most ${MAX_RECIPIENTS} names` }))
+      .optional(),
+    replyTo: z.string({ error: 'replyTo must be a message id (a string)' }).min(1).max(200).optional(),
+    type: text('type', MAX_TYPE_LENGTH).optional(),
+    metadata: z
+      .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' })
+      .refine((m) => depth(m) <= MAX_METADATA_DEPTH, {
+        error: `metadata must be nested at most ${MAX_METADATA_DEPTH} levels deep`,
+      })
+      .optional(),
+  },
+  { error: 'the body must be a JSON object with sender and content' },
+);
+
+export const messageBatchSchema = z
+  .array(messageInputSchema, { error: 'the body must be a message object or an array of them' })
+  .min(1, { error: 'a batch must hold at least one message' })
+  .max(MAX_BATCH, { error: `a batch holds at most ${MAX_BATCH} messages` });
+
+export const createRoomSchema = z.object(
+  { name: text('name', MAX_NAME_LENGTH) },
+  { error: 'the body must be a JSON object with a name' },
+);
+
+/** Turns a zod failure into one sentence naming the field and the fix. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => (typeof i.path[0] === 'number' ? `message ${i.path[0]}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
+
+function run<T>(schema: z.ZodType<T>, body: unknown): ParseResult<T> {
+  const r = schema.safeParse(body);
+  return r.success ? { ok: true, value: r.data } : { ok: false, message: describeIssues(r.error) };
+}
+
+export const parseMessageInput = (body: unknown): ParseResult<MessageInput> => run(messageInputSchema, body);
+export const parseMessageBatch = (body: unknown): ParseResult<MessageInput[]> => run(messageBatchSchema, body);
+export const parseCreateRoom = (body: unknown): ParseResult<CreateRoomInput> => run(createRoomSchema, body);

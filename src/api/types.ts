@@ -1,0 +1,56 @@
+// The API contract: the shapes that the server answers with and the client reads.
+
+/** A room as the API returns it. */
+export interface Room {
+  id: string;
+  name: string;
+  createdAt: string;
+  /** Time of the newest message, or of creation when there is none. */
+  lastActivityAt: string;
+  messageCount: number;
+  /** Seq of the newest message; 0 when the room is empty. */
+  lastSeq: number;
+}
+
+/** A stored message. `seq` starts at 1 in each room and only grows. */
+export interface Message {
+  id: string;
+  seq: number;
+  roomId: string;
+  sender: string;
+  content: string;
+  createdAt: string;
+  to?: string[];
+  replyTo?: string;
+  type?: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** What a client sends to post one message. */
+export interface MessageInput {
+  sender: string;
+  content: string;
+  to?: string[];
+  replyTo?: string;
+  type?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface CreateRoomInput {
+  name: string;
+}
+
+/** Answer of POST /agent/demo/room and POST /agent/rooms: the room plus `roomId` for the hosted API's clients. */
+export interface CreatedRoom extends Room {
+  roomId: string;
+}
+
+export interface History {
+  roomId: string;
+  messages: Message[];
+}
+
+/** The one error shape of every 4xx and 5xx answer. */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}

@@ -1,0 +1,38 @@
+// `wait ROOM`: blocks until the next (matching) message, prints it and exits 0; exit 124 past --timeout.
+import type { Command } from 'commander';
+import { CliError, clientFor, colors, type CliIo } from '../io.js';
+import { formatMessage } from '../format.js';
+import { globals, parseSeconds, parseWholeNumber } from '../options.js';
+
+interface WaitOptions {
+  after?: number;
+  from?: string;
+  to?: string;
+  timeout?: number;
+  json?: boolean;
+}
+
+/** Same code as coreutils' timeout(1), so scripts can tell "nothing came" from an error. */
+export const TIMEOUT_EXIT_CODE = 124;
+
+export function registerWait(program: Command, io: CliIo): void {
+  program
+    .command('wait')
+    .description('wait for the next message (after the newest, or after --after SEQ), print it and exit')
+    .argument('<room>', 'room id')
+    .option('--after <seq>', 'wait for a message past this seq', parseWholeNumber('--after'))
+    .option('--from <sender>', 'only a message from this sender')
+    .option('--to <name>', 'only a message addressed to this name')
+    .option('--timeout <seconds>', 'give up after this long (exit code 124)', parseSeconds('--timeout'))
+    .option('--json', 'print the message as JSON')
+    .action(async (room: string, opts: WaitOptions, cmd: Command) => {
+      const message = await clientFor(io, globals(cmd).server).waitFor(room, {
+        ...(opts.after !== undefined && { after: opts.after }),
+        ...(opts.from !== undefined && { from: opts.from }),
+        ...(opts.to !== undefined && { to: opts.to }),
+        ...(opts.timeout !== undefined && { timeoutMs: opts.timeout * 1000 }),
+      });
+      if (!message) throw new CliError(`No matching message within ${opts.timeout}s.`, TIMEOUT_EXIT_CODE);
+      io.out(opts.json ? `${JSON.stringify(message)}\n` : formatMessage(message, colors(io)));
+    });
+}

@@ -1,0 +1,32 @@
+// The global options every client command reads (--server, --as), with their environment fallbacks.
+import type { Command } from 'commander';
+import { CliError } from './io.js';
+
+export interface GlobalOptions {
+  server?: string;
+  as?: string;
+}
+
+export function globals(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals<GlobalOptions>();
+}
+
+export function parseWholeNumber(name: string) {
+  return (raw: string): number => {
+    if (!/^\d+$/.test(raw)) throw new CliError(`${name} must be a whole number (got "${raw}")`, 2);
+    return Number(raw);
+  };
+}
+
+export function parseSeconds(name: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || !Number.isFinite(n)) throw new CliError(`${name} must be a number of seconds (got "${raw}")`, 2);
+    return n;
+  };
+}
+
+/** Repeatable, comma-separable list option: --to a --to b,c */
+export function collectNames(value: string, previous: string[] = []): string[] {
+  return previous.concat(value.split(',').map((s) => s.trim()).filter(Boolean));
+}

@@ -1,0 +1,55 @@
+// The room catalog: one lowdb JSON file holding each room's id, name and creation time.
+import { Low } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import { StoreError } from './errors.js';
+
+export interface CatalogEntry {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+interface CatalogData {
+  version: 1;
+  rooms: CatalogEntry[];
+}
+
+export class Catalog {
+  // Never JSONFilePreset: it swaps to memory when NODE_ENV=test, and the tests must hit the disk.
+  private readonly db: Low<CatalogData>;
+
+  constructor(readonly path: string) {
+    this.db = new Low<CatalogData>(new JSONFile<CatalogData>(path), { version: 1, rooms: [] });
+  }
+
+  /** Reads the file; a file that is not valid JSON stops here and is left untouched. */
+  async load(): Promise<CatalogEntry[]> {
+    try {
+      await this.db.read();
+    } catch (err) {
+      throw new StoreError(
+        'corrupt',
+        `The room catalog ${this.path} is not valid JSON (${(err as Error).message}). ` +
+          'It was not changed: repair it or move it away, then start again.',
+        { cause: err },
+      );
+    }
+    if (!Array.isArray(this.db.data?.rooms)) {
+      throw new StoreError('corrupt', `The room catalog ${this.path} has no "rooms" list. It was not changed.`);
+    }
+    return this.db.data.rooms;
+  }
+
+  /** Resolves once the entry is on disk (lowdb writes a temp file and renames it, so the file is never torn). */
+  async add(entry: CatalogEntry): Promise<void> {
+    this.db.data.rooms.push(entry);
+    try {
+      await this.db.write();
+    } catch (err) {
+      this.db.data.rooms = this.db.data.rooms.filter((r) => r !== entry);
+      throw new StoreError('unavailable', `Could not write the room catalog ${this.path}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+}

@@ -1,0 +1,33 @@
+// Positioned reads and writes on file handles, and the fixed-width seq index entries.
+import type { FileHandle } from 'node:fs/promises';
+
+/** Bytes per index entry: entry i holds the byte offset in the log of the message with seq i + 1. */
+export const INDEX_ENTRY = 8;
+
+export async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await fh.read(buf, done, length - done, position + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done === length ? buf : buf.subarray(0, done);
+}
+
+export async function writeAt(fh: FileHandle, buf: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < buf.length) {
+    const { bytesWritten } = await fh.write(buf, done, buf.length - done, position + done);
+    done += bytesWritten;
+  }
+}
+
+export function putOffset(buf: Buffer, entry: number, offset: number): void {
+  buf.writeUIntLE(offset, entry * INDEX_ENTRY, 6);
+  buf.writeUInt16LE(0, entry * INDEX_ENTRY + 6);
+}
+
+export function getOffset(buf: Buffer, entry: number): number {
+  return buf.readUIntLE(entry * INDEX_ENTRY, 6);
+}

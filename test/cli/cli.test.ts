@@ -1,0 +1,84 @@
+// CLI commands in-process against app.request: output formats, stdin, filters, exit codes.
+import { Readable } from 'node:stream';
+import { describe, expect, test } from 'vitest';
+import { run } from '../../src/cli/run.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { testApp } from '../helpers/app.js';
+
+async function cli(argv: string[], fetch: CliIo['fetch'], input?: string) {
+  let stdout = '';
+  let stderr = '';
+  const stdin = Object.assign(Readable.from(input === undefined ? [] : [Buffer.from(input)]), { isTTY: input === undefined });
+  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), stdin, env: {}, interactive: false, ...(fetch && { fetch }) };
+  const code = await run(argv, io);
+  return { code, stdout, stderr };
+}
+
+describe('CLI client commands', () => {
+  test('room create prints the id alone; --json prints the room', async () => {
+    const { fetch, client } = await testApp();
+    const plain = await cli(['room', 'create', 'my', 'room'], fetch);
+    expect(plain).toMatchObject({ code: 0, stderr: '' });
+    expect(plain.stdout).toMatch(/^[a-z2-7]{26}\n$/);
+    expect((await client.getRoom(plain.stdout.trim())).name).toBe('my room');
+    const json = await cli(['room', 'create', 'x', '--json'], fetch);
+    expect(JSON.parse(json.stdout)).toMatchObject({ name: 'x', messageCount: 0 });
+  });
+
+  test('send takes the text from arguments or standard input and prints the seq', async () => {
+    const { fetch, client } = await testApp();
+    const { roomId } = await client.createRoom('r');
+    expect(await cli(['send', roomId, 'hello', 'there', '--as', 'bob', '--to', 'a,b', '--type', 'note', '--metadata', '{"k":1}'], fetch)).toMatchObject({ code: 0, stdout: '1\n' });
+    expect(await cli(['send', roomId, '--as', 'carol'], fetch, 'line one\nline two\n')).toMatchObject({ code: 0, stdout: '2\n' });
+    const [a, b] = await client.history(roomId);
+    expect(a).toMatchObject({ sender: 'bob', content: 'hello there', to: ['a', 'b'], type: 'note', metadata: { k: 1 } });
+    expect(b).toMatchObject({ sender: 'carol', content: 'line one\nline two' });
+  });
+
+  test('tail prints the last n messages, as text or NDJSON', async () => {
+    const { fetch, client } = await testApp();
+    const { roomId } = await client.createRoom('r');
+    await client.sendBatch(roomId, ['a', 'b', 'c'].map((content) => ({ sender: 'x', content })));
+    const text = await cli(['tail', roomId, '-n', '2'], fetch);
+    expect(text.stdout.trimEnd().split('\n')).toEqual([expect.stringMatching(/^#2 \d\d:\d\d:\d\d x: b$/), expect.stringMatching(/^#3 .* x: c$/)]);
+    const nd = await cli(['tail', roomId, '--json'], fetch);
+    expect(nd.stdout.trimEnd().split('\n').map((l) => JSON.parse(l).content)).toEqual(['a', 'b', 'c']);
+  });
+
+  test('wait prints the first message matching --from/--to past --after, and exits 124 at --timeout', async () => {
+    const { fetch, client } = await testApp();
+    const { roomId } = await client.createRoom('r');
+    await client.sendBatch(roomId, [
+      { sender: 'a', content: 'not for you' },
+      { sender: 'b', content: 'from b to c', to: ['c'] },
+    ]);
+    const hit = await cli(['wait', roomId, '--after', '0', '--from', 'b', '--to', 'c', '--json'], fetch);
+    expect(hit.code).toBe(0);
+    expect(JSON.parse(hit.stdout)).toMatchObject({ seq: 2, content: 'from b to c' });
+    const miss = await cli(['wait', roomId, '--timeout', '0.2'], fetch);
+    expect(miss).toMatchObject({ code: 124, stdout: '' });
+    expect(miss.stderr).toMatch(/No matching message within 0.2s/);
+  });
+
+  test.each([
+    [['send'], 2, /missing required argument 'room'/],
+    [['send', 'r', 'x', '--metadata', '{'], 2, /--metadata is not valid JSON/],
+    [['tail', 'r', '-n', 'many'], 2, /--lines must be a whole number/],
+    [['bogus-command'], 2, /unknown command|too many arguments/],
+    [['send', 'nosuchroom', 'hi'], 1, /No room with id "nosuchroom"/],
+  ])('%j exits %i with one clear line on stderr', async (argv, code, says) => {
+    const { fetch } = await testApp();
+    const r = await cli(argv, fetch);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(says);
+    expect(r.stdout).toBe('');
+  });
+
+  test('send with no text on a terminal explains how to give it', async () => {
+    const { fetch, client } = await testApp();
+    const { roomId } = await client.createRoom('r');
+    const r = await cli(['send', roomId], fetch);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/pipe it in on standard input/);
+  });
+});

@@ -1,0 +1,79 @@
+// The real CLI binary against a real server process: create, send (args and stdin), tail -f, wait, port in use.
+import { spawn } from 'node:child_process';
+import { describe, expect, test } from 'vitest';
+import { BIN, runCli, startServer } from '../helpers/server-process.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+describe('CLI end to end', () => {
+  test('room create, send from args and stdin, tail, room list', async () => {
+    const server = await startServer(await tempDir());
+    const env = { IM_SERVER: server.url, IM_SENDER: 'script-agent' };
+    const created = await runCli(['room', 'create', 'x'], { env });
+    expect(created.code).toBe(0);
+    const room = created.stdout.trim();
+    expect(room).toMatch(/^[a-z2-7]{26}$/);
+    expect(await runCli(['send', room, 'done'], { env })).toMatchObject({ code: 0, stdout: '1\n' });
+    expect(await runCli(['send', room], { env, input: 'from a pipe\n' })).toMatchObject({ code: 0, stdout: '2\n' });
+    const tail = await runCli(['tail', room, '--json'], { env });
+    expect(tail.stdout.trim().split('\n').map((l) => JSON.parse(l))).toMatchObject([
+      { seq: 1, sender: 'script-agent', content: 'done' },
+      { seq: 2, content: 'from a pipe' },
+    ]);
+    const list = await runCli(['room', 'list', '--json'], { env });
+    expect(JSON.parse(list.stdout)).toMatchObject([{ id: room, name: 'x', messageCount: 2 }]);
+  });
+
+  test('tail -f prints messages as they arrive', async () => {
+    const server = await startServer(await tempDir());
+    const env = { ...process.env, IM_SERVER: server.url, NO_COLOR: '1' };
+    const room = (await runCli(['room', 'create', 'live'], { env })).stdout.trim();
+    await runCli(['send', room, 'old'], { env });
+    const tail = spawn(process.execPath, [BIN, 'tail', '-f', '-n', '1', room], { env });
+    let out = '';
+    const waiters: (() => void)[] = [];
+    tail.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      waiters.splice(0).forEach((w) => w());
+    });
+    const seen = async (text: string) => {
+      while (!out.includes(text)) await new Promise<void>((resolve) => waiters.push(resolve));
+    };
+    try {
+      await seen('old');
+      await runCli(['send', room, 'fresh', 'news', '--as', 'bob'], { env });
+      await seen('fresh news');
+      expect(out).toMatch(/#1 .* cli: old\n#2 .* bob: fresh news\n/);
+    } finally {
+      tail.kill();
+    }
+  });
+
+  test('wait blocks until the next message, prints it, exits 0; exits 124 at --timeout', async () => {
+    const server = await startServer(await tempDir());
+    const env = { IM_SERVER: server.url };
+    const room = (await runCli(['room', 'create', 'w'], { env })).stdout.trim();
+    const waiting = runCli(['wait', room, '--from', 'worker', '--json'], { env });
+    await new Promise((r) => setTimeout(r, 300));
+    await runCli(['send', room, 'noise', '--as', 'other'], { env });
+    await runCli(['send', room, 'result ready', '--as', 'worker'], { env });
+    const got = await waiting;
+    expect(got.code).toBe(0);
+    expect(JSON.parse(got.stdout)).toMatchObject({ sender: 'worker', content: 'result ready' });
+    expect((await runCli(['wait', room, '--timeout', '0.3'], { env })).code).toBe(124);
+  });
+
+  test('a port in use is one clear line naming the port and --port, with a non-zero exit', async () => {
+    const dir = await tempDir();
+    const server = await startServer(dir);
+    const port = new URL(server.url).port;
+    const r = await runCli(['serve', '--port', port, '--data', dir, '--no-open']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toEqual([`error: Port ${port} on 127.0.0.1 is already in use. Pick another with --port, e.g. --port ${Number(port) + 1}.`]);
+  });
+
+  test('no server running is said as such', async () => {
+    const r = await runCli(['room', 'list', '--server', 'http://127.0.0.1:9']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/No im-for-agents server answers at http:\/\/127.0.0.1:9/);
+  });
+});

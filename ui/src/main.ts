@@ -1,0 +1,2 @@
+// Web UI entry (placeholder until the UI issue lands).
+export {};
