@@ -1,10 +1,9 @@
 // createApp: the whole HTTP API (and the UI) as a Hono app built from its dependencies; opens no socket.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { DEFAULT_MAX_BODY_BYTES } from '../api/limits.js';
 import type { Store } from '../store/store.js';
 import type { ServerDeps } from './context.js';
-import { HttpError, notFound, toErrorResponse } from './errors.js';
+import { notFound, toErrorResponse } from './errors.js';
 import { messageRoutes } from './routes/messages.js';
 import { roomRoutes } from './routes/rooms.js';
 import { streamRoutes } from './routes/stream.js';
@@ -29,19 +28,6 @@ export function createApp(options: AppOptions): Hono {
   };
   const app = new Hono();
 
-  app.use(
-    '/agent/*',
-    bodyLimit({
-      maxSize: deps.maxBodyBytes,
-      onError: () => {
-        throw new HttpError(
-          413,
-          'body_too_large',
-          `The body is larger than ${deps.maxBodyBytes} bytes, the server's limit (--max-body).`,
-        );
-      },
-    }),
-  );
   app.get('/agent/health', (c) => c.json({ ok: true, name: 'im-for-agents', version: VERSION }));
   app.route('/agent', roomRoutes(deps));
   app.route('/agent', messageRoutes(deps));

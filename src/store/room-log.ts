@@ -90,8 +90,8 @@ export class RoomLog {
         offset += Buffer.byteLength(line, 'utf8');
       });
       try {
-        await writeAt(this.log, data, this.size);
-        await writeAt(this.index, entries, this.count * INDEX_ENTRY);
+        // Both files at once; on any failure both are cut back (rollBack), so order does not matter.
+        await Promise.all([writeAt(this.log, data, this.size), writeAt(this.index, entries, this.count * INDEX_ENTRY)]);
         if (this.options.fsync) await Promise.all([this.log.datasync(), this.index.datasync()]);
       } catch (err) {
         await this.rollBack(batch, err as NodeJS.ErrnoException);

@@ -88,4 +88,19 @@ describe('messages', () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/message 1: content must not be empty/);
     expect(await client.history(roomId)).toEqual([]);
   });
+
+  test('history pages correctly through messages older than the in-memory window (read from the log)', async () => {
+    const { client } = await testApp({ storeOptions: { windowSize: 16 } });
+    const { roomId } = await client.createRoom('r');
+    for (let i = 0; i < 5; i++) await client.sendBatch(roomId, Array.from({ length: 100 }, (_, j) => ({ sender: 's', content: `m${i * 100 + j + 1}` })));
+    const seen: string[] = [];
+    for (let after = 0; ; ) {
+      const page = await client.history(roomId, { after, limit: 37 });
+      if (page.length === 0) break;
+      seen.push(...page.map((m) => m.content));
+      after = page.at(-1)!.seq;
+    }
+    expect(seen).toEqual(Array.from({ length: 500 }, (_, i) => `m${i + 1}`));
+    expect((await client.history(roomId, { after: 3, limit: 2 })).map((m) => m.seq)).toEqual([4, 5]);
+  });
 });

@@ -9,12 +9,12 @@ import { HttpError } from '../errors.js';
 import { queryInt, querySeconds, readJson } from '../request.js';
 import { findRoom } from './room-param.js';
 
-export function messageRoutes({ store }: ServerDeps): Hono {
+export function messageRoutes({ store, maxBodyBytes }: ServerDeps): Hono {
   const app = new Hono();
 
   app.post('/rooms/:id/messages', async (c) => {
     const room = await findRoom(store, c.req.param('id'));
-    const body = await readJson(c);
+    const body = await readJson(c, maxBodyBytes);
     if (Array.isArray(body)) {
       const parsed = parseMessageBatch(body);
       if (!parsed.ok) throw new HttpError(400, 'invalid_message', `${parsed.message}. Nothing was stored.`);

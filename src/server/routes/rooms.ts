@@ -7,7 +7,7 @@ import { HttpError } from '../errors.js';
 import { readJson } from '../request.js';
 import { findRoom } from './room-param.js';
 
-export function roomRoutes({ store }: ServerDeps): Hono {
+export function roomRoutes({ store, maxBodyBytes }: ServerDeps): Hono {
   const app = new Hono();
 
   const create = async (body: unknown): Promise<CreatedRoom> => {
@@ -17,8 +17,8 @@ export function roomRoutes({ store }: ServerDeps): Hono {
     return { roomId: room.id, ...room };
   };
 
-  app.post('/demo/room', async (c) => c.json(await create(await readJson(c)), 201));
-  app.post('/rooms', async (c) => c.json(await create(await readJson(c)), 201));
+  app.post('/demo/room', async (c) => c.json(await create(await readJson(c, maxBodyBytes)), 201));
+  app.post('/rooms', async (c) => c.json(await create(await readJson(c, maxBodyBytes)), 201));
   app.get('/rooms', async (c) => c.json({ rooms: await store.listRooms() }));
   app.get('/rooms/:id', async (c) => c.json((await findRoom(store, c.req.param('id'))) satisfies Room));
 

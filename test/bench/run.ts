@@ -1,0 +1,139 @@
+// `npm run bench`: ours against the node:http ceiling and the peers, on this machine, in one run; prints a table, writes JSON.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { measureDelivery, type Transport } from './delivery.js';
+import { load, MESSAGE } from './load.js';
+import { installed, startNats, startRedis, type Peer } from './peers.js';
+import { ROOT, rssMb, startCeiling, startOurs } from './processes.js';
+
+const quick = process.argv.includes('--quick');
+const SECONDS = quick ? 2 : 5;
+const DELIVERIES = quick ? 50 : 200;
+const CONNECTIONS = [1, 10, 100];
+const SUBSCRIBERS = [1, 10, 100];
+const HISTORY = quick ? [0, 100_000] : [0, 100_000, 1_000_000];
+
+type Row = Record<string, string | number>;
+const tables: Record<string, Row[]> = {};
+const add = (table: string, row: Row) => {
+  (tables[table] ??= []).push(row);
+  console.error(`${table}: ${JSON.stringify(row)}`);
+};
+
+async function createRoom(url: string, name: string): Promise<string> {
+  const res = await fetch(`${url}/agent/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+  return ((await res.json()) as { roomId: string }).roomId;
+}
+
+/** Fills a room with `count` messages through the batch endpoint, 4 batches of 1,000 in flight. */
+async function fill(url: string, roomId: string, count: number): Promise<void> {
+  const batch = `[${Array.from({ length: 1000 }, () => MESSAGE).join(',')}]`;
+  let left = Math.ceil(count / 1000);
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      while (left-- > 0) {
+        const res = await fetch(`${url}/agent/rooms/${roomId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: batch });
+        if (res.status !== 201) throw new Error(`fill answered ${res.status}`);
+      }
+    }),
+  );
+}
+
+async function coldStartMs(dataDir: string): Promise<number> {
+  const t0 = performance.now();
+  const proc = await startOurs(dataDir);
+  for (;;) {
+    const ok = await fetch(`${proc.url}/agent/health`).then((r) => r.ok, () => false);
+    if (ok) break;
+  }
+  const ms = performance.now() - t0;
+  await proc.stop();
+  return Math.round(ms);
+}
+
+const dataDir = await mkdtemp(join(tmpdir(), 'im-bench-'));
+try {
+  // 1. Single-message sends: ours, the bare node:http ceiling, and the peers.
+  const ours = await startOurs(join(dataDir, 'send'));
+  const ceiling = await startCeiling();
+  const peers: Peer[] = [];
+  if (installed('redis-server')) peers.push(await startRedis());
+  else add('skipped', { peer: 'Redis Streams', why: 'redis-server not installed' });
+  if (installed('nats-server')) peers.push(await startNats());
+  else add('skipped', { peer: 'NATS core', why: 'nats-server not installed' });
+
+  for (const c of CONNECTIONS) {
+    const room = await createRoom(ours.url, `send-${c}`);
+    const us = await load(`${ours.url}/agent/rooms/${room}/messages`, MESSAGE, c, SECONDS);
+    const top = await load(ceiling.url, MESSAGE, c, SECONDS);
+    add('send', { system: 'im-for-agents', connections: c, 'req/s': us.rps, 'p50 ms': us.p50, 'p99 ms': us.p99, errors: us.errors, 'of ceiling': `${Math.round((us.rps / top.rps) * 100)}%` });
+    add('send', { system: 'node:http ceiling (no storage)', connections: c, 'req/s': top.rps, 'p50 ms': top.p50, 'p99 ms': top.p99, errors: top.errors, 'of ceiling': '100%' });
+    for (const peer of peers) {
+      const r = await peer.throughput(c, SECONDS);
+      add('send', { system: `${peer.name} (${peer.note})`, connections: c, 'req/s': r.rps, 'p50 ms': r.p50, 'p99 ms': r.p99, errors: 0, 'of ceiling': `${Math.round((r.rps / top.rps) * 100)}%` });
+    }
+  }
+  await ceiling.stop();
+
+  // 2. Batch sends.
+  for (const size of [100, 1000]) {
+    const room = await createRoom(ours.url, `batch-${size}`);
+    const body = `[${Array.from({ length: size }, () => MESSAGE).join(',')}]`;
+    const r = await load(`${ours.url}/agent/rooms/${room}/messages`, body, 4, SECONDS);
+    add('batch', { 'batch size': size, connections: 4, 'msg/s': r.rps * size, 'p50 ms': r.p50, 'p99 ms': r.p99, errors: r.errors });
+  }
+
+  // 3. Delivery latency, send to receipt.
+  for (const transport of ['sse', 'long-poll'] as Transport[]) {
+    for (const n of SUBSCRIBERS) {
+      const room = await createRoom(ours.url, `delivery-${transport}-${n}`);
+      const d = await measureDelivery(ours.url, room, transport, n, DELIVERIES);
+      add('delivery', { system: `im-for-agents ${transport}`, subscribers: n, 'p50 ms': d.p50, 'p99 ms': d.p99, samples: d.n });
+    }
+  }
+  for (const peer of peers) {
+    for (const n of SUBSCRIBERS) {
+      const d = await peer.delivery(n, DELIVERIES);
+      add('delivery', { system: peer.name, subscribers: n, 'p50 ms': d.p50, 'p99 ms': d.p99, samples: d.n });
+    }
+    await peer.proc.stop();
+  }
+  await ours.stop();
+
+  // 4. Cost against stored history, memory, cold start.
+  const histDir = join(dataDir, 'history');
+  const coldEmpty = await coldStartMs(join(dataDir, 'cold-empty'));
+  let server = await startOurs(histDir);
+  for (const stored of HISTORY) {
+    const room = await createRoom(server.url, `history-${stored}`);
+    const t0 = performance.now();
+    await fill(server.url, room, stored);
+    const fillS = (performance.now() - t0) / 1000;
+    // Restart, so memory shows what the stored history costs rather than what the fill left behind.
+    await server.stop();
+    server = await startOurs(histDir);
+    await new Promise((r) => setTimeout(r, 300));
+    const rss = await rssMb(server.child.pid!);
+    const r = await load(`${server.url}/agent/rooms/${room}/messages`, MESSAGE, 100, SECONDS);
+    add('history', { 'stored messages': stored, 'send req/s (100 conn)': r.rps, 'p99 ms': r.p99, 'RSS MB after restart': rss, 'fill msg/s': stored ? Math.round(stored / fillS) : '-' });
+  }
+  await server.stop();
+  add('start', { data: 'empty', 'cold start to first answer ms': coldEmpty });
+  add('start', { data: `${HISTORY.reduce((a, b) => a + b, 0).toLocaleString('en')} stored messages`, 'cold start to first answer ms': await coldStartMs(histDir) });
+} finally {
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString(), quick };
+let md = `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.date.slice(0, 10)}${quick ? ' (quick run)' : ''}\n`;
+for (const [name, rows] of Object.entries(tables)) {
+  const cols = Object.keys(rows[0] ?? {});
+  md += `\n**${name}**\n\n| ${cols.join(' | ')} |\n| ${cols.map(() => '---').join(' | ')} |\n`;
+  for (const row of rows) md += `| ${cols.map((c) => row[c] ?? '').join(' | ')} |\n`;
+}
+process.stdout.write(md);
+await mkdir(join(ROOT, 'test/bench/results'), { recursive: true });
+await writeFile(join(ROOT, 'test/bench/results', quick ? 'quick.json' : 'latest.json'), JSON.stringify({ machine, tables }, null, 2) + '\n');
+
+process.exit(0);
