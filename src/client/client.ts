@@ -82,6 +82,13 @@ export class Client {
     return (await this.request<History>('GET', `/agent/rooms/${enc(roomId)}/history${qs}`, undefined, init)).messages;
   }
 
+  /** The newest `limit` messages matching the text and/or sender, oldest first. */
+  async search(roomId: string, query: { q?: string; sender?: string; limit?: number }): Promise<Message[]> {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
+    return (await this.request<History>('GET', `/agent/rooms/${enc(roomId)}/search?${params}`)).messages;
+  }
+
   /** Long-polls until a message past `after` matches the filters; undefined when the timeout passes first. */
   async waitFor(roomId: string, query: WaitQuery = {}): Promise<Message | undefined> {
     let after = query.after ?? (await this.getRoom(roomId)).lastSeq;

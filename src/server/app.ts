@@ -4,6 +4,7 @@ import { DEFAULT_MAX_BODY_BYTES } from '../api/limits.js';
 import type { Store } from '../store/store.js';
 import type { ServerDeps } from './context.js';
 import { notFound, toErrorResponse } from './errors.js';
+import { exportRoutes } from './routes/export.js';
 import { messageRoutes } from './routes/messages.js';
 import { roomRoutes } from './routes/rooms.js';
 import { streamRoutes } from './routes/stream.js';
@@ -32,6 +33,7 @@ export function createApp(options: AppOptions): Hono {
   app.route('/agent', roomRoutes(deps));
   app.route('/agent', messageRoutes(deps));
   app.route('/agent', streamRoutes(deps));
+  app.route('/agent', exportRoutes(deps));
   if (options.uiDir) app.route('/', uiRoutes(options.uiDir));
 
   app.notFound(notFound);

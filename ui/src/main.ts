@@ -1,2 +1,99 @@
-// Web UI entry (placeholder until the UI issue lands).
-export {};
+// Web UI entry: hash routes (#/ and #/room/ID), the room list refresh, and the page's event wiring.
+import { ApiError } from '../../src/client/errors.js';
+import { Client } from '../../src/client/client.js';
+import { byId } from './dom.js';
+import { prefs } from './prefs.js';
+import { RoomView } from './room-view.js';
+import { renderRooms, setupCreateRoom } from './rooms-view.js';
+
+const client = new Client({ baseUrl: location.origin });
+let current: RoomView | undefined;
+
+async function refreshRooms(): Promise<void> {
+  try {
+    renderRooms(await client.listRooms(), current?.room.id);
+  } catch {
+    // the server is restarting: the next refresh will catch up
+  }
+}
+
+async function route(): Promise<void> {
+  const roomId = /^#\/room\/([\w-]+)$/.exec(location.hash)?.[1];
+  current?.stop();
+  current = undefined;
+  byId('app').classList.toggle('in-room', Boolean(roomId));
+  byId('room').hidden = !roomId;
+  byId('welcome').hidden = Boolean(roomId);
+  if (!roomId) {
+    document.title = 'im-for-agents';
+    return refreshRooms();
+  }
+  try {
+    const view = new RoomView(client, await client.getRoom(roomId));
+    current = view;
+    await view.start();
+    byId<HTMLTextAreaElement>('composer-text').focus({ preventScroll: true });
+  } catch (err) {
+    byId('room-name').textContent = err instanceof ApiError && err.status === 404 ? 'No such room' : 'Could not open the room';
+    byId('conn').textContent = (err as Error).message;
+  }
+  await refreshRooms();
+}
+
+function wire(): void {
+  byId('welcome-curl').textContent =
+    `curl -X POST ${location.origin}/agent/rooms -H "Content-Type: application/json" -d '{"name":"my-room"}'`;
+  setupCreateRoom(client, (room) => (location.hash = `#/room/${room.id}`));
+
+  const name = byId<HTMLInputElement>('composer-name');
+  const to = byId<HTMLInputElement>('composer-to');
+  const text = byId<HTMLTextAreaElement>('composer-text');
+  const status = byId('composer-status');
+  name.value = prefs.name();
+  name.addEventListener('change', () => prefs.setName(name.value.trim()));
+  byId<HTMLFormElement>('composer').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const sender = name.value.trim();
+    const content = text.value;
+    if (!current || !sender || !content.trim()) {
+      status.textContent = sender ? 'Write a message first.' : 'Enter your name first.';
+      (sender ? text : name).focus();
+      return;
+    }
+    prefs.setName(sender);
+    const recipients = to.value.split(',').map((s) => s.trim()).filter(Boolean);
+    status.textContent = 'Sending…';
+    current.post(sender, content, recipients).then(
+      () => {
+        text.value = '';
+        status.textContent = '';
+      },
+      (err: Error) => (status.textContent = `Not sent: ${err.message}`),
+    );
+  });
+  text.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      byId<HTMLFormElement>('composer').requestSubmit();
+    }
+  });
+
+  byId('scroller').addEventListener('scroll', () => {
+    if (byId('scroller').scrollTop < 150) void current?.loadOlder();
+  });
+  byId('sender-filter').addEventListener('change', () => current?.applyFilter());
+  byId<HTMLFormElement>('search').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const q = byId<HTMLInputElement>('search-q').value.trim();
+    const sender = byId<HTMLSelectElement>('sender-filter').value;
+    if (q || sender) void current?.search(q, sender);
+    else current?.closeResults();
+  });
+  byId('results-close').addEventListener('click', () => current?.closeResults());
+
+  window.addEventListener('hashchange', () => void route());
+  setInterval(() => void refreshRooms(), 3000);
+}
+
+wire();
+void route();

@@ -1,0 +1,38 @@
+// Walks a room through any Store a page at a time: forward for export, backward for search.
+import { HISTORY_MAX_LIMIT } from '../api/limits.js';
+import type { Message } from '../api/types.js';
+import type { Store } from './store.js';
+
+/** Every message, oldest first, `HISTORY_MAX_LIMIT` at a time. */
+export async function* allMessages(store: Store, roomId: string): AsyncGenerator<Message[]> {
+  for (let after = 0; ; ) {
+    const page = await store.read(roomId, { after, limit: HISTORY_MAX_LIMIT });
+    if (page.length === 0) return;
+    yield page;
+    after = page.at(-1)!.seq;
+  }
+}
+
+export interface SearchQuery {
+  /** Case-insensitive text to find in content, sender or type. */
+  text?: string;
+  sender?: string;
+  limit: number;
+}
+
+/** The newest `limit` matches, oldest first. Reads backward from the newest message and stops when it has enough. */
+export async function searchMessages(store: Store, roomId: string, lastSeq: number, query: SearchQuery): Promise<Message[]> {
+  const needle = query.text?.toLocaleLowerCase();
+  const hits: Message[] = [];
+  for (let end = lastSeq; end > 0 && hits.length < query.limit; end -= HISTORY_MAX_LIMIT) {
+    const after = Math.max(0, end - HISTORY_MAX_LIMIT);
+    const page = await store.read(roomId, { after, limit: end - after });
+    for (let i = page.length - 1; i >= 0 && hits.length < query.limit; i--) {
+      const m = page[i]!;
+      if (query.sender !== undefined && m.sender !== query.sender) continue;
+      if (needle && ![m.content, m.sender, m.type ?? ''].some((f) => f.toLocaleLowerCase().includes(needle))) continue;
+      hits.push(m);
+    }
+  }
+  return hits.reverse();
+}

@@ -1,0 +1,55 @@
+// Export (JSON Lines and Markdown) and search over the whole room, in-process.
+import { describe, expect, test } from 'vitest';
+import type { History } from '../../src/api/types.js';
+import { testApp } from '../helpers/app.js';
+
+describe('export and search', () => {
+  test('JSON Lines export is every message, one object a line, as a download', async () => {
+    const { client, app } = await testApp({ storeOptions: { windowSize: 4 } });
+    const { roomId } = await client.createRoom('Build #42');
+    for (const from of [0, 750]) await client.sendBatch(roomId, Array.from({ length: 750 }, (_, i) => ({ sender: 's', content: `m${from + i + 1}` })));
+    const res = await app.request(`/agent/rooms/${roomId}/export?format=jsonl`);
+    expect(res.headers.get('content-type')).toMatch(/application\/x-ndjson/);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="Build-42-${roomId}.jsonl"`);
+    const lines = (await res.text()).trimEnd().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((m) => m.content)).toEqual(Array.from({ length: 1500 }, (_, i) => `m${i + 1}`));
+  });
+
+  test('Markdown export has a heading per message with sender, addressing, type and metadata', async () => {
+    const { client, app } = await testApp();
+    const { roomId } = await client.createRoom('notes');
+    await client.send(roomId, { sender: 'planner', content: 'Do **this**', to: ['coder'], type: 'task', metadata: { n: 1 } });
+    const text = await (await app.request(`/agent/rooms/${roomId}/export?format=markdown`)).text();
+    expect(text).toMatch(/^# notes\n/);
+    expect(text).toMatch(/### #1 planner · \S+ · to coder · type `task`\n\nDo \*\*this\*\*\n\n```json\n\{\n {2}"n": 1\n\}\n```/);
+  });
+
+  test.each([
+    ['q=BILLING', ['Plan: billing tables', 'billing done']],
+    ['sender=coder', ['working', 'billing done']],
+    ['q=billing&sender=coder', ['billing done']],
+    ['q=billing&limit=1', ['billing done']],
+    ['q=nothing-like-this', []],
+  ])('search %s', async (query, expected) => {
+    const { client, app } = await testApp({ storeOptions: { windowSize: 2 } });
+    const { roomId } = await client.createRoom('s');
+    await client.sendBatch(roomId, [
+      { sender: 'planner', content: 'Plan: billing tables' },
+      { sender: 'coder', content: 'working' },
+      { sender: 'coder', content: 'billing done' },
+    ]);
+    const body = (await (await app.request(`/agent/rooms/${roomId}/search?${query}`)).json()) as History;
+    expect(body.messages.map((m) => m.content)).toEqual(expected);
+  });
+
+  test.each([
+    ['/export?format=pdf', /format must be jsonl or markdown/],
+    ['/search', /Give q/],
+  ])('%s is a 400 that says what to send', async (path, says) => {
+    const { client, app } = await testApp();
+    const { roomId } = await client.createRoom('s');
+    const res = await app.request(`/agent/rooms/${roomId}${path}`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(says);
+  });
+});

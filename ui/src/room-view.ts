@@ -1,0 +1,153 @@
+// One open room: history then the live stream, older pages on scroll, sender filter, search and the composer.
+import type { Message, Room } from '../../src/api/types.js';
+import type { Client } from '../../src/client/client.js';
+import { renderConnectPanel } from './connect-panel.js';
+import { byId, h } from './dom.js';
+import { messageItem } from './message-view.js';
+import { prefs } from './prefs.js';
+
+const PAGE = 100;
+
+export class RoomView {
+  private readonly abort = new AbortController();
+  private first = 0;
+  private last = 0;
+  private loadingOlder = false;
+  private readonly senders = new Set<string>();
+  private readonly byMessageId = new Map<string, Message>();
+  private readonly find = (id: string) => this.byMessageId.get(id);
+  private readonly list = byId<HTMLOListElement>('messages');
+  private readonly scroller = byId('scroller');
+
+  constructor(
+    private readonly client: Client,
+    readonly room: Room,
+  ) {}
+
+  async start(): Promise<void> {
+    const { id, name } = this.room;
+    byId('room-name').textContent = name;
+    byId('room-id').textContent = id;
+    document.title = `${name} · im-for-agents`;
+    byId<HTMLAnchorElement>('export-jsonl').href = `/agent/rooms/${id}/export?format=jsonl`;
+    byId<HTMLAnchorElement>('export-md').href = `/agent/rooms/${id}/export?format=markdown`;
+    renderConnectPanel(byId('connect-body'), location.origin, id);
+    this.list.replaceChildren();
+    byId<HTMLSelectElement>('sender-filter').replaceChildren(h('option', { value: '' }, 'All senders'));
+    this.closeResults();
+
+    const page = await this.client.history(id, { limit: PAGE });
+    this.first = page[0]?.seq ?? this.room.lastSeq + 1;
+    this.last = page[0] ? page[0].seq - 1 : this.room.lastSeq;
+    this.add(page, 'end');
+    this.scrollToBottom();
+    void this.follow();
+  }
+
+  stop(): void {
+    this.abort.abort();
+  }
+
+  private async follow(): Promise<void> {
+    const conn = byId('conn');
+    const state = (text: string, cls: string) => {
+      conn.textContent = text;
+      conn.className = `conn ${cls}`;
+    };
+    try {
+      const stream = this.client.stream(this.room.id, {
+        after: this.last,
+        signal: this.abort.signal,
+        onState: (s) => (s === 'open' ? state('Live', 'live') : state('Reconnecting…', 'retrying')),
+      });
+      for await (const m of stream) this.add([m], 'end');
+    } catch (err) {
+      if (!this.abort.signal.aborted) state(`Disconnected: ${(err as Error).message}`, 'retrying');
+    }
+  }
+
+  /** Adds messages at the end (new) or the start (older page), skipping any seq already shown. */
+  private add(messages: Message[], where: 'start' | 'end'): void {
+    const atBottom = this.isAtBottom();
+    const fresh = where === 'end' ? messages.filter((m) => m.seq > this.last) : messages.filter((m) => m.seq < this.first);
+    if (fresh.length === 0) return;
+    for (const m of fresh) this.byMessageId.set(m.id, m);
+    const items = fresh.map((m) => {
+      this.noteSender(m.sender);
+      return this.filtered(messageItem(m, this.find));
+    });
+    if (where === 'end') {
+      this.list.append(...items);
+      this.last = fresh.at(-1)!.seq;
+      if (atBottom) this.scrollToBottom();
+      if (document.visibilityState === 'visible') prefs.setSeen(this.room.id, this.last);
+    } else {
+      const before = this.scroller.scrollHeight;
+      this.list.prepend(...items);
+      this.first = fresh[0]!.seq;
+      this.scroller.scrollTop += this.scroller.scrollHeight - before; // keep the reader's place
+    }
+    byId('messages-empty').hidden = this.list.childElementCount > 0;
+  }
+
+  async loadOlder(): Promise<void> {
+    if (this.loadingOlder || this.first <= 1) return;
+    this.loadingOlder = true;
+    byId('older').hidden = false;
+    try {
+      const after = Math.max(0, this.first - 1 - PAGE);
+      this.add(await this.client.history(this.room.id, { after, limit: this.first - 1 - after }), 'start');
+    } finally {
+      this.loadingOlder = false;
+      byId('older').hidden = true;
+    }
+  }
+
+  private isAtBottom(): boolean {
+    const s = this.scroller;
+    return s.scrollHeight - s.scrollTop - s.clientHeight < 48;
+  }
+
+  private scrollToBottom(): void {
+    this.scroller.scrollTop = this.scroller.scrollHeight;
+  }
+
+  private noteSender(sender: string): void {
+    if (this.senders.has(sender)) return;
+    this.senders.add(sender);
+    byId('sender-filter').append(h('option', { value: sender }, sender));
+  }
+
+  private filtered(li: HTMLLIElement): HTMLLIElement {
+    const only = byId<HTMLSelectElement>('sender-filter').value;
+    li.hidden = only !== '' && li.dataset.sender !== only;
+    return li;
+  }
+
+  applyFilter(): void {
+    for (const li of this.list.children) this.filtered(li as HTMLLIElement);
+  }
+
+  async search(text: string, sender: string): Promise<void> {
+    const results = await this.client.search(this.room.id, { ...(text && { q: text }), ...(sender && { sender }), limit: 200 });
+    byId('results').hidden = false;
+    const what = [text && `“${text}”`, sender && `from ${sender}`].filter(Boolean).join(' ');
+    byId('results-title').textContent = `${results.length} ${results.length === 1 ? 'match' : 'matches'} for ${what}`;
+    byId('results-list').replaceChildren(
+      ...results.map((m) => {
+        const li = messageItem(m, this.find);
+        li.removeAttribute('id');
+        return li;
+      }),
+    );
+  }
+
+  closeResults(): void {
+    byId('results').hidden = true;
+    byId('results-list').replaceChildren();
+  }
+
+  async post(sender: string, content: string, to: string[]): Promise<void> {
+    await this.client.send(this.room.id, { sender, content, ...(to.length > 0 && { to }) });
+  }
+}

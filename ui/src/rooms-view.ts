@@ -1,0 +1,40 @@
+// The room list: name, last activity, message count and an unread marker; refreshed every few seconds.
+import type { Room } from '../../src/api/types.js';
+import type { Client } from '../../src/client/client.js';
+import { byId, h, timeLabel } from './dom.js';
+import { prefs } from './prefs.js';
+
+export function renderRooms(rooms: Room[], currentId: string | undefined): void {
+  const list = byId('room-list');
+  byId('rooms-empty').hidden = rooms.length > 0;
+  list.replaceChildren(
+    ...rooms.map((r) => {
+      const unread = r.id === currentId ? 0 : Math.max(0, r.lastSeq - prefs.seen(r.id));
+      return h(
+        'li',
+        { class: r.id === currentId ? 'current' : undefined },
+        h(
+          'a',
+          { href: `#/room/${r.id}`, 'aria-current': r.id === currentId ? 'page' : undefined },
+          h('span', { class: 'room-name' }, r.name),
+          unread > 0 ? h('span', { class: 'unread', 'aria-label': `${unread} unread` }, String(unread)) : null,
+          h('span', { class: 'room-meta muted' }, `${r.messageCount} msg · ${timeLabel(r.lastActivityAt)}`),
+        ),
+      );
+    }),
+  );
+}
+
+export function setupCreateRoom(client: Client, onCreated: (room: Room) => void): void {
+  const form = byId<HTMLFormElement>('create-room');
+  const input = byId<HTMLInputElement>('new-room-name');
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const name = input.value.trim();
+    if (!name) return;
+    void client.createRoom(name).then((room) => {
+      input.value = '';
+      onCreated(room);
+    });
+  });
+}
