@@ -21,6 +21,7 @@ const storeStatus: Record<StoreError['code'], ContentfulStatusCode> = {
   room_not_found: 404,
   unavailable: 503,
   corrupt: 500,
+  limit: 409,
 };
 
 export function toErrorResponse(err: unknown, c: Context, log: (message: string) => void): Response {

@@ -7,6 +7,8 @@ export interface CatalogEntry {
   id: string;
   name: string;
   createdAt: string;
+  /** SHA-256 hex digests of the room's write and read keys. */
+  keys?: { write: string; read: string };
 }
 
 interface CatalogData {

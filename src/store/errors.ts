@@ -1,6 +1,6 @@
 // Storage failures that callers map to answers: a missing room, a store that cannot write, a corrupt file.
 
-export type StoreErrorCode = 'room_not_found' | 'unavailable' | 'corrupt';
+export type StoreErrorCode = 'room_not_found' | 'unavailable' | 'corrupt' | 'limit';
 
 export class StoreError extends Error {
   constructor(

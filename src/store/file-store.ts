@@ -1,13 +1,13 @@
 // The file store: rooms in a lowdb catalog, messages in one JSON Lines log (plus seq index) per room.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CreateRoomInput, Message, MessageInput, Room } from '../api/types.js';
+import type { Message, MessageInput, Room } from '../api/types.js';
 import { Catalog, type CatalogEntry } from './catalog.js';
 import { StoreError, roomNotFound } from './errors.js';
 import { ROOM_ID_PATTERN, newRoomId } from './ids.js';
 import { recoverLog, type Warn } from './log-recovery.js';
-import { RoomLog } from './room-log.js';
-import type { MessageListener, ReadOptions, Store } from './store.js';
+import { RoomLog, type Retention } from './room-log.js';
+import type { KeyOwner, MessageListener, NewRoom, ReadOptions, Store } from './store.js';
 
 export interface FileStoreOptions {
   /** The data directory: rooms.json and rooms/<id>.jsonl (+ .idx). */
@@ -16,6 +16,10 @@ export interface FileStoreOptions {
   fsync?: boolean;
   /** Recent messages kept in memory per room (default 256). */
   windowSize?: number;
+  /** Oldest messages dropped past a count or an age (default: kept forever). */
+  retention?: Retention;
+  /** Most rooms this store holds (default 10,000). */
+  maxRooms?: number;
   warn?: Warn;
 }
 
@@ -30,6 +34,9 @@ export class FileStore implements Store {
   private readonly catalog: Catalog;
   private readonly roomsDir: string;
   private readonly rooms = new Map<string, OpenRoom>();
+  private readonly keys = new Map<string, KeyOwner>();
+  private creating = 0;
+  private retentionTimer: NodeJS.Timeout | undefined;
   private readonly warn: Warn;
 
   constructor(private readonly options: FileStoreOptions) {
@@ -44,6 +51,11 @@ export class FileStore implements Store {
     for (let i = 0; i < entries.length; i += OPEN_CONCURRENCY) {
       await Promise.all(entries.slice(i, i + OPEN_CONCURRENCY).map((entry) => this.openRoom(entry)));
     }
+    const maxAgeMs = this.options.retention?.maxAgeMs;
+    if (maxAgeMs !== undefined) {
+      const every = Math.max(1000, Math.min(60_000, maxAgeMs / 2));
+      this.retentionTimer = setInterval(() => this.rooms.forEach((r) => r.log.enforceRetention()), every).unref();
+    }
   }
 
   private async openRoom(entry: CatalogEntry): Promise<OpenRoom> {
@@ -51,31 +63,66 @@ export class FileStore implements Store {
       throw new StoreError('corrupt', `${this.catalog.path}: room id ${JSON.stringify(entry.id)} is not valid. It was not changed.`);
     }
     const base = join(this.roomsDir, entry.id);
-    const recovered = await recoverLog(`${base}.jsonl`, `${base}.idx`, this.warn);
+    const logPath = `${base}.jsonl`;
+    const indexPath = `${base}.idx`;
+    const recovered = await recoverLog(logPath, indexPath, this.warn);
     const room = {
       entry,
-      log: new RoomLog(entry.id, recovered, { fsync: this.options.fsync ?? false, windowSize: this.options.windowSize ?? 256 }),
+      log: new RoomLog(entry.id, recovered, {
+        fsync: this.options.fsync ?? false,
+        windowSize: this.options.windowSize ?? 256,
+        retention: this.options.retention ?? {},
+        logPath,
+        indexPath,
+      }),
     };
     this.rooms.set(entry.id, room);
+    if (entry.keys) {
+      this.keys.set(entry.keys.write, { roomId: entry.id, access: 'write' });
+      this.keys.set(entry.keys.read, { roomId: entry.id, access: 'read' });
+    }
     return room;
   }
 
   async close(): Promise<void> {
+    clearInterval(this.retentionTimer);
     await Promise.all([...this.rooms.values()].map((r) => r.log.close()));
     this.rooms.clear();
   }
 
-  async createRoom(input: CreateRoomInput): Promise<Room> {
-    const entry: CatalogEntry = { id: newRoomId(), name: input.name, createdAt: new Date().toISOString() };
-    const room = await this.openRoom(entry);
-    try {
-      await this.catalog.add(entry);
-    } catch (err) {
-      this.rooms.delete(entry.id);
-      await room.log.close();
-      throw err;
+  async createRoom(input: NewRoom): Promise<Room> {
+    const max = this.options.maxRooms ?? 10_000;
+    if (this.rooms.size + this.creating >= max) {
+      throw new StoreError('limit', `This server holds its maximum of ${max} rooms (--max-rooms).`);
     }
-    return toRoom(room);
+    this.creating += 1;
+    try {
+      const entry: CatalogEntry = { id: newRoomId(), name: input.name, createdAt: new Date().toISOString() };
+      if (input.keyHashes) entry.keys = { ...input.keyHashes };
+      const room = await this.openRoom(entry);
+      try {
+        await this.catalog.add(entry);
+      } catch (err) {
+        this.forget(entry);
+        await room.log.close();
+        throw err;
+      }
+      return toRoom(room);
+    } finally {
+      this.creating -= 1;
+    }
+  }
+
+  private forget(entry: CatalogEntry): void {
+    this.rooms.delete(entry.id);
+    if (entry.keys) {
+      this.keys.delete(entry.keys.write);
+      this.keys.delete(entry.keys.read);
+    }
+  }
+
+  async findKey(hash: string): Promise<KeyOwner | undefined> {
+    return this.keys.get(hash);
   }
 
   async getRoom(id: string): Promise<Room | undefined> {
@@ -114,7 +161,7 @@ function toRoom({ entry, log }: OpenRoom): Room {
     name: entry.name,
     createdAt: entry.createdAt,
     lastActivityAt: log.lastActivityAt ?? entry.createdAt,
-    messageCount: log.lastSeq,
+    messageCount: log.messageCount,
     lastSeq: log.lastSeq,
   };
 }

@@ -13,7 +13,9 @@ export interface RecoveredLog {
   index: FileHandle;
   /** Bytes of complete lines in the log. */
   size: number;
-  /** Messages in the log; their seqs are 1..count. */
+  /** Seqs before the log's first line (dropped by retention); index entry i holds seq base + 1 + i. */
+  base: number;
+  /** Messages in the log; their seqs are base + 1 .. base + count. */
   count: number;
   last: Message | undefined;
 }
@@ -67,6 +69,16 @@ function parseLine(line: Buffer, path: string, offset: number, expectedSeq: numb
   return msg;
 }
 
+function seqOf(line: Buffer, path: string): number {
+  try {
+    const seq = (JSON.parse(line.toString('utf8')) as Message).seq;
+    if (Number.isSafeInteger(seq) && seq > 0) return seq;
+  } catch {
+    // reported below
+  }
+  throw new StoreError('corrupt', `${path}: the first line is not a message with a seq. The file was not changed.`);
+}
+
 export async function recoverLog(logPath: string, indexPath: string, warn: Warn): Promise<RecoveredLog> {
   const log = await openRw(logPath);
   const index = await openRw(indexPath);
@@ -80,6 +92,9 @@ export async function recoverLog(logPath: string, indexPath: string, warn: Warn)
       size = complete;
     }
 
+    // Retention may have dropped the oldest messages: the first line says where the log's seqs start.
+    const base = size > 0 ? seqOf(await lineAt(log, 0, size), logPath) - 1 : 0;
+
     const indexSize = (await index.stat()).size;
     let count = Math.floor(indexSize / INDEX_ENTRY);
     let scanFrom = 0;
@@ -89,7 +104,7 @@ export async function recoverLog(logPath: string, indexPath: string, warn: Warn)
       if (offset < size) {
         const line = await lineAt(log, offset, size);
         try {
-          last = parseLine(line, logPath, offset, count);
+          last = parseLine(line, logPath, offset, base + count);
           scanFrom = offset + line.length + 1;
         } catch {
           warn(`${indexPath}: index does not match the log; rebuilding it`);
@@ -111,7 +126,7 @@ export async function recoverLog(logPath: string, indexPath: string, warn: Warn)
       let start = 0;
       for (let nl = buf.indexOf(NEWLINE); nl >= 0; nl = buf.indexOf(NEWLINE, start)) {
         const offset = carryStart + start;
-        last = parseLine(buf.subarray(start, nl), logPath, offset, count + rebuilt.length + 1);
+        last = parseLine(buf.subarray(start, nl), logPath, offset, base + count + rebuilt.length + 1);
         rebuilt.push(offset);
         start = nl + 1;
       }
@@ -125,7 +140,7 @@ export async function recoverLog(logPath: string, indexPath: string, warn: Warn)
       count += rebuilt.length;
       warn(`${indexPath}: re-indexed ${rebuilt.length} message(s) written before an interrupted stop`);
     }
-    return { log, index, size, count, last };
+    return { log, index, size, base, count, last };
   } catch (err) {
     await Promise.allSettled([log.close(), index.close()]);
     throw err;

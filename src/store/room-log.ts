@@ -1,17 +1,28 @@
-// One room's append-only JSON Lines log: group-committed appends, seq-indexed reads, live listeners.
+// One room's append-only JSON Lines log: group-committed appends, seq-indexed reads, retention, live listeners.
 import { randomUUID } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import type { Message, MessageInput } from '../api/types.js';
 import { StoreError } from './errors.js';
 import { INDEX_ENTRY, getOffset, putOffset, readAt, writeAt } from './file-io.js';
+import { compactLog } from './log-compaction.js';
 import type { RecoveredLog } from './log-recovery.js';
 import type { MessageListener } from './store.js';
+
+export interface Retention {
+  /** Keep at most this many messages (the newest). */
+  maxMessages?: number;
+  /** Drop messages older than this many milliseconds. */
+  maxAgeMs?: number;
+}
 
 export interface RoomLogOptions {
   /** fdatasync each group commit before acknowledging it (survives power loss, not only a process crash). */
   fsync: boolean;
   /** How many recent messages stay in memory to answer reads without touching the disk. */
   windowSize: number;
+  retention: Retention;
+  logPath: string;
+  indexPath: string;
 }
 
 interface Pending {
@@ -21,14 +32,23 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
+/** Dropped bytes worth rewriting the log for: at least this much, and at least half the file. */
+const COMPACT_MIN_BYTES = 1 << 20;
+
 export class RoomLog {
-  private readonly log: FileHandle;
-  private readonly index: FileHandle;
+  private log: FileHandle;
+  private index: FileHandle;
   private size: number;
-  private count: number;
+  /** Seqs before the log's first line: already removed from the files by compaction. */
+  private base: number;
+  /** The newest durable seq. */
+  private last: number;
+  /** The oldest seq still readable; retention moves it forward before compaction removes the bytes. */
+  private first: number;
   private nextSeq: number;
   private lastAt: string | undefined;
   private queue: Pending[] = [];
+  private retentionDue = false;
   private flushing: Promise<void> | undefined;
   private closed = false;
   /** The newest durable messages, oldest first, contiguous in seq. */
@@ -43,14 +63,21 @@ export class RoomLog {
     this.log = recovered.log;
     this.index = recovered.index;
     this.size = recovered.size;
-    this.count = recovered.count;
-    this.nextSeq = recovered.count + 1;
+    this.base = recovered.base;
+    this.last = recovered.base + recovered.count;
+    this.first = recovered.base + 1;
+    this.nextSeq = this.last + 1;
     this.lastAt = recovered.last?.createdAt;
+    this.enforceRetention();
   }
 
-  /** Durable messages: their seqs are 1..lastSeq. */
+  /** Seq of the newest durable message; 0 for a room that never had one. */
   get lastSeq(): number {
-    return this.count;
+    return this.last;
+  }
+
+  get messageCount(): number {
+    return Math.max(0, this.last - this.first + 1);
   }
 
   get lastActivityAt(): string | undefined {
@@ -77,47 +104,114 @@ export class RoomLog {
     });
   }
 
+  /** Applies the retention policy soon, in the writer, so it never races a write. */
+  enforceRetention(): void {
+    const { maxMessages, maxAgeMs } = this.options.retention;
+    if (maxMessages === undefined && maxAgeMs === undefined) return;
+    this.retentionDue = true;
+    this.flushing ??= this.flush();
+  }
+
+  /** The single writer: group commits, then retention, until there is nothing left to do. */
   private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      const lines = batch.flatMap((p) => p.lines);
-      const data = Buffer.from(lines.join(''), 'utf8');
-      const entries = Buffer.allocUnsafe(lines.length * INDEX_ENTRY);
-      let offset = this.size;
-      lines.forEach((line, i) => {
-        putOffset(entries, i, offset);
-        offset += Buffer.byteLength(line, 'utf8');
-      });
-      try {
-        // Both files at once; on any failure both are cut back (rollBack), so order does not matter.
-        await Promise.all([writeAt(this.log, data, this.size), writeAt(this.index, entries, this.count * INDEX_ENTRY)]);
-        if (this.options.fsync) await Promise.all([this.log.datasync(), this.index.datasync()]);
-      } catch (err) {
-        await this.rollBack(batch, err as NodeJS.ErrnoException);
-        continue;
+    while (this.queue.length > 0 || this.retentionDue) {
+      if (this.queue.length > 0) await this.commit();
+      else {
+        this.retentionDue = false;
+        await this.retain().catch(() => {
+          // A failed compaction leaves the old files in place; it is tried again at the next retention.
+        });
       }
-      this.size += data.length;
-      this.count += lines.length;
-      const written = batch.flatMap((p) => p.messages);
-      this.lastAt = written.at(-1)?.createdAt ?? this.lastAt;
-      this.remember(written);
-      for (const p of batch) p.resolve(p.messages);
-      for (const listener of this.listeners) listener(written);
     }
     this.flushing = undefined;
+  }
+
+  private async commit(): Promise<void> {
+    const batch = this.queue;
+    this.queue = [];
+    const lines = batch.flatMap((p) => p.lines);
+    const data = Buffer.from(lines.join(''), 'utf8');
+    const entries = Buffer.allocUnsafe(lines.length * INDEX_ENTRY);
+    let offset = this.size;
+    lines.forEach((line, i) => {
+      putOffset(entries, i, offset);
+      offset += Buffer.byteLength(line, 'utf8');
+    });
+    try {
+      // Both files at once; on any failure both are cut back (rollBack), so order does not matter.
+      await Promise.all([writeAt(this.log, data, this.size), writeAt(this.index, entries, this.indexBytes())]);
+      if (this.options.fsync) await Promise.all([this.log.datasync(), this.index.datasync()]);
+    } catch (err) {
+      await this.rollBack(batch, err as NodeJS.ErrnoException);
+      return;
+    }
+    this.size += data.length;
+    this.last += lines.length;
+    const written = batch.flatMap((p) => p.messages);
+    this.lastAt = written.at(-1)?.createdAt ?? this.lastAt;
+    this.remember(written);
+    for (const p of batch) p.resolve(p.messages);
+    for (const listener of this.listeners) listener(written);
+    if (this.options.retention.maxMessages !== undefined || this.options.retention.maxAgeMs !== undefined) this.retentionDue = true;
+  }
+
+  private indexBytes(): number {
+    return (this.last - this.base) * INDEX_ENTRY;
   }
 
   /** A failed write fails its batch and everything queued behind it, and leaves the files as they were. */
   private async rollBack(batch: Pending[], err: NodeJS.ErrnoException): Promise<void> {
     const failed = batch.concat(this.queue);
     this.queue = [];
-    this.nextSeq = this.count + 1;
-    await Promise.allSettled([this.log.truncate(this.size), this.index.truncate(this.count * INDEX_ENTRY)]);
+    this.nextSeq = this.last + 1;
+    await Promise.allSettled([this.log.truncate(this.size), this.index.truncate(this.indexBytes())]);
     const error = new StoreError('unavailable', `Could not write the room log (${err.code ?? err.message}); nothing was stored.`, {
       cause: err,
     });
     for (const p of failed) p.reject(error);
+  }
+
+  /** Moves `first` past what the policy drops, then rewrites the files once enough bytes are dead. */
+  private async retain(): Promise<void> {
+    const { maxMessages, maxAgeMs } = this.options.retention;
+    let first = this.first;
+    if (maxMessages !== undefined) first = Math.max(first, this.last - maxMessages + 1);
+    if (maxAgeMs !== undefined) first = Math.max(first, await this.firstNewerThan(new Date(Date.now() - maxAgeMs).toISOString(), first));
+    this.first = Math.min(first, this.last + 1);
+    this.window = this.window.filter((m) => m.seq >= this.first);
+
+    // The newest message always stays on disk, so the next seq is known after a restart.
+    const keepFrom = Math.min(this.first, this.last);
+    if (keepFrom <= this.base + 1) return;
+    const cut = await this.offsetOf(keepFrom);
+    if (cut < COMPACT_MIN_BYTES || cut < this.size / 2) return;
+    const compacted = await compactLog({
+      log: this.log,
+      index: this.index,
+      logPath: this.options.logPath,
+      indexPath: this.options.indexPath,
+      cut,
+      size: this.size,
+      fromEntry: keepFrom - this.base - 1,
+      entries: this.last - keepFrom + 1,
+    });
+    this.log = compacted.log;
+    this.index = compacted.index;
+    this.size -= cut;
+    this.base = keepFrom - 1;
+  }
+
+  /** The lowest seq in [from, last] created at or after `cutoff` (createdAt only grows), or last + 1. */
+  private async firstNewerThan(cutoff: string, from: number): Promise<number> {
+    let lo = from;
+    let hi = this.last + 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const [m] = await this.read(mid - 1, 1);
+      if (m && m.createdAt < cutoff) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   private remember(messages: Message[]): void {
@@ -128,9 +222,9 @@ export class RoomLog {
   }
 
   async read(after: number | undefined, limit: number): Promise<Message[]> {
-    const from = Math.max(0, after ?? this.count - limit);
+    const from = Math.max(this.first - 1, after ?? this.last - limit);
     const first = from + 1;
-    const last = Math.min(from + limit, this.count);
+    const last = Math.min(from + limit, this.last);
     if (first > last) return [];
     const windowFirst = this.window[0]?.seq;
     if (windowFirst !== undefined && first >= windowFirst) {
@@ -139,10 +233,13 @@ export class RoomLog {
     return this.readFromDisk(first, last);
   }
 
+  private async offsetOf(seq: number): Promise<number> {
+    return getOffset(await readAt(this.index, (seq - this.base - 1) * INDEX_ENTRY, INDEX_ENTRY), 0);
+  }
+
   private async readFromDisk(first: number, last: number): Promise<Message[]> {
-    const offsetOf = async (seq: number) => getOffset(await readAt(this.index, (seq - 1) * INDEX_ENTRY, INDEX_ENTRY), 0);
-    const start = await offsetOf(first);
-    const end = last < this.count ? await offsetOf(last + 1) : this.size;
+    const start = await this.offsetOf(first);
+    const end = last < this.last ? await this.offsetOf(last + 1) : this.size;
     const text = (await readAt(this.log, start, end - start)).toString('utf8');
     const messages: Message[] = [];
     for (let i = 0; i < text.length; ) {

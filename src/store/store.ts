@@ -9,12 +9,30 @@ export interface ReadOptions {
 
 export type MessageListener = (messages: readonly Message[]) => void;
 
+/** SHA-256 hex digests of a room's keys; the keys themselves are never stored. */
+export interface KeyHashes {
+  write: string;
+  read: string;
+}
+
+export interface NewRoom extends CreateRoomInput {
+  keyHashes?: KeyHashes;
+}
+
+export interface KeyOwner {
+  roomId: string;
+  access: 'read' | 'write';
+}
+
 export interface Store {
   /** Loads and repairs what is on disk; throws a StoreError('corrupt') rather than overwrite anything. */
   open(): Promise<void>;
   /** Waits for queued writes, then releases files. */
   close(): Promise<void>;
-  createRoom(input: CreateRoomInput): Promise<Room>;
+  /** Throws StoreError('limit') when the server already holds its maximum number of rooms. */
+  createRoom(input: NewRoom): Promise<Room>;
+  /** The room and access level of a key, by the key's SHA-256 hex digest. */
+  findKey(hash: string): Promise<KeyOwner | undefined>;
   getRoom(id: string): Promise<Room | undefined>;
   /** Newest activity first. */
   listRooms(): Promise<Room[]>;
