@@ -43,6 +43,7 @@ export interface CreateRoomInput {
 /** Answer of POST /agent/demo/room and POST /agent/rooms: the room plus `roomId` for the hosted API's clients. */
 export interface CreatedRoom extends Room {
   roomId: string;
+  keys: RoomKeys;
 }
 
 export interface History {
@@ -52,5 +53,13 @@ export interface History {
 
 /** The one error shape of every 4xx and 5xx answer. */
 export interface ErrorBody {
-  error: { code: string; message: string };
+  error: { code: string; message: string; requestId?: string };
+}
+
+/** A room's secrets, returned once, when it is created. */
+export interface RoomKeys {
+  /** Post and read. */
+  write: string;
+  /** Read only. */
+  read: string;
 }

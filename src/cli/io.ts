@@ -42,6 +42,7 @@ export function colors(io: CliIo): ChalkInstance {
 export const defaultServer = (env: NodeJS.ProcessEnv): string =>
   env.IM_SERVER ?? `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
 
-export function clientFor(io: CliIo, server: string | undefined): Client {
-  return new Client({ baseUrl: server ?? defaultServer(io.env), ...(io.fetch && { fetch: io.fetch }) });
+export function clientFor(io: CliIo, options: { server?: string; key?: string }): Client {
+  const key = options.key ?? io.env.IM_KEY;
+  return new Client({ baseUrl: options.server ?? defaultServer(io.env), ...(io.fetch && { fetch: io.fetch }), ...(key && { key }) });
 }

@@ -5,6 +5,7 @@ import { CliError } from './io.js';
 export interface GlobalOptions {
   server?: string;
   as?: string;
+  key?: string;
 }
 
 export function globals(cmd: Command): GlobalOptions {

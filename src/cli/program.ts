@@ -14,6 +14,7 @@ export function buildProgram(io: CliIo, signal?: AbortSignal): Command {
     .version(VERSION)
     .option('--server <url>', 'server to talk to (or IM_SERVER; default http://127.0.0.1:7331)')
     .option('--as <name>', 'sender name for send (or IM_SENDER; default "cli")')
+    .option('--key <key>', 'room key or admin token, when the server has auth on (or IM_KEY)')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   registerServe(program, io);

@@ -9,6 +9,8 @@ export interface ClientOptions {
   baseUrl: string;
   /** Injectable for in-process tests (`app.request`). */
   fetch?: (input: string, init?: RequestInit) => Promise<Response>;
+  /** A room key or the admin token, sent as `Authorization: Bearer KEY`. */
+  key?: string;
 }
 
 export interface HistoryQuery {
@@ -42,10 +44,12 @@ export interface StreamQuery {
 export class Client {
   readonly baseUrl: string;
   private readonly fetchImpl: NonNullable<ClientOptions['fetch']>;
+  private readonly auth: Record<string, string>;
 
   constructor(options: ClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.auth = options.key ? { authorization: `Bearer ${options.key}` } : {};
   }
 
   health(): Promise<{ ok: boolean; name: string; version: string }> {
@@ -114,7 +118,7 @@ export class Client {
     while (!query.signal?.aborted) {
       let res: Response;
       try {
-        const headers: Record<string, string> = { accept: 'text/event-stream' };
+        const headers: Record<string, string> = { accept: 'text/event-stream', ...this.auth };
         if (last !== undefined) headers['last-event-id'] = String(last);
         res = await this.fetchImpl(url, { headers, ...(query.signal && { signal: query.signal }) });
       } catch (err) {
@@ -146,7 +150,8 @@ export class Client {
       res = await this.fetchImpl(`${this.baseUrl}${path}`, {
         ...init,
         method,
-        ...(body !== undefined && { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+        headers: { ...this.auth, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
       });
     } catch (err) {
       if ((err as Error).name === 'AbortError') throw err;
@@ -154,6 +159,18 @@ export class Client {
     }
     if (!res.ok) throw await toApiError(res);
     return (await res.json()) as T;
+  }
+
+  /** The whole room as JSON Lines or Markdown text. */
+  async exportRoom(roomId: string, format: 'jsonl' | 'markdown'): Promise<string> {
+    let res: Response;
+    try {
+      res = await this.fetchImpl(`${this.baseUrl}/agent/rooms/${enc(roomId)}/export?format=${format}`, { headers: this.auth });
+    } catch (err) {
+      throw new ServerUnreachableError(this.baseUrl, { cause: err });
+    }
+    if (!res.ok) throw await toApiError(res);
+    return res.text();
   }
 }
 

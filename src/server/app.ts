@@ -1,15 +1,22 @@
 // createApp: the whole HTTP API (and the UI) as a Hono app built from its dependencies; opens no socket.
 import { Hono } from 'hono';
+import { cors } from 'hono/cors';
 import { DEFAULT_MAX_BODY_BYTES } from '../api/limits.js';
 import type { Store } from '../store/store.js';
+import { VERSION } from '../version.js';
+import { authenticate, type AuthConfig } from './auth/authenticate.js';
 import type { ServerDeps } from './context.js';
+import type { AppEnv } from './env.js';
 import { notFound, toErrorResponse } from './errors.js';
+import { rateLimit, type RateLimit } from './middleware/rate-limit.js';
+import { requestId } from './middleware/request-id.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import { exportRoutes } from './routes/export.js';
 import { messageRoutes } from './routes/messages.js';
 import { roomRoutes } from './routes/rooms.js';
 import { streamRoutes } from './routes/stream.js';
 import { uiRoutes } from './routes/ui.js';
-import { VERSION } from '../version.js';
+import { StreamRegistry } from './streams.js';
 
 export interface AppOptions {
   store: Store;
@@ -17,19 +24,44 @@ export interface AppOptions {
   heartbeatMs?: number;
   /** Absolute path of the built UI; no UI is served without it. */
   uiDir?: string;
+  /** Auth is on when an admin token digest is given. */
+  auth?: AuthConfig;
+  /** Origins allowed to call the API from a browser (CORS); none by default. */
+  cors?: string[];
+  /** Per-client request rate; unlimited when absent. */
+  rateLimit?: RateLimit;
+  /** Caps on SSE streams and long-polls; the caller keeps it to end them all at shutdown. */
+  streams?: StreamRegistry;
   log?: (message: string) => void;
 }
 
-export function createApp(options: AppOptions): Hono {
+export const DEFAULT_STREAM_LIMITS = { perClient: 256, total: 4096, idleMs: 60 * 60_000 };
+
+export function createApp(options: AppOptions): Hono<AppEnv> {
   const deps: ServerDeps = {
     store: options.store,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     heartbeatMs: options.heartbeatMs ?? 15_000,
+    streams: options.streams ?? new StreamRegistry(DEFAULT_STREAM_LIMITS),
     log: options.log ?? ((m) => process.stderr.write(`${m}\n`)),
   };
-  const app = new Hono();
+  const app = new Hono<AppEnv>();
 
-  app.get('/agent/health', (c) => c.json({ ok: true, name: 'im-for-agents', version: VERSION }));
+  app.use('*', requestId(), securityHeaders());
+  if (options.cors?.length) {
+    app.use(
+      '/agent/*',
+      cors({
+        origin: options.cors,
+        allowHeaders: ['Content-Type', 'Authorization', 'Last-Event-ID', 'X-Request-Id'],
+        exposeHeaders: ['X-Request-Id', 'Retry-After'],
+        maxAge: 600,
+      }),
+    );
+  }
+  if (options.rateLimit) app.use('/agent/*', rateLimit(options.rateLimit));
+  app.get('/agent/health', (c) => c.json({ ok: true, name: 'im-for-agents', version: VERSION, auth: Boolean(options.auth?.adminTokenHash) }));
+  app.use('/agent/*', authenticate(deps.store, options.auth ?? {}));
   app.route('/agent', roomRoutes(deps));
   app.route('/agent', messageRoutes(deps));
   app.route('/agent', streamRoutes(deps));

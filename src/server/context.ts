@@ -1,5 +1,6 @@
-// What the route sub-apps share: the store and the tunables that createApp was given.
+// What the route sub-apps share: the store, the open-stream registry and the tunables that createApp was given.
 import type { Store } from '../store/store.js';
+import type { StreamRegistry } from './streams.js';
 
 export interface ServerDeps {
   store: Store;
@@ -7,5 +8,6 @@ export interface ServerDeps {
   maxBodyBytes: number;
   /** Milliseconds between SSE heartbeat comments. */
   heartbeatMs: number;
+  streams: StreamRegistry;
   log: (message: string) => void;
 }

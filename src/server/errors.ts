@@ -9,13 +9,17 @@ export class HttpError extends Error {
     readonly status: ContentfulStatusCode,
     readonly code: string,
     message: string,
+    /** Sent with the error answer, e.g. Retry-After. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'HttpError';
   }
 }
 
-export const errorBody = (code: string, message: string): ErrorBody => ({ error: { code, message } });
+export const errorBody = (code: string, message: string, requestId?: string): ErrorBody => ({
+  error: { code, message, ...(requestId && { requestId }) },
+});
 
 const storeStatus: Record<StoreError['code'], ContentfulStatusCode> = {
   room_not_found: 404,
@@ -24,19 +28,25 @@ const storeStatus: Record<StoreError['code'], ContentfulStatusCode> = {
   limit: 409,
 };
 
+/** Maps any failure to the one error shape. Logs carry the request id and never a header, so no key reaches a log. */
 export function toErrorResponse(err: unknown, c: Context, log: (message: string) => void): Response {
-  if (err instanceof HttpError) return c.json(errorBody(err.code, err.message), err.status);
-  if (err instanceof StoreError) {
-    if (err.code !== 'room_not_found') log(`store error on ${c.req.method} ${c.req.path}: ${err.message}`);
-    return c.json(errorBody(err.code, err.message), storeStatus[err.code]);
+  const id = c.get('requestId') as string | undefined;
+  const where = `[${id ?? '-'}] ${c.req.method} ${c.req.path}`;
+  if (err instanceof HttpError) {
+    for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
+    return c.json(errorBody(err.code, err.message, id), err.status);
   }
-  log(`unexpected error on ${c.req.method} ${c.req.path}: ${(err as Error)?.stack ?? String(err)}`);
-  return c.json(errorBody('internal', 'The server failed to handle this request; it is logged on the server.'), 500);
+  if (err instanceof StoreError) {
+    if (err.code !== 'room_not_found' && err.code !== 'limit') log(`store error on ${where}: ${err.message}`);
+    return c.json(errorBody(err.code, err.message, id), storeStatus[err.code]);
+  }
+  log(`unexpected error on ${where}: ${(err as Error)?.stack ?? String(err)}`);
+  return c.json(errorBody('internal', `The server failed to handle this request; it is logged on the server as ${id}.`, id), 500);
 }
 
 export function notFound(c: Context): Response {
   return c.json(
-    errorBody('not_found', `No route ${c.req.method} ${c.req.path}. The API lives under /agent; see the README.`),
+    errorBody('not_found', `No route ${c.req.method} ${c.req.path}. The API lives under /agent; see the README.`, c.get('requestId') as string | undefined),
     404,
   );
 }

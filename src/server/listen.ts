@@ -1,6 +1,5 @@
 // The one place that opens a socket: serves a Hono app on host:port and reports the real address.
 import { serve, type ServerType } from '@hono/node-server';
-import type { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 
 export interface Listening {
@@ -20,7 +19,12 @@ export class PortInUseError extends Error {
   }
 }
 
-export function listen(app: Hono, { host, port }: { host: string; port: number }): Promise<Listening> {
+/** Anything with a fetch handler, e.g. the app from createApp. */
+export interface Fetchable {
+  fetch: Parameters<typeof serve>[0]['fetch'];
+}
+
+export function listen(app: Fetchable, { host, port }: { host: string; port: number }): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => {
       server.off('error', onError);
@@ -39,5 +43,10 @@ export function listen(app: Hono, { host, port }: { host: string; port: number }
     const onError = (err: NodeJS.ErrnoException) =>
       reject(err.code === 'EADDRINUSE' ? new PortInUseError(host, port) : err);
     server.once('error', onError);
+    if ('requestTimeout' in server) {
+      // A client that trickles its headers or body is cut off instead of holding a socket forever.
+      server.headersTimeout = 10_000;
+      server.requestTimeout = 30_000;
+    }
   });
 }

@@ -4,6 +4,8 @@ import type { SSEStreamingApi } from 'hono/streaming';
 
 export interface SseSink {
   write(frame: string): Promise<void> | void;
+  /** Writes a last frame and ends the response. */
+  end(frame: string): Promise<void> | void;
   readonly closed: boolean;
   onClose(listener: () => void): void;
 }
@@ -30,6 +32,9 @@ export function nodeSink(res: ServerResponse): SseSink {
       return closed;
     },
     onClose: (l) => void (closed ? l() : listeners.push(l)),
+    end(frame) {
+      if (!closed) res.end(frame);
+    },
     write(frame) {
       if (closed || res.write(frame)) return;
       // A slow reader: wait for its buffer to drain (or for it to go away) before writing more.
@@ -49,5 +54,9 @@ export function webSink(stream: SSEStreamingApi): SseSink {
     },
     onClose: (l) => stream.onAbort(l),
     write: async (frame) => void (await stream.write(frame)),
+    end: async (frame) => {
+      await stream.write(frame);
+      await stream.close();
+    },
   };
 }

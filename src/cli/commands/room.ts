@@ -13,7 +13,7 @@ export function registerRoom(program: Command, io: CliIo): void {
     .argument('<name...>', 'the room name')
     .option('--json', 'print the whole room as JSON')
     .action(async (name: string[], opts: { json?: boolean }, cmd: Command) => {
-      const created = await clientFor(io, globals(cmd).server).createRoom(name.join(' '));
+      const created = await clientFor(io, globals(cmd)).createRoom(name.join(' '));
       io.out(opts.json ? `${JSON.stringify(created)}\n` : `${created.roomId}\n`);
     });
 
@@ -22,7 +22,7 @@ export function registerRoom(program: Command, io: CliIo): void {
     .description('list rooms, newest activity first')
     .option('--json', 'print a JSON array')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
-      const rooms = await clientFor(io, globals(cmd).server).listRooms();
+      const rooms = await clientFor(io, globals(cmd)).listRooms();
       if (opts.json) return io.out(`${JSON.stringify(rooms)}\n`);
       const c = colors(io);
       for (const r of rooms) io.out(formatRoom(r, c));
@@ -34,6 +34,6 @@ export function registerRoom(program: Command, io: CliIo): void {
     .description('print one room as JSON')
     .argument('<room>', 'room id')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
-      io.out(`${JSON.stringify(await clientFor(io, globals(cmd).server).getRoom(id))}\n`);
+      io.out(`${JSON.stringify(await clientFor(io, globals(cmd)).getRoom(id))}\n`);
     });
 }

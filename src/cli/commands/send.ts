@@ -30,7 +30,7 @@ export function registerSend(program: Command, io: CliIo): void {
       if (opts.replyTo) input.replyTo = opts.replyTo;
       if (opts.type) input.type = opts.type;
       if (opts.metadata !== undefined) input.metadata = parseMetadata(opts.metadata);
-      const message = await clientFor(io, globals(cmd).server).send(room, input);
+      const message = await clientFor(io, globals(cmd)).send(room, input);
       io.out(opts.json ? `${JSON.stringify(message)}\n` : `${message.seq}\n`);
     });
 }

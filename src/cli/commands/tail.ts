@@ -20,7 +20,7 @@ export function registerTail(program: Command, io: CliIo, signal?: AbortSignal):
     .option('-f, --follow', 'keep printing new messages as they arrive')
     .option('--json', 'one JSON object per line (NDJSON)')
     .action(async (room: string, opts: TailOptions, cmd: Command) => {
-      const client = clientFor(io, globals(cmd).server);
+      const client = clientFor(io, globals(cmd));
       const c = colors(io);
       const print = (m: Message) => io.out(opts.json ? `${JSON.stringify(m)}\n` : formatMessage(m, c));
       const past = opts.lines > 0 ? await client.history(room, { limit: Math.min(opts.lines, 1000) }) : [];

@@ -26,7 +26,7 @@ export function registerWait(program: Command, io: CliIo): void {
     .option('--timeout <seconds>', 'give up after this long (exit code 124)', parseSeconds('--timeout'))
     .option('--json', 'print the message as JSON')
     .action(async (room: string, opts: WaitOptions, cmd: Command) => {
-      const message = await clientFor(io, globals(cmd).server).waitFor(room, {
+      const message = await clientFor(io, globals(cmd)).waitFor(room, {
         ...(opts.after !== undefined && { after: opts.after }),
         ...(opts.from !== undefined && { from: opts.from }),
         ...(opts.to !== undefined && { to: opts.to }),

@@ -4,7 +4,9 @@ import { stream } from 'hono/streaming';
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT } from '../../api/limits.js';
 import type { History, Message, Room } from '../../api/types.js';
 import { allMessages, searchMessages } from '../../store/pages.js';
+import { authorizeRoom } from '../auth/principal.js';
 import type { ServerDeps } from '../context.js';
+import type { AppEnv } from '../env.js';
 import { HttpError } from '../errors.js';
 import { queryInt } from '../request.js';
 import { findRoom } from './room-param.js';
@@ -14,10 +16,11 @@ const FORMATS = {
   markdown: { type: 'text/markdown; charset=utf-8', ext: 'md' },
 } as const;
 
-export function exportRoutes({ store }: ServerDeps): Hono {
-  const app = new Hono();
+export function exportRoutes({ store }: ServerDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
 
   app.get('/rooms/:id/export', async (c) => {
+    authorizeRoom(c, c.req.param('id'), 'read');
     const room = await findRoom(store, c.req.param('id'));
     const format = c.req.query('format') ?? 'jsonl';
     if (format !== 'jsonl' && format !== 'markdown') {
@@ -35,6 +38,7 @@ export function exportRoutes({ store }: ServerDeps): Hono {
   });
 
   app.get('/rooms/:id/search', async (c) => {
+    authorizeRoom(c, c.req.param('id'), 'read');
     const room = await findRoom(store, c.req.param('id'));
     const text = c.req.query('q')?.trim() || undefined;
     const sender = c.req.query('sender') || undefined;

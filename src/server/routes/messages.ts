@@ -1,18 +1,23 @@
 // Message routes: post one or a batch, and read history (paged by seq, optionally long-polling).
-import { Hono } from 'hono';
+import type { HttpBindings } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
 import { parseMessageBatch, parseMessageInput } from '../../api/schemas.js';
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS } from '../../api/limits.js';
 import type { History, Message } from '../../api/types.js';
 import type { Store } from '../../store/store.js';
+import { authorizeRoom } from '../auth/principal.js';
 import type { ServerDeps } from '../context.js';
+import type { AppEnv } from '../env.js';
+import type { StreamRegistry } from '../streams.js';
 import { HttpError } from '../errors.js';
 import { queryInt, querySeconds, readJson } from '../request.js';
 import { findRoom } from './room-param.js';
 
-export function messageRoutes({ store, maxBodyBytes }: ServerDeps): Hono {
-  const app = new Hono();
+export function messageRoutes({ store, maxBodyBytes, streams }: ServerDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
 
   app.post('/rooms/:id/messages', async (c) => {
+    authorizeRoom(c, c.req.param('id'), 'write');
     const room = await findRoom(store, c.req.param('id'));
     const body = await readJson(c, maxBodyBytes);
     if (Array.isArray(body)) {
@@ -27,6 +32,7 @@ export function messageRoutes({ store, maxBodyBytes }: ServerDeps): Hono {
   });
 
   app.get('/rooms/:id/history', async (c) => {
+    authorizeRoom(c, c.req.param('id'), 'read');
     const room = await findRoom(store, c.req.param('id'));
     const limit = queryInt(c, 'limit', { min: 1, max: HISTORY_MAX_LIMIT }) ?? HISTORY_DEFAULT_LIMIT;
     const wait = querySeconds(c, 'wait', MAX_WAIT_SECONDS);
@@ -34,7 +40,7 @@ export function messageRoutes({ store, maxBodyBytes }: ServerDeps): Hono {
     const after = queryInt(c, 'after', { min: 0 }) ?? (wait ? room.lastSeq : undefined);
     const messages =
       wait && after !== undefined
-        ? await readOrWait(store, room.id, after, limit, wait * 1000, c.req.raw.signal)
+        ? await readOrWait(store, streams, c.get('clientId'), room.id, after, limit, wait * 1000, hangUp(c))
         : await store.read(room.id, { after, limit });
     return c.json({ roomId: room.id, messages } satisfies History);
   });
@@ -45,6 +51,8 @@ export function messageRoutes({ store, maxBodyBytes }: ServerDeps): Hono {
 /** Reads past `after`; when there is nothing yet, waits for the next durable message, the deadline or a hang-up. */
 async function readOrWait(
   store: Store,
+  streams: StreamRegistry,
+  clientId: string,
   roomId: string,
   after: number,
   limit: number,
@@ -53,6 +61,8 @@ async function readOrWait(
 ): Promise<Message[]> {
   let wake: () => void = () => {};
   const woken = new Promise<void>((resolve) => (wake = resolve));
+  // Counted with the SSE streams, so one client cannot hold every slot; shutdown answers it at once.
+  const release = streams.admit(clientId, { end: () => wake() });
   // Subscribe before reading, so a message that lands in between still wakes us.
   const unsubscribe = store.subscribe(roomId, () => wake());
   const timer = setTimeout(() => wake(), waitMs);
@@ -65,5 +75,15 @@ async function readOrWait(
   } finally {
     clearTimeout(timer);
     unsubscribe();
+    release();
   }
+}
+
+/** Aborts when the client hangs up. Read from the Node socket when there is one: `c.req.raw.signal` builds a whole web Request. */
+function hangUp(c: Context<AppEnv>): AbortSignal {
+  const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+  if (!outgoing) return c.req.raw.signal;
+  const ac = new AbortController();
+  outgoing.once('close', () => ac.abort());
+  return ac.signal;
 }

@@ -1,0 +1,31 @@
+// Who a request acts as, and the checks routes make against it (401 without a valid key, 403 without the right one).
+import type { Context } from 'hono';
+import { HttpError } from '../errors.js';
+
+export type Principal =
+  | { kind: 'admin' }
+  | { kind: 'room'; roomId: string; access: 'read' | 'write' }
+  | { kind: 'anonymous' };
+
+export const ADMIN: Principal = { kind: 'admin' };
+
+const needKey = () =>
+  new HttpError(401, 'unauthorized', 'This server needs a key: send "Authorization: Bearer KEY" with the room\'s key or the admin token.');
+
+/** Read needs any key of the room; write needs its write key. The admin token can do everything. */
+export function authorizeRoom(c: Context, roomId: string, access: 'read' | 'write'): void {
+  const p = c.get('principal') as Principal;
+  if (p.kind === 'admin') return;
+  if (p.kind === 'anonymous') throw needKey();
+  if (p.roomId !== roomId) throw new HttpError(403, 'forbidden', 'This key belongs to another room.');
+  if (access === 'write' && p.access === 'read') {
+    throw new HttpError(403, 'read_only_key', "This is the room's read key; posting needs its write key.");
+  }
+}
+
+export function authorizeAdmin(c: Context, what: string): void {
+  const p = c.get('principal') as Principal;
+  if (p.kind === 'admin') return;
+  if (p.kind === 'anonymous') throw needKey();
+  throw new HttpError(403, 'forbidden', `${what} needs the admin token; a room key cannot do it.`);
+}
