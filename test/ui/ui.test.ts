@@ -15,11 +15,14 @@ const SCREENSHOT = fileURLToPath(new URL('../../ui/screenshot.png', import.meta.
 
 describe.skipIf(skipBrowserTests)('web UI', () => {
   let browser: Browser;
+  const cspViolations: string[] = [];
   beforeAll(async () => {
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
+    // The page runs under the server's CSP (no inline script or style): nothing it does may be blocked.
+    expect(cspViolations).toEqual([]);
   });
 
   async function setup(width = 1200, height = 800): Promise<{ server: ServerProcess; client: Client; page: Page; dir: string }> {
@@ -28,6 +31,9 @@ describe.skipIf(skipBrowserTests)('web UI', () => {
     const page = await browser.newPage({ viewport: { width, height } });
     page.on('pageerror', (err) => {
       throw err;
+    });
+    page.on('console', (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
     });
     return { server, client: new Client({ baseUrl: server.url }), page, dir };
   }
@@ -103,6 +109,31 @@ describe.skipIf(skipBrowserTests)('web UI', () => {
     await expect.poll(() => page.textContent('#conn')).toBe('Live');
     await client2.send(roomId, { sender: 'b', content: 'after 5' });
     await expect.poll(() => seqsShown(page)).toEqual([1, 2, 3, 4, 5]);
+    await page.close();
+  });
+
+  test('with auth on, the page asks once for a key and remembers it for the room', async () => {
+    const dir = await tempDir();
+    const admin = 'ima_browser-test-admin-token';
+    const server = await startServer(dir, ['--token', admin]);
+    const room = await new Client({ baseUrl: server.url, key: admin }).createRoom('guarded');
+    await new Client({ baseUrl: server.url, key: room.keys.write }).send(room.roomId, { sender: 'agent', content: 'secret plan' });
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await expect.poll(() => page.isVisible('#admin-key-form')).toBe(true);
+    await page.goto(`${server.url}/#/room/${room.roomId}`);
+    await expect.poll(() => page.isVisible('#room-key-form')).toBe(true);
+    expect(await page.textContent('#messages')).not.toContain('secret plan');
+    await page.fill('#room-key', room.keys.write);
+    await page.click('#room-key-form button');
+    await expect.poll(() => page.textContent('#messages')).toContain('secret plan');
+    await page.reload();
+    await expect.poll(() => page.textContent('#messages')).toContain('secret plan');
+    expect(await page.isVisible('#room-key-form')).toBe(false);
+    await page.fill('#composer-name', 'Ada');
+    await page.fill('#composer-text', 'approved');
+    await page.press('#composer-text', 'Enter');
+    await expect.poll(async () => (await new Client({ baseUrl: server.url, key: room.keys.read }).history(room.roomId)).map((m) => m.content)).toEqual(['secret plan', 'approved']);
     await page.close();
   });
 

@@ -6,14 +6,16 @@ import { prefs } from './prefs.js';
 import { RoomView } from './room-view.js';
 import { renderRooms, setupCreateRoom } from './rooms-view.js';
 
-const client = new Client({ baseUrl: location.origin });
+const clientWith = (key: string | undefined) => new Client({ baseUrl: location.origin, ...(key && { key }) });
 let current: RoomView | undefined;
 
 async function refreshRooms(): Promise<void> {
   try {
-    renderRooms(await client.listRooms(), current?.room.id);
-  } catch {
-    // the server is restarting: the next refresh will catch up
+    renderRooms(await clientWith(prefs.adminKey()).listRooms(), current?.room.id);
+    byId('admin-key-form').hidden = true;
+  } catch (err) {
+    // 401: the server has auth on and this browser has no admin token; anything else: it is restarting.
+    if (err instanceof ApiError && err.status === 401) byId('admin-key-form').hidden = false;
   }
 }
 
@@ -28,14 +30,23 @@ async function route(): Promise<void> {
     document.title = 'im-for-agents';
     return refreshRooms();
   }
+  byId('room-key-form').hidden = true;
   try {
+    const client = clientWith(prefs.key(roomId));
     const view = new RoomView(client, await client.getRoom(roomId));
     current = view;
     await view.start();
     byId<HTMLTextAreaElement>('composer-text').focus({ preventScroll: true });
   } catch (err) {
-    byId('room-name').textContent = err instanceof ApiError && err.status === 404 ? 'No such room' : 'Could not open the room';
+    const status = err instanceof ApiError ? err.status : 0;
+    byId('room-name').textContent = status === 404 ? 'No such room' : 'Could not open the room';
     byId('conn').textContent = (err as Error).message;
+    if (status === 401 || status === 403) {
+      // Ask once; the key is remembered for this room.
+      byId('room-key-why').textContent = (err as Error).message;
+      byId('room-key-form').hidden = false;
+      byId<HTMLInputElement>('room-key').focus();
+    }
   }
   await refreshRooms();
 }
@@ -43,7 +54,27 @@ async function route(): Promise<void> {
 function wire(): void {
   byId('welcome-curl').textContent =
     `curl -X POST ${location.origin}/agent/rooms -H "Content-Type: application/json" -d '{"name":"my-room"}'`;
-  setupCreateRoom(client, (room) => (location.hash = `#/room/${room.id}`));
+  setupCreateRoom(
+    () => clientWith(prefs.adminKey()),
+    (room) => {
+      // The creator keeps the room's write key, so the room still opens if auth is turned on later.
+      prefs.setKey(room.id, room.keys.write);
+      location.hash = `#/room/${room.id}`;
+    },
+  );
+  byId<HTMLFormElement>('admin-key-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    prefs.setAdminKey(byId<HTMLInputElement>('admin-key').value.trim());
+    void refreshRooms();
+  });
+  byId<HTMLFormElement>('room-key-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const roomId = /^#\/room\/([\w-]+)$/.exec(location.hash)?.[1];
+    if (roomId) prefs.setKey(roomId, byId<HTMLInputElement>('room-key').value.trim());
+    void route();
+  });
+  byId('export-jsonl').addEventListener('click', () => void current?.download('jsonl'));
+  byId('export-md').addEventListener('click', () => void current?.download('markdown'));
 
   const name = byId<HTMLInputElement>('composer-name');
   const to = byId<HTMLInputElement>('composer-to');

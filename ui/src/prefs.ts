@@ -18,6 +18,11 @@ const set = (k: string, v: string) => {
 export const prefs = {
   name: () => get('im.name') ?? '',
   setName: (name: string) => set('im.name', name),
+  /** A room's key, or else the admin token: what this browser uses for that room. */
+  key: (roomId: string) => get(`im.key.${roomId}`) ?? get('im.key.admin') ?? undefined,
+  setKey: (roomId: string, key: string) => set(`im.key.${roomId}`, key),
+  adminKey: () => get('im.key.admin') ?? undefined,
+  setAdminKey: (key: string) => set('im.key.admin', key),
   seen: (roomId: string) => Number(get(`im.seen.${roomId}`) ?? 0),
   setSeen: (roomId: string, seq: number) => {
     if (seq > prefs.seen(roomId)) set(`im.seen.${roomId}`, String(seq));

@@ -29,8 +29,6 @@ export class RoomView {
     byId('room-name').textContent = name;
     byId('room-id').textContent = id;
     document.title = `${name} · im-for-agents`;
-    byId<HTMLAnchorElement>('export-jsonl').href = `/agent/rooms/${id}/export?format=jsonl`;
-    byId<HTMLAnchorElement>('export-md').href = `/agent/rooms/${id}/export?format=markdown`;
     renderConnectPanel(byId('connect-body'), location.origin, id);
     this.list.replaceChildren();
     byId<HTMLSelectElement>('sender-filter').replaceChildren(h('option', { value: '' }, 'All senders'));
@@ -145,6 +143,16 @@ export class RoomView {
   closeResults(): void {
     byId('results').hidden = true;
     byId('results-list').replaceChildren();
+  }
+
+  /** Fetched with the room's key (a plain link could not send it), then saved as a file. */
+  async download(format: 'jsonl' | 'markdown'): Promise<void> {
+    const text = await this.client.exportRoom(this.room.id, format);
+    const type = format === 'jsonl' ? 'application/x-ndjson' : 'text/markdown';
+    const url = URL.createObjectURL(new Blob([text], { type }));
+    const a = h('a', { href: url, download: `${this.room.name}-${this.room.id}.${format === 'jsonl' ? 'jsonl' : 'md'}` });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 
   async post(sender: string, content: string, to: string[]): Promise<void> {

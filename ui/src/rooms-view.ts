@@ -1,4 +1,5 @@
 // The room list: name, last activity, message count and an unread marker; refreshed every few seconds.
+import type { CreatedRoom } from '../../src/api/types.js';
 import type { Room } from '../../src/api/types.js';
 import type { Client } from '../../src/client/client.js';
 import { byId, h, timeLabel } from './dom.js';
@@ -25,14 +26,14 @@ export function renderRooms(rooms: Room[], currentId: string | undefined): void 
   );
 }
 
-export function setupCreateRoom(client: Client, onCreated: (room: Room) => void): void {
+export function setupCreateRoom(client: () => Client, onCreated: (room: CreatedRoom) => void): void {
   const form = byId<HTMLFormElement>('create-room');
   const input = byId<HTMLInputElement>('new-room-name');
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const name = input.value.trim();
     if (!name) return;
-    void client.createRoom(name).then((room) => {
+    void client().createRoom(name).then((room) => {
       input.value = '';
       onCreated(room);
     });
