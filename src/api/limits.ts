@@ -15,4 +15,8 @@ export const MAX_SENDER_LENGTH = 200;
 export const MAX_RECIPIENTS = 100;
 export const MAX_TYPE_LENGTH = 100;
 export const MAX_METADATA_DEPTH = 8;
+/** Longest message content, in characters. */
+export const MAX_CONTENT_LENGTH = 256 * 1024;
+/** Largest metadata object, in bytes of JSON. */
+export const MAX_METADATA_BYTES = 16 * 1024;
 export const MAX_BATCH = 1000;

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import {
   MAX_BATCH,
+  MAX_CONTENT_LENGTH,
+  MAX_METADATA_BYTES,
   MAX_METADATA_DEPTH,
   MAX_NAME_LENGTH,
   MAX_RECIPIENTS,
@@ -17,7 +19,8 @@ const text = (field: string, max?: number) => {
 };
 
 function depth(value: unknown, level = 0): number {
-  if (value === null || typeof value !== 'object') return level;
+  // Stop as soon as the limit is passed: hostile input may be nested far deeper than the stack.
+  if (value === null || typeof value !== 'object' || level > MAX_METADATA_DEPTH) return level;
   let max = level + 1;
   for (const v of Object.values(value)) {
     max = Math.max(max, depth(v, level + 1));
@@ -29,18 +32,27 @@ function depth(value: unknown, level = 0): number {
 export const messageInputSchema = z.object(
   {
     sender: text('sender', MAX_SENDER_LENGTH),
-    content: text('content'),
+    content: text('content', MAX_CONTENT_LENGTH),
     to: z
       .preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(text('each name in to', MAX_SENDER_LENGTH), { error: 'to must be an array of names' })
       .max(MAX_RECIPIENTS, { error: `to must list at most ${MAX_RECIPIENTS} names` }))
       .optional(),
     replyTo: z.string({ error: 'replyTo must be a message id (a string)' }).min(1).max(200).optional(),
     type: text('type', MAX_TYPE_LENGTH).optional(),
+    // Checked but not rebuilt: copying key by key would turn a "__proto__" key into a prototype and lose it.
     metadata: z
-      .record(z.string(), z.unknown(), { error: 'metadata must be a JSON object' })
-      .refine((m) => depth(m) <= MAX_METADATA_DEPTH, {
-        error: `metadata must be nested at most ${MAX_METADATA_DEPTH} levels deep`,
+      .unknown()
+      .superRefine((m, ctx) => {
+        if (m === null || typeof m !== 'object' || Array.isArray(m)) {
+          ctx.addIssue({ code: 'custom', message: 'metadata must be a JSON object' });
+        } else if (depth(m) > MAX_METADATA_DEPTH) {
+          // Depth first: serialising a hostile, deeply nested object to measure it would overflow the stack.
+          ctx.addIssue({ code: 'custom', message: `metadata must be nested at most ${MAX_METADATA_DEPTH} levels deep` });
+        } else if (new TextEncoder().encode(JSON.stringify(m)).length > MAX_METADATA_BYTES) {
+          ctx.addIssue({ code: 'custom', message: `metadata must be at most ${MAX_METADATA_BYTES} bytes of JSON` });
+        }
       })
+      .transform((m) => m as Record<string, unknown> | undefined)
       .optional(),
   },
   { error: 'the body must be a JSON object with sender and content' },

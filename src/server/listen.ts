@@ -24,9 +24,22 @@ export interface Fetchable {
   fetch: Parameters<typeof serve>[0]['fetch'];
 }
 
-export function listen(app: Fetchable, { host, port }: { host: string; port: number }): Promise<Listening> {
+export interface ListenOptions {
+  host: string;
+  port: number;
+  /** A client must send its whole request within this time (headers within the smaller of this and 10 s). */
+  requestTimeoutMs?: number;
+}
+
+export function listen(app: Fetchable, { host, port, requestTimeoutMs = 30_000 }: ListenOptions): Promise<Listening> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname: host, port }, (info: AddressInfo) => {
+    // A client that trickles its headers or body is cut off (408) instead of holding a socket forever.
+    const serverOptions = {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(requestTimeoutMs, 10_000),
+      connectionsCheckingInterval: Math.min(1000, requestTimeoutMs),
+    };
+    const server = serve({ fetch: app.fetch, hostname: host, port, serverOptions }, (info: AddressInfo) => {
       server.off('error', onError);
       const shown = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       resolve({
@@ -43,10 +56,5 @@ export function listen(app: Fetchable, { host, port }: { host: string; port: num
     const onError = (err: NodeJS.ErrnoException) =>
       reject(err.code === 'EADDRINUSE' ? new PortInUseError(host, port) : err);
     server.once('error', onError);
-    if ('requestTimeout' in server) {
-      // A client that trickles its headers or body is cut off instead of holding a socket forever.
-      server.headersTimeout = 10_000;
-      server.requestTimeout = 30_000;
-    }
   });
 }

@@ -48,13 +48,22 @@ export function nodeSink(res: ServerResponse): SseSink {
 }
 
 export function webSink(stream: SSEStreamingApi): SseSink {
+  let ended = false;
+  const listeners: (() => void)[] = [];
+  const closeNow = () => {
+    ended = true;
+    listeners.splice(0).forEach((l) => l());
+  };
+  stream.onAbort(closeNow);
   return {
     get closed() {
-      return stream.aborted || stream.closed;
+      return ended || stream.aborted || stream.closed;
     },
-    onClose: (l) => stream.onAbort(l),
+    onClose: (l) => void (ended ? l() : listeners.push(l)),
     write: async (frame) => void (await stream.write(frame)),
     end: async (frame) => {
+      if (ended) return;
+      closeNow();
       await stream.write(frame);
       await stream.close();
     },

@@ -29,6 +29,7 @@ interface ServeOptions {
   retainDays?: number;
   maxStreams: number;
   maxStreamsPerClient: number;
+  requestTimeout: number;
 }
 
 export const defaultDataDir = (env: NodeJS.ProcessEnv): string => env.IM_DATA ?? join(homedir(), '.im-for-agents');
@@ -54,6 +55,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--retain-days <days>', 'drop messages older than this many days', parseWholeNumber('--retain-days'))
     .option('--max-streams <n>', 'most open SSE streams and long-polls in total', parseWholeNumber('--max-streams'), DEFAULT_STREAM_LIMITS.total)
     .option('--max-streams-per-client <n>', 'most open SSE streams and long-polls per client', parseWholeNumber('--max-streams-per-client'), DEFAULT_STREAM_LIMITS.perClient)
+    .option('--request-timeout <seconds>', 'a client must send its whole request within this time', parseWholeNumber('--request-timeout'), 30)
     .option('--fsync', 'fdatasync each write before acknowledging it (survives power loss, slower)')
     .action(async (opts: ServeOptions) => {
       const dir = resolve(opts.data);
@@ -88,7 +90,7 @@ export function registerServe(program: Command, io: CliIo): void {
       });
       let listening: Listening;
       try {
-        listening = await listen(app, { host: opts.host, port: opts.port });
+        listening = await listen(app, { host: opts.host, port: opts.port, requestTimeoutMs: Math.max(1, opts.requestTimeout) * 1000 });
       } catch (err) {
         await store.close();
         throw err;
