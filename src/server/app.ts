@@ -47,7 +47,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   };
   const app = new Hono<AppEnv>();
 
-  app.use('*', requestId(), securityHeaders());
+  app.use('*', requestId());
   if (options.cors?.length) {
     app.use(
       '/agent/*',
@@ -66,7 +66,10 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route('/agent', messageRoutes(deps));
   app.route('/agent', streamRoutes(deps));
   app.route('/agent', exportRoutes(deps));
-  if (options.uiDir) app.route('/', uiRoutes(options.uiDir));
+  if (options.uiDir) {
+    app.use('*', securityHeaders());
+    app.route('/', uiRoutes(options.uiDir));
+  }
 
   app.notFound(notFound);
   app.onError((err, c) => toErrorResponse(err, c, deps.log));

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Message, MessageInput, Room } from '../api/types.js';
 import { Catalog, type CatalogEntry } from './catalog.js';
+import { lockDataDir } from './data-lock.js';
 import { StoreError, roomNotFound } from './errors.js';
 import { ROOM_ID_PATTERN, newRoomId } from './ids.js';
 import { recoverLog, type Warn } from './log-recovery.js';
@@ -37,6 +38,7 @@ export class FileStore implements Store {
   private readonly keys = new Map<string, KeyOwner>();
   private creating = 0;
   private retentionTimer: NodeJS.Timeout | undefined;
+  private unlock: (() => Promise<void>) | undefined;
   private readonly warn: Warn;
 
   constructor(private readonly options: FileStoreOptions) {
@@ -47,7 +49,14 @@ export class FileStore implements Store {
 
   async open(): Promise<void> {
     await mkdir(this.roomsDir, { recursive: true });
-    const entries = await this.catalog.load();
+    this.unlock = await lockDataDir(this.options.dir);
+    let entries: CatalogEntry[];
+    try {
+      entries = await this.catalog.load();
+    } catch (err) {
+      await this.unlock();
+      throw err;
+    }
     for (let i = 0; i < entries.length; i += OPEN_CONCURRENCY) {
       await Promise.all(entries.slice(i, i + OPEN_CONCURRENCY).map((entry) => this.openRoom(entry)));
     }
@@ -88,6 +97,8 @@ export class FileStore implements Store {
     clearInterval(this.retentionTimer);
     await Promise.all([...this.rooms.values()].map((r) => r.log.close()));
     this.rooms.clear();
+    await this.unlock?.();
+    this.unlock = undefined;
   }
 
   async createRoom(input: NewRoom): Promise<Room> {

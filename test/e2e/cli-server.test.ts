@@ -66,7 +66,7 @@ describe('CLI end to end', () => {
     const dir = await tempDir();
     const server = await startServer(dir);
     const port = new URL(server.url).port;
-    const r = await runCli(['serve', '--port', port, '--data', dir, '--no-open']);
+    const r = await runCli(['serve', '--port', port, '--data', await tempDir(), '--no-open']);
     expect(r.code).not.toBe(0);
     expect(r.stderr.trim().split('\n')).toEqual([`error: Port ${port} on 127.0.0.1 is already in use. Pick another with --port, e.g. --port ${Number(port) + 1}.`]);
   });
@@ -75,5 +75,32 @@ describe('CLI end to end', () => {
     const r = await runCli(['room', 'list', '--server', 'http://127.0.0.1:9']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/No im-for-agents server answers at http:\/\/127.0.0.1:9/);
+  });
+});
+
+describe('CLI end to end with auth on', () => {
+  test('--token on loopback turns auth on; the CLI uses --key / IM_KEY', async () => {
+    const admin = 'ima_cli-test-admin-token-123';
+    const server = await startServer(await tempDir(), ['--token', admin]);
+    const env = { IM_SERVER: server.url };
+    const denied = await runCli(['room', 'create', 'x'], { env });
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toMatch(/needs a key/);
+    const created = await runCli(['room', 'create', 'x', '--json', '--key', admin], { env });
+    const room = JSON.parse(created.stdout) as { roomId: string; keys: { write: string; read: string } };
+    expect(await runCli(['send', room.roomId, 'hi'], { env: { ...env, IM_KEY: room.keys.write } })).toMatchObject({ code: 0, stdout: '1\n' });
+    const readOnly = await runCli(['send', room.roomId, 'hi'], { env: { ...env, IM_KEY: room.keys.read } });
+    expect(readOnly.code).toBe(1);
+    expect(readOnly.stderr).toMatch(/read key; posting needs its write key/);
+    const tail = await runCli(['tail', room.roomId, '--json', '--key', room.keys.read], { env });
+    expect(JSON.parse(tail.stdout)).toMatchObject({ content: 'hi' });
+  });
+
+  test('a second server on the same data folder is refused with the first one named', async () => {
+    const dir = await tempDir();
+    const first = await startServer(dir);
+    const second = await runCli(['serve', '--port', '0', '--data', dir, '--no-open']);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(new RegExp(`Another server \\(pid ${first.proc.pid}\\) is using the data folder`));
   });
 });

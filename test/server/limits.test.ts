@@ -97,7 +97,9 @@ describe('limits', () => {
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).toContain("frame-ancestors 'none'");
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{16}$/);
+    const api = await app.request('/agent/rooms');
+    expect(api.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-z]+$/);
   });
 
   test('a disk that refuses the write answers 503 and keeps what was acknowledged', async () => {

@@ -89,6 +89,15 @@ describe('FileStore', () => {
     expect((await again.read(room.id, { after: 7, limit: 2 })).map((m) => m.content)).toEqual(['m8', 'm9']);
   });
 
+  test('a second store on the same folder is refused while the first is open, and allowed after it closes', async () => {
+    const dir = await tempDir();
+    const first = await reopen(dir);
+    const second = new FileStore({ dir, warn: () => {} });
+    await expect(second.open()).rejects.toThrow(new RegExp(`Another server \\(pid ${process.pid}\\) is using the data folder`));
+    await first.close();
+    await (await reopen(dir)).close();
+  });
+
   test('a catalog that is not valid JSON stops the open with its file name and is never overwritten', async () => {
     const dir = await tempDir();
     const catalog = join(dir, 'rooms.json');

@@ -5,8 +5,9 @@ import { Hono } from 'hono';
 export function uiRoutes(root: string): Hono {
   const app = new Hono();
   app.use('*', async (c, next) => {
+    // Revalidate every time (serveStatic answers 304-free but small files); set before the answer is built.
+    c.header('Cache-Control', 'no-cache');
     await next();
-    if (c.res.ok) c.header('Cache-Control', 'no-cache');
   });
   // No SPA fallback: the UI routes with #hash, so an unknown path is an honest 404.
   app.get('*', serveStatic({ root }));
