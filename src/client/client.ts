@@ -1,5 +1,5 @@
 // The one typed HTTP client of the API, used by the CLI, the tests and (later) the MCP bridge.
-import { MAX_WAIT_SECONDS } from '../api/limits.js';
+import { HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS } from '../api/limits.js';
 import type { CreatedRoom, ErrorBody, History, Message, MessageInput, Room } from '../api/types.js';
 import { ApiError, ServerUnreachableError } from './errors.js';
 import { parseSse } from './sse.js';
@@ -84,6 +84,17 @@ export class Client {
     const qs = params.size > 0 ? `?${params}` : '';
     const init = query.signal ? { signal: query.signal } : {};
     return (await this.request<History>('GET', `/agent/rooms/${enc(roomId)}/history${qs}`, undefined, init)).messages;
+  }
+
+  /** Every message of the room, oldest first, paging through history 1,000 at a time. */
+  async readAll(roomId: string): Promise<Message[]> {
+    const out: Message[] = [];
+    for (let after = 0; ; ) {
+      const page = await this.history(roomId, { after, limit: HISTORY_MAX_LIMIT });
+      if (page.length === 0) return out;
+      out.push(...page);
+      after = page.at(-1)!.seq;
+    }
   }
 
   /** The newest `limit` messages matching the text and/or sender, oldest first. */

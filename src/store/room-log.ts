@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import type { Message, MessageInput } from '../api/types.js';
 import { StoreError } from './errors.js';
-import { INDEX_ENTRY, getOffset, putOffset, readAt, writeAt } from './file-io.js';
+import { INDEX_ENTRY, getOffset, putOffset, readAt, truncateSync, writeAtSync } from './file-io.js';
 import { compactLog } from './log-compaction.js';
+import { rememberJson } from './message-json.js';
 import type { RecoveredLog } from './log-recovery.js';
 import type { MessageListener } from './store.js';
 
@@ -93,14 +94,16 @@ export class RoomLog {
     let seq = this.nextSeq;
     for (const input of inputs) {
       const message: Message = { id: randomUUID(), seq: seq++, roomId: this.roomId, ...input, createdAt };
+      const json = JSON.stringify(message);
+      rememberJson(message, json);
       messages.push(message);
-      lines.push(JSON.stringify(message) + '\n');
+      lines.push(json + '\n');
     }
     // Taken only once every line is built, so a message that cannot be serialised leaves no gap.
     this.nextSeq = seq;
     return new Promise<Message[]>((resolve, reject) => {
       this.queue.push({ messages, lines, resolve, reject });
-      this.flushing ??= this.flush();
+      this.flushing ??= this.flushSoon();
     });
   }
 
@@ -108,8 +111,15 @@ export class RoomLog {
   enforceRetention(): void {
     const { maxMessages, maxAgeMs } = this.options.retention;
     if (maxMessages === undefined && maxAgeMs === undefined) return;
+    this.dropByCount();
     this.retentionDue = true;
-    this.flushing ??= this.flush();
+    this.flushing ??= this.flushSoon();
+  }
+
+  /** Waits for the rest of this event-loop turn, so every request parsed in it joins the same group commit. */
+  private async flushSoon(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return this.flush();
   }
 
   /** The single writer: group commits, then retention, until there is nothing left to do. */
@@ -138,11 +148,12 @@ export class RoomLog {
       offset += Buffer.byteLength(line, 'utf8');
     });
     try {
-      // Both files at once; on any failure both are cut back (rollBack), so order does not matter.
-      await Promise.all([writeAt(this.log, data, this.size), writeAt(this.index, entries, this.indexBytes())]);
+      // On any failure both files are cut back (rollBack), so the order of the two writes does not matter.
+      writeAtSync(this.log, data, this.size);
+      writeAtSync(this.index, entries, this.indexBytes());
       if (this.options.fsync) await Promise.all([this.log.datasync(), this.index.datasync()]);
     } catch (err) {
-      await this.rollBack(batch, err as NodeJS.ErrnoException);
+      this.rollBack(batch, err as NodeJS.ErrnoException);
       return;
     }
     this.size += data.length;
@@ -150,9 +161,18 @@ export class RoomLog {
     const written = batch.flatMap((p) => p.messages);
     this.lastAt = written.at(-1)?.createdAt ?? this.lastAt;
     this.remember(written);
+    this.dropByCount();
     for (const p of batch) p.resolve(p.messages);
     for (const listener of this.listeners) listener(written);
     if (this.options.retention.maxMessages !== undefined || this.options.retention.maxAgeMs !== undefined) this.retentionDue = true;
+  }
+
+  /** Count retention takes effect at once (no read needed), so no reader ever sees more than maxMessages. */
+  private dropByCount(): void {
+    const { maxMessages } = this.options.retention;
+    if (maxMessages === undefined) return;
+    this.first = Math.max(this.first, this.last - maxMessages + 1);
+    if (this.window[0] && this.window[0].seq < this.first) this.window = this.window.filter((m) => m.seq >= this.first);
   }
 
   private indexBytes(): number {
@@ -160,11 +180,17 @@ export class RoomLog {
   }
 
   /** A failed write fails its batch and everything queued behind it, and leaves the files as they were. */
-  private async rollBack(batch: Pending[], err: NodeJS.ErrnoException): Promise<void> {
+  private rollBack(batch: Pending[], err: NodeJS.ErrnoException): void {
     const failed = batch.concat(this.queue);
     this.queue = [];
     this.nextSeq = this.last + 1;
-    await Promise.allSettled([this.log.truncate(this.size), this.index.truncate(this.indexBytes())]);
+    for (const [fh, length] of [[this.log, this.size], [this.index, this.indexBytes()]] as const) {
+      try {
+        truncateSync(fh, length);
+      } catch {
+        // Nothing more to do: recovery trims whatever a failed write left, and nothing of it was acknowledged.
+      }
+    }
     const error = new StoreError('unavailable', `Could not write the room log (${err.code ?? err.message}); nothing was stored.`, {
       cause: err,
     });
@@ -173,9 +199,9 @@ export class RoomLog {
 
   /** Moves `first` past what the policy drops, then rewrites the files once enough bytes are dead. */
   private async retain(): Promise<void> {
-    const { maxMessages, maxAgeMs } = this.options.retention;
+    const { maxAgeMs } = this.options.retention;
+    this.dropByCount();
     let first = this.first;
-    if (maxMessages !== undefined) first = Math.max(first, this.last - maxMessages + 1);
     if (maxAgeMs !== undefined) first = Math.max(first, await this.firstNewerThan(new Date(Date.now() - maxAgeMs).toISOString(), first));
     this.first = Math.min(first, this.last + 1);
     this.window = this.window.filter((m) => m.seq >= this.first);
@@ -244,7 +270,10 @@ export class RoomLog {
     const messages: Message[] = [];
     for (let i = 0; i < text.length; ) {
       const nl = text.indexOf('\n', i);
-      messages.push(JSON.parse(text.slice(i, nl)) as Message);
+      const json = text.slice(i, nl);
+      const message = JSON.parse(json) as Message;
+      rememberJson(message, json);
+      messages.push(message);
       i = nl + 1;
     }
     return messages;

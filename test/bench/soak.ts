@@ -92,8 +92,10 @@ const subscribers = Array.from({ length: SSE }, async () => {
         });
         res.on('close', () => resolve());
       });
-      req.on('error', () => (counts.errors++, resolve()));
-      setTimeout(() => req.destroy(), Math.min(20_000 + Math.random() * 20_000, Math.max(0, end - Date.now())));
+      let dropped = false;
+      req.on('error', () => (dropped || counts.errors++, resolve()));
+      // Our own hang-up (to churn the connection) is not an error.
+      setTimeout(() => ((dropped = true), req.destroy()), Math.min(20_000 + Math.random() * 20_000, Math.max(0, end - Date.now())));
     });
     counts.sseReconnects++;
   }

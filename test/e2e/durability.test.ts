@@ -7,16 +7,6 @@ import { Client } from '../../src/client/client.js';
 import { runCli, startServer } from '../helpers/server-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-async function allMessages(client: Client, roomId: string): Promise<Message[]> {
-  const out: Message[] = [];
-  for (let after = 0; ; ) {
-    const page = await client.history(roomId, { after, limit: 1000 });
-    if (page.length === 0) return out;
-    out.push(...page);
-    after = page.at(-1)!.seq;
-  }
-}
-
 describe('durability', () => {
   test('a restart keeps every room and message', async () => {
     const dir = await tempDir();
@@ -31,7 +21,7 @@ describe('durability', () => {
     const listed = await client.listRooms();
     expect(listed.map((r) => r.id).sort()).toEqual(rooms.map((r) => r.roomId).sort());
     for (const r of rooms) {
-      const msgs = await allMessages(client, r.roomId);
+      const msgs = await client.readAll(r.roomId);
       expect(msgs.map((m) => m.content)).toEqual(Array.from({ length: 40 }, (_, i) => `${i}`));
     }
   });
@@ -60,7 +50,7 @@ describe('durability', () => {
     expect(acked.length).toBeGreaterThanOrEqual(300);
 
     server = await startServer(dir);
-    const stored = await allMessages(new Client({ baseUrl: server.url }), roomId);
+    const stored = await new Client({ baseUrl: server.url }).readAll(roomId);
     const ids = stored.map((m) => m.id);
     expect(new Set(ids).size).toBe(ids.length); // exactly once
     expect(stored.map((m) => m.seq)).toEqual(stored.map((_, i) => i + 1)); // in order, no gap

@@ -7,16 +7,6 @@ import { Client } from '../../src/client/client.js';
 import { startServer } from '../helpers/server-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-async function everything(client: Client, roomId: string): Promise<Message[]> {
-  const out: Message[] = [];
-  for (let after = 0; ; ) {
-    const page = await client.history(roomId, { after, limit: 1000 });
-    if (page.length === 0) return out;
-    out.push(...page);
-    after = page.at(-1)!.seq;
-  }
-}
-
 /** Sends as fast as `workers` loops can until the server dies; returns what it acknowledged. */
 async function sendUntilDead(url: string, roomId: string, workers: number, tag: string): Promise<Message[]> {
   const acked: Message[] = [];
@@ -54,7 +44,7 @@ describe('faults', () => {
       await server.kill9();
       for (const m of await sending) acked.set(m.id, m);
       server = await startServer(dir);
-      const stored = await everything(new Client({ baseUrl: server.url }), roomId);
+      const stored = await new Client({ baseUrl: server.url }).readAll(roomId);
       expect(stored.map((m) => m.seq)).toEqual(stored.map((_, i) => i + 1));
       expect(new Set(stored.map((m) => m.id)).size).toBe(stored.length);
       const byId = new Map(stored.map((m) => [m.id, m]));
@@ -76,7 +66,7 @@ describe('faults', () => {
     client = new Client({ baseUrl: server.url });
     expect(server.stderr()).toMatch(/torn last line/);
     expect((await client.send(roomId, { sender: 's', content: 'm4' })).seq).toBe(4);
-    expect((await everything(client, roomId)).map((m) => m.content)).toEqual(['m1', 'm2', 'm3', 'm4']);
+    expect((await client.readAll(roomId)).map((m) => m.content)).toEqual(['m1', 'm2', 'm3', 'm4']);
   });
 
   test('SIGTERM: in-flight writes finish, streams get a final event, long-polls are answered, exit 0', async () => {
@@ -96,7 +86,7 @@ describe('faults', () => {
 
     server = await startServer(dir);
     client = new Client({ baseUrl: server.url });
-    const stored = new Map((await everything(client, roomId)).map((m) => [m.id, m]));
+    const stored = new Map((await client.readAll(roomId)).map((m) => [m.id, m]));
     expect(acked.length).toBeGreaterThan(0);
     for (const m of acked) expect(stored.get(m.id)).toEqual(m);
   });

@@ -2,12 +2,14 @@
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT } from '../../api/limits.js';
-import type { History, Message, Room } from '../../api/types.js';
+import type { Message, Room } from '../../api/types.js';
+import { messageJson } from '../../store/message-json.js';
 import { allMessages, searchMessages } from '../../store/pages.js';
 import { authorizeRoom } from '../auth/principal.js';
 import type { ServerDeps } from '../context.js';
 import type { AppEnv } from '../env.js';
 import { HttpError } from '../errors.js';
+import { historyJson, jsonBody } from '../json-body.js';
 import { queryInt } from '../request.js';
 import { findRoom } from './room-param.js';
 
@@ -32,7 +34,7 @@ export function exportRoutes({ store }: ServerDeps): Hono<AppEnv> {
     return stream(c, async (out) => {
       if (format === 'markdown') await out.write(markdownHeader(room));
       for await (const page of allMessages(store, room.id)) {
-        await out.write(page.map(format === 'jsonl' ? (m) => `${JSON.stringify(m)}\n` : markdownMessage).join(''));
+        await out.write(page.map(format === 'jsonl' ? (m) => `${messageJson(m)}\n` : markdownMessage).join(''));
       }
     });
   });
@@ -45,7 +47,7 @@ export function exportRoutes({ store }: ServerDeps): Hono<AppEnv> {
     if (!text && !sender) throw new HttpError(400, 'invalid_query', 'Give q (text to find) or sender, or both.');
     const limit = queryInt(c, 'limit', { min: 1, max: HISTORY_MAX_LIMIT }) ?? HISTORY_DEFAULT_LIMIT;
     const messages = await searchMessages(store, room.id, room.lastSeq, { limit, ...(text && { text }), ...(sender && { sender }) });
-    return c.json({ roomId: room.id, messages } satisfies History);
+    return jsonBody(c, historyJson(room.id, messages), 200);
   });
 
   return app;

@@ -3,7 +3,9 @@ import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { parseMessageBatch, parseMessageInput } from '../../api/schemas.js';
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS } from '../../api/limits.js';
-import type { History, Message } from '../../api/types.js';
+import type { Message } from '../../api/types.js';
+import { messageJson } from '../../store/message-json.js';
+import { historyJson, jsonBody } from '../json-body.js';
 import type { Store } from '../../store/store.js';
 import { authorizeRoom } from '../auth/principal.js';
 import type { ServerDeps } from '../context.js';
@@ -23,12 +25,12 @@ export function messageRoutes({ store, maxBodyBytes, streams }: ServerDeps): Hon
     if (Array.isArray(body)) {
       const parsed = parseMessageBatch(body);
       if (!parsed.ok) throw new HttpError(400, 'invalid_message', `${parsed.message}. Nothing was stored.`);
-      return c.json({ roomId: room.id, messages: await store.append(room.id, parsed.value) }, 201);
+      return jsonBody(c, historyJson(room.id, await store.append(room.id, parsed.value)), 201);
     }
     const parsed = parseMessageInput(body);
     if (!parsed.ok) throw new HttpError(400, 'invalid_message', parsed.message);
     const [message] = await store.append(room.id, [parsed.value]);
-    return c.json(message, 201);
+    return jsonBody(c, messageJson(message!), 201);
   });
 
   app.get('/rooms/:id/history', async (c) => {
@@ -42,7 +44,7 @@ export function messageRoutes({ store, maxBodyBytes, streams }: ServerDeps): Hon
       wait && after !== undefined
         ? await readOrWait(store, streams, c.get('clientId'), room.id, after, limit, wait * 1000, hangUp(c))
         : await store.read(room.id, { after, limit });
-    return c.json({ roomId: room.id, messages } satisfies History);
+    return jsonBody(c, historyJson(room.id, messages), 200);
   });
 
   return app;
@@ -87,3 +89,4 @@ function hangUp(c: Context<AppEnv>): AbortSignal {
   outgoing.once('close', () => ac.abort());
   return ac.signal;
 }
+

@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { HISTORY_MAX_LIMIT } from '../../api/limits.js';
 import type { Message } from '../../api/types.js';
+import { messageJson } from '../../store/message-json.js';
 import type { Store } from '../../store/store.js';
 import { authorizeRoom } from '../auth/principal.js';
 import type { ServerDeps } from '../context.js';
@@ -72,7 +73,7 @@ const frames = new WeakMap<Message, string>();
 function frame(m: Message): string {
   let f = frames.get(m);
   if (f === undefined) {
-    f = `id: ${m.seq}\nevent: message\ndata: ${JSON.stringify(m)}\n\n`;
+    f = `id: ${m.seq}\nevent: message\ndata: ${messageJson(m)}\n\n`;
     frames.set(m, f);
   }
   return f;
