@@ -179,6 +179,27 @@ describe.skipIf(skipBrowserTests)('web UI', () => {
     await page.close();
   });
 
+  test('exports the room as JSON Lines and Markdown downloads', async () => {
+    const { server, client, page } = await setup();
+    const { roomId } = await client.createRoom('export me');
+    await client.sendBatch(roomId, [{ sender: 'a', content: 'first' }, { sender: 'b', content: 'second', type: 'result' }]);
+    await page.goto(`${server.url}/#/room/${roomId}`);
+    await expect.poll(() => seqsShown(page)).toEqual([1, 2]);
+    const read = async (button: string) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+      const chunks: Buffer[] = [];
+      for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+      return { name: download.suggestedFilename(), text: Buffer.concat(chunks).toString('utf8') };
+    };
+    const jsonl = await read('#export-jsonl');
+    expect(jsonl.name).toBe(`export me-${roomId}.jsonl`);
+    expect(jsonl.text.trim().split('\n').map((l) => JSON.parse(l).content)).toEqual(['first', 'second']);
+    const md = await read('#export-md');
+    expect(md.name).toMatch(/\.md$/);
+    expect(md.text).toMatch(/^# export me\n[\s\S]*### #2 b · .* · type `result`\n\nsecond/);
+    await page.close();
+  });
+
   test('a long room opens on its newest messages and loads older ones on scroll, keeping the place', async () => {
     const { server, client, page } = await setup();
     const { roomId } = await client.createRoom('long');
