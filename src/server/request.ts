@@ -46,9 +46,10 @@ export async function readJson(c: Context, maxBytes: number): Promise<unknown> {
       `Send the body as JSON with the header "Content-Type: application/json" (got ${type ? `"${type}"` : 'none'}).`,
     );
   }
+  let text = await bodyText(c, maxBytes);
   // A leading byte-order mark is tolerated, as JSON.parse would not.
-  const text = (await bodyText(c, maxBytes)).replace(/^\ufeff/, '');
-  if (text.trim() === '') throw new HttpError(400, 'invalid_json', 'The body is empty; send a JSON object.');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (!/\S/.test(text)) throw new HttpError(400, 'invalid_json', 'The body is empty; send a JSON object.');
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -1,4 +1,5 @@
-// Closed-loop HTTP load with autocannon: throughput and latency percentiles of one POST.
+// Closed-loop HTTP load with autocannon: throughput and latency percentiles of one POST, and the server's CPU per request.
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface LoadResult {
@@ -7,6 +8,15 @@ export interface LoadResult {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU time (user + system) the server process spent per answered request, in microseconds; when its pid is given.
+   *  Steadier than throughput on a shared machine, whose speed drifts between runs. */
+  cpuUs?: number;
+}
+
+/** User + system CPU time of a process in milliseconds, from /proc (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 export const MESSAGE = JSON.stringify({
@@ -15,7 +25,8 @@ export const MESSAGE = JSON.stringify({
   type: 'result',
 });
 
-export async function load(url: string, body: string, connections: number, seconds: number): Promise<LoadResult> {
+export async function load(url: string, body: string, connections: number, seconds: number, serverPid?: number): Promise<LoadResult> {
+  const cpu0 = serverPid === undefined ? 0 : cpuMs(serverPid);
   const r = await autocannon({
     url,
     method: 'POST',
@@ -30,5 +41,6 @@ export async function load(url: string, body: string, connections: number, secon
     p50: r.latency.p50,
     p99: r.latency.p99,
     errors: r.errors + r.timeouts + r.non2xx,
+    ...(serverPid !== undefined && { cpuUs: Math.round(((cpuMs(serverPid) - cpu0) * 1000) / Math.max(1, r.requests.total)) }),
   };
 }

@@ -77,14 +77,17 @@ try {
     // Ours and the ceiling alternate, and the pair with the median ratio is kept: the machine's speed drifts.
     const pairs: { us: LoadResult; top: LoadResult }[] = [];
     for (let i = 0; i < REPEAT; i++) {
-      pairs.push({ us: await load(`${ours.url}/agent/rooms/${room}/messages`, MESSAGE, c, SECONDS), top: await load(ceiling.url, MESSAGE, c, SECONDS) });
+      pairs.push({
+        us: await load(`${ours.url}/agent/rooms/${room}/messages`, MESSAGE, c, SECONDS, ours.child.pid),
+        top: await load(ceiling.url, MESSAGE, c, SECONDS, ceiling.child.pid),
+      });
     }
     const { us, top } = pairs.sort((a, b) => a.us.rps / a.top.rps - b.us.rps / b.top.rps)[Math.floor(pairs.length / 2)]!;
-    add('send', { system: 'im-for-agents', connections: c, 'req/s': us.rps, 'p50 ms': us.p50, 'p99 ms': us.p99, errors: us.errors, 'of ceiling': `${Math.round((us.rps / top.rps) * 100)}%` });
-    add('send', { system: 'node:http ceiling (no storage)', connections: c, 'req/s': top.rps, 'p50 ms': top.p50, 'p99 ms': top.p99, errors: top.errors, 'of ceiling': '100%' });
+    add('send', { system: 'im-for-agents', connections: c, 'req/s': us.rps, 'p50 ms': us.p50, 'p99 ms': us.p99, errors: us.errors, 'of ceiling': `${Math.round((us.rps / top.rps) * 100)}%`, 'server CPU µs/req': us.cpuUs ?? '' });
+    add('send', { system: 'node:http ceiling (no storage)', connections: c, 'req/s': top.rps, 'p50 ms': top.p50, 'p99 ms': top.p99, errors: top.errors, 'of ceiling': '100%', 'server CPU µs/req': top.cpuUs ?? '' });
     for (const peer of peers) {
       const r = await median(() => peer.throughput(c, SECONDS));
-      add('send', { system: `${peer.name} (${peer.note})`, connections: c, 'req/s': r.rps, 'p50 ms': r.p50, 'p99 ms': r.p99, errors: 0, 'of ceiling': `${Math.round((r.rps / top.rps) * 100)}%` });
+      add('send', { system: `${peer.name} (${peer.note})`, connections: c, 'req/s': r.rps, 'p50 ms': r.p50, 'p99 ms': r.p99, errors: 0, 'of ceiling': `${Math.round((r.rps / top.rps) * 100)}%`, 'server CPU µs/req': '' });
     }
   }
   await ceiling.stop();
@@ -136,14 +139,14 @@ try {
   for (let i = 0; i < REPEAT; i++) {
     for (const r of rooms) {
       const room = r.stored === 0 ? await createRoom(server.url, `history-0-${i}`) : r.room;
-      runs.get(r.stored)!.push(await load(`${server.url}/agent/rooms/${room}/messages`, MESSAGE, 100, SECONDS));
+      runs.get(r.stored)!.push(await load(`${server.url}/agent/rooms/${room}/messages`, MESSAGE, 100, SECONDS, server.child.pid));
     }
   }
   const mid = (xs: LoadResult[]) => [...xs].sort((a, b) => a.rps - b.rps)[Math.floor(xs.length / 2)]!;
   const empty = mid(runs.get(0)!).rps;
   for (const r of rooms) {
     const m = mid(runs.get(r.stored)!);
-    add('history', { 'stored before the first run': r.stored, 'send req/s (100 conn)': m.rps, 'of empty': `${Math.round((m.rps / empty) * 100)}%`, 'p99 ms': m.p99, 'RSS MB after restart': r.rss, 'fill msg/s': r.fill });
+    add('history', { 'stored before the first run': r.stored, 'send req/s (100 conn)': m.rps, 'of empty': `${Math.round((m.rps / empty) * 100)}%`, 'server CPU µs/req': m.cpuUs ?? '', 'p99 ms': m.p99, 'RSS MB after restart': r.rss, 'fill msg/s': r.fill });
   }
   await server.stop();
   add('start', { data: 'empty', 'cold start to first answer ms': coldEmpty });

@@ -13,11 +13,19 @@ export function requestId(): MiddlewareHandler<AppEnv> {
     const given = c.req.header('x-request-id');
     const id = given && /^[\w.:-]{1,64}$/.test(given) ? given : `${boot}-${(++counter).toString(36)}`;
     c.set('requestId', id);
-    const remote = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket?.remoteAddress;
-    c.set('clientId', `ip:${remote ?? 'local'}`);
-    c.header('X-Request-Id', id);
+    const node = c.env as Partial<HttpBindings> | undefined;
+    c.set('clientId', `ip:${node?.incoming?.socket?.remoteAddress ?? 'local'}`);
     // Every answer is sniff-proof; the page-only headers (CSP, framing) are set by the UI routes.
-    c.header('X-Content-Type-Options', 'nosniff');
+    // On Node they go straight onto the socket's answer, which merges them into whatever the route sends: a header
+    // set through Hono turns every answer into a web Headers object, which cost a fifth of a send in the profile.
+    const outgoing = node?.outgoing;
+    if (outgoing && typeof outgoing.setHeader === 'function') {
+      outgoing.setHeader('X-Request-Id', id);
+      outgoing.setHeader('X-Content-Type-Options', 'nosniff');
+    } else {
+      c.header('X-Request-Id', id);
+      c.header('X-Content-Type-Options', 'nosniff');
+    }
     await next();
   };
 }
