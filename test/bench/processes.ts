@@ -49,8 +49,9 @@ export function startProcess(command: string, args: string[], ready: RegExp, env
 export const startOurs = (dataDir: string, extra: string[] = []) =>
   startProcess(process.execPath, ['bin/im-for-agents.js', 'serve', '--port', '0', '--data', dataDir, '--no-open', ...extra], /listening on (http:\/\/\S+)/);
 
-export const startCeiling = () =>
-  startProcess(process.execPath, ['--import', 'tsx', 'test/bench/ceiling-server.ts'], /listening on (http:\/\/\S+)/);
+/** A reference server from test/bench: `ceiling-server.ts` (bare node:http) or `hono-floor-server.ts` (bare Hono). */
+export const startReference = (file: 'ceiling-server.ts' | 'hono-floor-server.ts') =>
+  startProcess(process.execPath, ['--import', 'tsx', `test/bench/${file}`], /listening on (http:\/\/\S+)/);
 
 /** Resident set size of a process in MB, from /proc. */
 export async function rssMb(pid: number): Promise<number> {

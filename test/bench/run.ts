@@ -1,11 +1,11 @@
-// `npm run bench`: ours against the node:http ceiling and the peers, on this machine, in one run; prints a table, writes JSON.
+// `npm run bench`: ours against the node:http ceiling, bare Hono and the peers, on this machine, in one run; prints a table, writes JSON.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { measureDelivery, type Transport } from './delivery.js';
 import { load, MESSAGE, type LoadResult } from './load.js';
 import { installed, startNats, startRedis, type Peer } from './peers.js';
-import { ROOT, rssMb, startCeiling, startOurs } from './processes.js';
+import { ROOT, rssMb, startOurs, startReference } from './processes.js';
 
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 2 : 5;
@@ -65,7 +65,8 @@ const dataDir = await mkdtemp(join(tmpdir(), 'im-bench-'));
 try {
   // 1. Single-message sends: ours, the bare node:http ceiling, and the peers.
   const ours = await startOurs(join(dataDir, 'send'));
-  const ceiling = await startCeiling();
+  const ceiling = await startReference('ceiling-server.ts');
+  const hono = await startReference('hono-floor-server.ts');
   const peers: Peer[] = [];
   if (installed('redis-server')) peers.push(await startRedis());
   else add('skipped', { peer: 'Redis Streams', why: 'redis-server not installed' });
@@ -74,23 +75,25 @@ try {
 
   for (const c of CONNECTIONS) {
     const room = await createRoom(ours.url, `send-${c}`);
-    // Ours and the ceiling alternate, and the pair with the median ratio is kept: the machine's speed drifts.
-    const pairs: { us: LoadResult; top: LoadResult }[] = [];
+    // Ours, bare Hono and the ceiling take turns, and the turn with the median ratio is kept: the machine's speed drifts.
+    const turns: { us: LoadResult; bare: LoadResult; top: LoadResult }[] = [];
     for (let i = 0; i < REPEAT; i++) {
-      pairs.push({
+      turns.push({
         us: await load(`${ours.url}/agent/rooms/${room}/messages`, MESSAGE, c, SECONDS, ours.child.pid),
+        bare: await load(hono.url, MESSAGE, c, SECONDS, hono.child.pid),
         top: await load(ceiling.url, MESSAGE, c, SECONDS, ceiling.child.pid),
       });
     }
-    const { us, top } = pairs.sort((a, b) => a.us.rps / a.top.rps - b.us.rps / b.top.rps)[Math.floor(pairs.length / 2)]!;
+    const { us, bare, top } = turns.sort((a, b) => a.us.rps / a.top.rps - b.us.rps / b.top.rps)[Math.floor(turns.length / 2)]!;
     add('send', { system: 'im-for-agents', connections: c, 'req/s': us.rps, 'p50 ms': us.p50, 'p99 ms': us.p99, errors: us.errors, 'of ceiling': `${Math.round((us.rps / top.rps) * 100)}%`, 'server CPU µs/req': us.cpuUs ?? '' });
+    add('send', { system: 'Hono on node-server (no storage)', connections: c, 'req/s': bare.rps, 'p50 ms': bare.p50, 'p99 ms': bare.p99, errors: bare.errors, 'of ceiling': `${Math.round((bare.rps / top.rps) * 100)}%`, 'server CPU µs/req': bare.cpuUs ?? '' });
     add('send', { system: 'node:http ceiling (no storage)', connections: c, 'req/s': top.rps, 'p50 ms': top.p50, 'p99 ms': top.p99, errors: top.errors, 'of ceiling': '100%', 'server CPU µs/req': top.cpuUs ?? '' });
     for (const peer of peers) {
       const r = await median(() => peer.throughput(c, SECONDS));
       add('send', { system: `${peer.name} (${peer.note})`, connections: c, 'req/s': r.rps, 'p50 ms': r.p50, 'p99 ms': r.p99, errors: 0, 'of ceiling': `${Math.round((r.rps / top.rps) * 100)}%`, 'server CPU µs/req': '' });
     }
   }
-  await ceiling.stop();
+  await Promise.all([ceiling.stop(), hono.stop()]);
 
   // 2. Batch sends.
   for (const size of [100, 1000]) {
