@@ -21,7 +21,8 @@ export const errorBody = (code: string, message: string, requestId?: string): Er
   error: { code, message, ...(requestId && { requestId }) },
 });
 
-const storeStatus: Record<StoreError['code'], ContentfulStatusCode> = {
+/** The HTTP status of each store failure. */
+export const storeStatus: Record<StoreError['code'], ContentfulStatusCode> = {
   room_not_found: 404,
   unavailable: 503,
   corrupt: 500,

@@ -1,5 +1,6 @@
 // The one place that opens a socket: serves a Hono app on host:port and reports the real address.
-import { serve, type ServerType } from '@hono/node-server';
+import { getRequestListener, type ServerType } from '@hono/node-server';
+import { createServer, type RequestListener } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Listening {
@@ -21,7 +22,7 @@ export class PortInUseError extends Error {
 
 /** Anything with a fetch handler, e.g. the app from createApp. */
 export interface Fetchable {
-  fetch: Parameters<typeof serve>[0]['fetch'];
+  fetch: Parameters<typeof getRequestListener>[0];
 }
 
 export interface ListenOptions {
@@ -29,9 +30,11 @@ export interface ListenOptions {
   port: number;
   /** A client must send its whole request within this time (headers within the smaller of this and 10 s). */
   requestTimeoutMs?: number;
+  /** Wraps the app's Node request listener, e.g. with the fast send path. */
+  wrap?: (app: RequestListener) => RequestListener;
 }
 
-export function listen(app: Fetchable, { host, port, requestTimeoutMs = 30_000 }: ListenOptions): Promise<Listening> {
+export function listen(app: Fetchable, { host, port, requestTimeoutMs = 30_000, wrap }: ListenOptions): Promise<Listening> {
   return new Promise((resolve, reject) => {
     // A client that trickles its headers or body is cut off (408) instead of holding a socket forever.
     const serverOptions = {
@@ -39,7 +42,10 @@ export function listen(app: Fetchable, { host, port, requestTimeoutMs = 30_000 }
       headersTimeout: Math.min(requestTimeoutMs, 10_000),
       connectionsCheckingInterval: Math.min(1000, requestTimeoutMs),
     };
-    const server = serve({ fetch: app.fetch, hostname: host, port, serverOptions }, (info: AddressInfo) => {
+    const listener: RequestListener = getRequestListener(app.fetch, { hostname: host });
+    const server = createServer(serverOptions, wrap ? wrap(listener) : listener);
+    server.listen(port, host, () => {
+      const info = server.address() as AddressInfo;
       server.off('error', onError);
       const shown = info.family === 'IPv6' ? `[${info.address}]` : info.address;
       resolve({

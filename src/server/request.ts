@@ -1,7 +1,21 @@
 // Reading request input: the JSON body and the numeric query parameters, each failing with a 4xx that says what to fix.
 import type { HttpBindings } from '@hono/node-server';
+import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { HttpError } from './errors.js';
+
+/** application/json, or a JSON-based type such as application/merge-patch+json, with any parameters. */
+export const JSON_CONTENT_TYPE = /^application\/([\w.+-]+\+)?json\b/i;
+
+const STASHED_BODY = Symbol('body');
+interface Stashed {
+  [STASHED_BODY]?: string;
+}
+
+/** Keeps a body that was already read off the socket (by the fast send path), so readJson takes it from here. */
+export function stashBody(incoming: IncomingMessage, text: string): void {
+  (incoming as IncomingMessage & Stashed)[STASHED_BODY] = text;
+}
 
 const tooLarge = (max: number) =>
   new HttpError(413, 'body_too_large', `The body is larger than ${max} bytes, the server's limit (--max-body).`);
@@ -13,7 +27,9 @@ const tooLarge = (max: number) =>
 async function bodyText(c: Context, max: number): Promise<string> {
   const declared = Number(c.req.header('content-length') ?? NaN);
   if (declared > max) throw tooLarge(max);
-  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming as (IncomingMessage & Stashed) | undefined;
+  const stashed = incoming?.[STASHED_BODY];
+  if (stashed !== undefined) return stashed;
   if (!incoming || typeof incoming.on !== 'function') {
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     if (bytes.length > max) throw tooLarge(max);
@@ -39,7 +55,7 @@ async function bodyText(c: Context, max: number): Promise<string> {
 /** Parses the body as JSON. Requires a JSON content type, which also keeps other web pages from posting here. */
 export async function readJson(c: Context, maxBytes: number): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
-  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type.trim())) {
+  if (!JSON_CONTENT_TYPE.test(type.trim())) {
     throw new HttpError(
       415,
       'unsupported_media_type',

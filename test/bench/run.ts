@@ -6,6 +6,7 @@ import { measureDelivery, type Transport } from './delivery.js';
 import { load, MESSAGE, type LoadResult } from './load.js';
 import { installed, startNats, startRedis, type Peer } from './peers.js';
 import { ROOT, rssMb, startOurs, startReference } from './processes.js';
+import { measureUiPaint } from './ui-paint.js';
 
 const quick = process.argv.includes('--quick');
 const SECONDS = quick ? 2 : 5;
@@ -154,6 +155,22 @@ try {
   await server.stop();
   add('start', { data: 'empty', 'cold start to first answer ms': coldEmpty });
   add('start', { data: `${HISTORY.reduce((a, b) => a + b, 0).toLocaleString('en')} stored messages`, 'cold start to first answer ms': await coldStartMs(histDir) });
+
+  // 5. The web UI opening a room of 1,000 messages (Markdown, code, hand-off fields), in headless Chromium.
+  const uiServer = await startOurs(join(dataDir, 'ui'));
+  const uiRoom = await createRoom(uiServer.url, 'ui-1000');
+  const uiBatch = Array.from({ length: 1000 }, (_, i) => ({
+    sender: `agent-${i % 5}`,
+    content: `Step ${i}: **parsed** the input, see \`rows.csv\`.\n\n\`\`\`ts\nconst rows = parse(input); // ${i}\n\`\`\`\n- one\n- two`,
+    to: [`agent-${(i + 1) % 5}`],
+    type: 'result',
+    metadata: { step: i },
+  }));
+  await fetch(`${uiServer.url}/agent/rooms/${uiRoom}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(uiBatch) });
+  const paint = await measureUiPaint(uiServer.url, uiRoom);
+  if (paint) add('ui', { room: '1,000 messages', 'first paint ms': paint.firstPaintMs, 'newest 100 shown ms': paint.roomShownMs });
+  else add('skipped', { peer: 'web UI paint', why: 'no Chromium installed' });
+  await uiServer.stop();
 } finally {
   await rm(dataDir, { recursive: true, force: true });
 }

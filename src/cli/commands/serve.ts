@@ -4,7 +4,8 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT } from '../../api/limits.js';
 import { UI_DIR } from '../../paths.js';
-import { DEFAULT_STREAM_LIMITS, createApp } from '../../server/app.js';
+import { DEFAULT_STREAM_LIMITS, createApp, type AppOptions } from '../../server/app.js';
+import { fastSendFor } from '../../server/fast-send.js';
 import { listen, type Listening } from '../../server/listen.js';
 import { StreamRegistry } from '../../server/streams.js';
 import { StoreError } from '../../store/errors.js';
@@ -78,7 +79,7 @@ export function registerServe(program: Command, io: CliIo): void {
       const admin = await resolveAdminToken(dir, opts.host, opts.token);
       const perSecond = opts.rateLimit ?? (isLoopback(opts.host) ? 0 : EXPOSED_RATE_LIMIT);
       const streams = new StreamRegistry({ ...DEFAULT_STREAM_LIMITS, total: opts.maxStreams, perClient: opts.maxStreamsPerClient });
-      const app = createApp({
+      const appOptions: AppOptions = {
         store,
         streams,
         uiDir: UI_DIR,
@@ -87,10 +88,16 @@ export function registerServe(program: Command, io: CliIo): void {
         ...(opts.cors?.length && { cors: opts.cors }),
         ...(perSecond > 0 && { rateLimit: { perSecond, burst: perSecond * 2 } }),
         log: (m) => io.err(`${m}\n`),
-      });
+      };
+      const app = createApp(appOptions);
       let listening: Listening;
       try {
-        listening = await listen(app, { host: opts.host, port: opts.port, requestTimeoutMs: Math.max(1, opts.requestTimeout) * 1000 });
+        listening = await listen(app, {
+          host: opts.host,
+          port: opts.port,
+          requestTimeoutMs: Math.max(1, opts.requestTimeout) * 1000,
+          wrap: fastSendFor(appOptions),
+        });
       } catch (err) {
         await store.close();
         throw err;

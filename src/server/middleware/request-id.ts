@@ -8,10 +8,14 @@ import type { HttpBindings } from '@hono/node-server';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../env.js';
 
+/** The caller's X-Request-Id when it is sane (no spaces, quotes or markup; at most 64 characters), else a new one. */
+export function requestIdFor(given: string | string[] | undefined): string {
+  return typeof given === 'string' && /^[\w.:-]{1,64}$/.test(given) ? given : `${boot}-${(++counter).toString(36)}`;
+}
+
 export function requestId(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const given = c.req.header('x-request-id');
-    const id = given && /^[\w.:-]{1,64}$/.test(given) ? given : `${boot}-${(++counter).toString(36)}`;
+    const id = requestIdFor(c.req.header('x-request-id'));
     c.set('requestId', id);
     const node = c.env as Partial<HttpBindings> | undefined;
     c.set('clientId', `ip:${node?.incoming?.socket?.remoteAddress ?? 'local'}`);
