@@ -28,16 +28,17 @@ const SEND_PATH = /^\/agent\/rooms\/([a-z0-9_-]{1,64})\/messages$/;
 export function withFastSend({ store, maxBodyBytes, log }: FastSendOptions, app: NodeListener): NodeListener {
   /** Stores and answers the send, or hands it to the app when the app has something to explain. */
   async function send(incoming: IncomingMessage, outgoing: ServerResponse, roomId: string, text: string): Promise<void> {
-    const handOver = () => {
-      stashBody(incoming, text);
-      app(incoming, outgoing);
-    };
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      return handOver();
+      stashBody(incoming, { text });
+      return app(incoming, outgoing);
     }
+    const handOver = () => {
+      stashBody(incoming, { text, parsed: { value: body } });
+      app(incoming, outgoing);
+    };
     const parsed = Array.isArray(body) ? undefined : parseMessageInput(body);
     if (!parsed?.ok || !(await store.getRoom(roomId))) return handOver();
     // From here the store is asked to write, so the request must not reach the app (it would write again).

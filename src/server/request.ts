@@ -7,15 +7,20 @@ import { HttpError } from './errors.js';
 /** application/json, or a JSON-based type such as application/merge-patch+json, with any parameters. */
 export const JSON_CONTENT_TYPE = /^application\/([\w.+-]+\+)?json\b/i;
 
-const STASHED_BODY = Symbol('body');
-interface Stashed {
-  [STASHED_BODY]?: string;
+const STASHED = Symbol('body');
+interface StashedBody {
+  text: string;
+  /** Present when the text already parsed as JSON. */
+  parsed?: { value: unknown };
 }
+type WithStash = IncomingMessage & { [STASHED]?: StashedBody };
 
 /** Keeps a body that was already read off the socket (by the fast send path), so readJson takes it from here. */
-export function stashBody(incoming: IncomingMessage, text: string): void {
-  (incoming as IncomingMessage & Stashed)[STASHED_BODY] = text;
+export function stashBody(incoming: IncomingMessage, body: StashedBody): void {
+  (incoming as WithStash)[STASHED] = body;
 }
+
+const stashed = (c: Context): StashedBody | undefined => ((c.env as Partial<HttpBindings> | undefined)?.incoming as WithStash | undefined)?.[STASHED];
 
 const tooLarge = (max: number) =>
   new HttpError(413, 'body_too_large', `The body is larger than ${max} bytes, the server's limit (--max-body).`);
@@ -27,9 +32,7 @@ const tooLarge = (max: number) =>
 async function bodyText(c: Context, max: number): Promise<string> {
   const declared = Number(c.req.header('content-length') ?? NaN);
   if (declared > max) throw tooLarge(max);
-  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming as (IncomingMessage & Stashed) | undefined;
-  const stashed = incoming?.[STASHED_BODY];
-  if (stashed !== undefined) return stashed;
+  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
   if (!incoming || typeof incoming.on !== 'function') {
     const bytes = new Uint8Array(await c.req.arrayBuffer());
     if (bytes.length > max) throw tooLarge(max);
@@ -62,7 +65,9 @@ export async function readJson(c: Context, maxBytes: number): Promise<unknown> {
       `Send the body as JSON with the header "Content-Type: application/json" (got ${type ? `"${type}"` : 'none'}).`,
     );
   }
-  let text = await bodyText(c, maxBytes);
+  const early = stashed(c);
+  if (early?.parsed) return early.parsed.value;
+  let text = early?.text ?? (await bodyText(c, maxBytes));
   // A leading byte-order mark is tolerated, as JSON.parse would not.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (!/\S/.test(text)) throw new HttpError(400, 'invalid_json', 'The body is empty; send a JSON object.');
