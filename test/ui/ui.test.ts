@@ -207,6 +207,9 @@ describe.skipIf(skipBrowserTests)('web UI', () => {
     await page.goto(`${server.url}/#/room/${roomId}`);
     await expect.poll(async () => (await seqsShown(page)).length).toBe(100);
     expect((await seqsShown(page))[0]).toBe(901);
+    // The newest 20 are drawn first and the rest of the page after; the view stays on the newest message.
+    expect(await page.$eval('#scroller', (s) => s.scrollHeight - s.scrollTop - s.clientHeight)).toBeLessThan(48);
+    expect(await page.locator('#m-1000').isVisible()).toBe(true);
     const anchor = page.locator('#m-901');
     await page.$eval('#scroller', (s) => (s.scrollTop = 0));
     await expect.poll(async () => (await seqsShown(page)).length).toBeGreaterThan(100);

@@ -23,11 +23,13 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
   }
 });
 
-export function renderMarkdown(text: string): string {
+/** The message as sanitised DOM nodes, ready to append: no HTML string is serialised and parsed a second time. */
+export function renderMarkdown(text: string): DocumentFragment {
   const html = marked.parse(text, { async: false });
   return DOMPurify.sanitize(html, {
     ALLOWED_URI_REGEXP: /^(?:https?:|mailto:|#)/i,
     FORBID_TAGS: ['style', 'img', 'form', 'input', 'button', 'iframe'],
     FORBID_ATTR: ['style'],
+    RETURN_DOM_FRAGMENT: true,
   });
 }

@@ -7,8 +7,7 @@ import { renderMarkdown } from './markdown.js';
 export function messageItem(m: Message, find: (id: string) => Message | undefined = () => undefined): HTMLLIElement {
   const sender = h('strong', { class: 'sender' }, m.sender);
   sender.style.setProperty('--hue', String(senderHue(m.sender)));
-  const body = h('div', { class: 'content' });
-  body.innerHTML = renderMarkdown(m.content);
+  const body = h('div', { class: 'content' }, renderMarkdown(m.content));
   const li = h(
     'li',
     { class: 'message', 'data-seq': String(m.seq), 'data-sender': m.sender, id: `m-${m.seq}` },

@@ -7,6 +7,8 @@ import { messageItem } from './message-view.js';
 import { prefs } from './prefs.js';
 
 const PAGE = 100;
+/** Enough messages to fill a tall screen. */
+const FIRST_PAINT = 20;
 
 export class RoomView {
   private readonly abort = new AbortController();
@@ -35,11 +37,18 @@ export class RoomView {
     this.closeResults();
 
     const page = await this.client.history(id, { limit: PAGE });
-    this.first = page[0]?.seq ?? this.room.lastSeq + 1;
-    this.last = page[0] ? page[0].seq - 1 : this.room.lastSeq;
-    this.add(page, 'end');
+    // The newest few fill the view first; the rest of the page is rendered after that frame is painted.
+    const newest = page.slice(-FIRST_PAINT);
+    const rest = page.slice(0, page.length - newest.length);
+    for (const m of page) this.byMessageId.set(m.id, m); // so replies name their target from the first paint
+    this.first = newest[0]?.seq ?? this.room.lastSeq + 1;
+    this.last = newest[0] ? newest[0].seq - 1 : this.room.lastSeq;
+    this.add(newest, 'end');
     this.scrollToBottom();
     void this.follow();
+    if (rest.length === 0) return;
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+    if (!this.abort.signal.aborted) this.add(rest, 'start');
   }
 
   stop(): void {
