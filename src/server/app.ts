@@ -35,6 +35,9 @@ export interface AppOptions {
   log?: (message: string) => void;
 }
 
+/** Where server diagnostics go unless the caller says otherwise. */
+export const logToStderr = (message: string): void => void process.stderr.write(`${message}\n`);
+
 export const DEFAULT_STREAM_LIMITS = { perClient: 256, total: 4096, idleMs: 60 * 60_000 };
 
 export function createApp(options: AppOptions): Hono<AppEnv> {
@@ -43,7 +46,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     streams: options.streams ?? new StreamRegistry(DEFAULT_STREAM_LIMITS),
-    log: options.log ?? ((m) => process.stderr.write(`${m}\n`)),
+    log: options.log ?? logToStderr,
   };
   const app = new Hono<AppEnv>();
 

@@ -21,28 +21,37 @@ export const errorBody = (code: string, message: string, requestId?: string): Er
   error: { code, message, ...(requestId && { requestId }) },
 });
 
-/** The HTTP status of each store failure. */
-export const storeStatus: Record<StoreError['code'], ContentfulStatusCode> = {
+const storeStatus: Record<StoreError['code'], ContentfulStatusCode> = {
   room_not_found: 404,
   unavailable: 503,
   corrupt: 500,
   limit: 409,
 };
 
-/** Maps any failure to the one error shape. Logs carry the request id and never a header, so no key reaches a log. */
-export function toErrorResponse(err: unknown, c: Context, log: (message: string) => void): Response {
-  const id = c.get('requestId') as string | undefined;
-  const where = `[${id ?? '-'}] ${c.req.method} ${c.req.path}`;
-  if (err instanceof HttpError) {
-    for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
-    return c.json(errorBody(err.code, err.message, id), err.status);
-  }
+/** Any failure as a status and the one error shape. Logs carry the request id and never a header, so no key reaches
+ *  a log. Used by the app's error handler and by the fast send path. */
+export function describeError(
+  err: unknown,
+  id: string | undefined,
+  where: string,
+  log: (message: string) => void,
+): { status: ContentfulStatusCode; body: ErrorBody; headers: Record<string, string> } {
+  if (err instanceof HttpError) return { status: err.status, body: errorBody(err.code, err.message, id), headers: err.headers };
   if (err instanceof StoreError) {
     if (err.code !== 'room_not_found' && err.code !== 'limit') log(`store error on ${where}: ${err.message}`);
-    return c.json(errorBody(err.code, err.message, id), storeStatus[err.code]);
+    return { status: storeStatus[err.code], body: errorBody(err.code, err.message, id), headers: {} };
   }
   log(`unexpected error on ${where}: ${(err as Error)?.stack ?? String(err)}`);
-  return c.json(errorBody('internal', `The server failed to handle this request; it is logged on the server as ${id}.`, id), 500);
+  const message = `The server failed to handle this request; it is logged on the server as ${id}.`;
+  return { status: 500, body: errorBody('internal', message, id), headers: {} };
+}
+
+/** Maps any failure to the one error shape, as the app's answer. */
+export function toErrorResponse(err: unknown, c: Context, log: (message: string) => void): Response {
+  const id = c.get('requestId') as string | undefined;
+  const { status, body, headers } = describeError(err, id, `[${id ?? '-'}] ${c.req.method} ${c.req.path}`, log);
+  for (const [k, v] of Object.entries(headers)) c.header(k, v);
+  return c.json(body, status);
 }
 
 export function notFound(c: Context): Response {

@@ -3,10 +3,9 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { DEFAULT_MAX_BODY_BYTES } from '../api/limits.js';
 import { parseMessageInput } from '../api/schemas.js';
 import { messageJson } from '../store/message-json.js';
-import { StoreError } from '../store/errors.js';
 import type { Store } from '../store/store.js';
-import type { AppOptions } from './app.js';
-import { errorBody, storeStatus } from './errors.js';
+import { logToStderr, type AppOptions } from './app.js';
+import { describeError } from './errors.js';
 import { JSON_CONTENT_TYPE, stashBody } from './request.js';
 import { requestIdFor } from './middleware/request-id.js';
 
@@ -49,14 +48,9 @@ export function withFastSend({ store, maxBodyBytes, log }: FastSendOptions, app:
       const [message] = await store.append(roomId, [parsed.value]);
       json = messageJson(message!);
     } catch (err) {
-      if (err instanceof StoreError) {
-        status = storeStatus[err.code];
-        json = JSON.stringify(errorBody(err.code, err.message, id));
-      } else {
-        log(`unexpected error on [${id}] POST ${incoming.url}: ${(err as Error)?.stack ?? String(err)}`);
-        status = 500;
-        json = JSON.stringify(errorBody('internal', `The server failed to handle this request; it is logged on the server as ${id}.`, id));
-      }
+      const error = describeError(err, id, `[${id}] POST ${incoming.url}`, log);
+      status = error.status;
+      json = JSON.stringify(error.body);
     }
     outgoing
       .writeHead(status, {
@@ -90,6 +84,6 @@ export function withFastSend({ store, maxBodyBytes, log }: FastSendOptions, app:
 /** The fast path for an app built with these options; none where it would skip their auth, CORS or rate limit. */
 export function fastSendFor(options: AppOptions): ((app: RequestListener) => RequestListener) | undefined {
   if (options.auth?.adminTokenHash || options.cors?.length || options.rateLimit) return undefined;
-  const fast = { store: options.store, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, log: options.log ?? ((m: string) => process.stderr.write(`${m}\n`)) };
+  const fast = { store: options.store, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, log: options.log ?? logToStderr };
   return (app) => withFastSend(fast, app);
 }
