@@ -28,7 +28,8 @@ export interface RoomLogOptions {
 
 interface Pending {
   messages: Message[];
-  lines: string[];
+  /** Each message's JSON text, one log line without its newline. */
+  texts: string[];
   resolve: (messages: Message[]) => void;
   reject: (err: Error) => void;
 }
@@ -44,6 +45,34 @@ function isoNow(): string {
     isoText = new Date(now).toISOString();
   }
   return isoText;
+}
+
+let scratch = Buffer.allocUnsafe(1 << 16);
+
+/**
+ * The group's log lines as UTF-8 bytes, and each line's index entry (its offset, counted from `at`). The bytes are
+ * written into one buffer shared by every room, which is safe because each commit hands them to the kernel with a
+ * synchronous write before the next can start: no join of the lines, no second pass to measure them, no allocation.
+ */
+function encodeLines(batch: readonly Pending[], at: number): { data: Buffer; entries: Buffer; count: number } {
+  let count = 0;
+  let bound = 0;
+  for (const p of batch) {
+    count += p.texts.length;
+    for (const t of p.texts) bound += t.length * 3 + 1; // a UTF-16 unit is at most 3 bytes of UTF-8
+  }
+  if (scratch.length < bound) scratch = Buffer.allocUnsafe(Math.max(bound, scratch.length * 2));
+  const entries = Buffer.allocUnsafe(count * INDEX_ENTRY);
+  let pos = 0;
+  let i = 0;
+  for (const p of batch) {
+    for (const t of p.texts) {
+      putOffset(entries, i++, at + pos);
+      pos += scratch.write(t, pos, 'utf8');
+      scratch[pos++] = 0x0a;
+    }
+  }
+  return { data: scratch.subarray(0, pos), entries, count };
 }
 
 /** Dropped bytes worth rewriting the log for: at least this much, and at least half the file. */
@@ -103,19 +132,19 @@ export class RoomLog {
     if (this.closed) return Promise.reject(new StoreError('unavailable', 'The store is shutting down.'));
     const createdAt = isoNow();
     const messages: Message[] = [];
-    const lines: string[] = [];
+    const texts: string[] = [];
     let seq = this.nextSeq;
     for (const input of inputs) {
       const message: Message = { id: randomUUID(), seq: seq++, roomId: this.roomId, ...input, createdAt };
       const json = JSON.stringify(message);
       rememberJson(message, json);
       messages.push(message);
-      lines.push(json + '\n');
+      texts.push(json);
     }
     // Taken only once every line is built, so a message that cannot be serialised leaves no gap.
     this.nextSeq = seq;
     return new Promise<Message[]>((resolve, reject) => {
-      this.queue.push({ messages, lines, resolve, reject });
+      this.queue.push({ messages, texts, resolve, reject });
       this.flushing ??= this.flushSoon();
     });
   }
@@ -152,14 +181,7 @@ export class RoomLog {
   private async commit(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
-    const lines = batch.flatMap((p) => p.lines);
-    const data = Buffer.from(lines.join(''), 'utf8');
-    const entries = Buffer.allocUnsafe(lines.length * INDEX_ENTRY);
-    let offset = this.size;
-    lines.forEach((line, i) => {
-      putOffset(entries, i, offset);
-      offset += Buffer.byteLength(line, 'utf8');
-    });
+    const { data, entries, count } = encodeLines(batch, this.size);
     try {
       // On any failure both files are cut back (rollBack), so the order of the two writes does not matter.
       writeAtSync(this.log, data, this.size);
@@ -170,7 +192,7 @@ export class RoomLog {
       return;
     }
     this.size += data.length;
-    this.last += lines.length;
+    this.last += count;
     const written = batch.flatMap((p) => p.messages);
     this.lastAt = written.at(-1)?.createdAt ?? this.lastAt;
     this.remember(written);
