@@ -20,8 +20,8 @@ export function requestId(): MiddlewareHandler<AppEnv> {
     const node = c.env as Partial<HttpBindings> | undefined;
     c.set('clientId', `ip:${node?.incoming?.socket?.remoteAddress ?? 'local'}`);
     // Every answer is sniff-proof; the page-only headers (CSP, framing) are set by the UI routes.
-    // On Node they go straight onto the socket's answer, which merges them into whatever the route sends: a header
-    // set through Hono turns every answer into a web Headers object, which cost a fifth of a send in the profile.
+    // On Node they go straight onto the socket's answer, which merges them into whatever the route sends (SSE
+    // streams included); a header set through Hono would turn every answer into a web Headers object to convert back.
     const outgoing = node?.outgoing;
     if (outgoing && typeof outgoing.setHeader === 'function') {
       outgoing.setHeader('X-Request-Id', id);
