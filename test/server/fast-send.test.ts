@@ -102,6 +102,7 @@ const CASES: [string, Req, number, boolean?][] = [
   ['a byte-order mark (the app strips it)', { body: `\ufeff${msg({ sender: 'a', content: 'bom' })}` }, 201],
   ['JSON with a charset', { body: msg({ sender: 'a', content: 'x' }), headers: { 'content-type': 'application/json; charset=utf-8' } }, 201, true],
   ['unicode content', { body: msg({ sender: 'ü', content: 'héllo 👋 \u2028 "quoted" \\ back' }) }, 201, true],
+  ['__proto__ keys, at the top and in metadata', { body: '{"sender":"a","content":"p","__proto__":{"admin":true},"metadata":{"__proto__":{"x":1}}}' }, 201, true],
   ['a given request id', { body: msg({ sender: 'a', content: 'x' }), headers: { 'x-request-id': 'agent-7.call:3' } }, 201, true],
   ['an unsafe request id is replaced', { body: msg({ sender: 'a', content: 'x' }), headers: { 'x-request-id': 'a b<c>' } }, 201, true],
   ['a query string', { path: '/agent/rooms/ROOM/messages?via=test', body: msg({ sender: 'a', content: 'q' }) }, 201],
