@@ -2,6 +2,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { DEFAULT_MAX_BODY_BYTES } from '../api/limits.js';
 import { parseMessageInput } from '../api/schemas.js';
+import { ROOM_ID_PATTERN } from '../store/ids.js';
 import { messageJson } from '../store/message-json.js';
 import type { Store } from '../store/store.js';
 import { logToStderr, type AppOptions } from './app.js';
@@ -17,7 +18,7 @@ export interface FastSendOptions {
   log: (message: string) => void;
 }
 
-const SEND_PATH = /^\/agent\/rooms\/([a-z0-9_-]{1,64})\/messages$/;
+const SEND_PATH = /^\/agent\/rooms\/([^/?]+)\/messages$/;
 
 /**
  * Wraps the app's Node listener. A send that is plainly valid is stored and answered here; anything else (another
@@ -63,7 +64,8 @@ export function withFastSend({ store, maxBodyBytes, log }: FastSendOptions, app:
   }
 
   return (incoming, outgoing) => {
-    const roomId = incoming.method === 'POST' ? SEND_PATH.exec(incoming.url ?? '')?.[1] : undefined;
+    const path = incoming.method === 'POST' ? SEND_PATH.exec(incoming.url ?? '')?.[1] : undefined;
+    const roomId = path !== undefined && ROOM_ID_PATTERN.test(path) ? path : undefined;
     const length = Number(incoming.headers['content-length']);
     if (!roomId || !(length <= maxBodyBytes) || !JSON_CONTENT_TYPE.test(incoming.headers['content-type'] ?? '')) {
       app(incoming, outgoing);
