@@ -24,11 +24,17 @@ const add = (table: string, row: Row) => {
   console.error(`${table}: ${JSON.stringify(row)}`);
 };
 
+/** The run whose `by` is the median of the runs. */
+function middle<T>(runs: readonly T[], by: (run: T) => number): T {
+  return [...runs].sort((a, b) => by(a) - by(b))[Math.floor(runs.length / 2)]!;
+}
+const throughput = (r: { rps: number }) => r.rps;
+
 /** Runs `measure` REPEAT times and keeps the run with the median throughput. */
 async function median<T extends { rps: number }>(measure: () => Promise<T>): Promise<T> {
   const runs: T[] = [];
   for (let i = 0; i < REPEAT; i++) runs.push(await measure());
-  return runs.sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)]!;
+  return middle(runs, throughput);
 }
 
 async function createRoom(url: string, name: string): Promise<string> {
@@ -85,7 +91,7 @@ try {
         top: await load(ceiling.url, MESSAGE, c, SECONDS, ceiling.child.pid),
       });
     }
-    const { us, bare, top } = turns.sort((a, b) => a.us.rps / a.top.rps - b.us.rps / b.top.rps)[Math.floor(turns.length / 2)]!;
+    const { us, bare, top } = middle(turns, (t) => t.us.rps / t.top.rps);
     add('send', { system: 'im-for-agents', connections: c, 'req/s': us.rps, 'p50 ms': us.p50, 'p99 ms': us.p99, errors: us.errors, 'of ceiling': `${Math.round((us.rps / top.rps) * 100)}%`, 'server CPU µs/req': us.cpuUs ?? '' });
     add('send', { system: 'Hono on node-server (no storage)', connections: c, 'req/s': bare.rps, 'p50 ms': bare.p50, 'p99 ms': bare.p99, errors: bare.errors, 'of ceiling': `${Math.round((bare.rps / top.rps) * 100)}%`, 'server CPU µs/req': bare.cpuUs ?? '' });
     add('send', { system: 'node:http ceiling (no storage)', connections: c, 'req/s': top.rps, 'p50 ms': top.p50, 'p99 ms': top.p99, errors: top.errors, 'of ceiling': '100%', 'server CPU µs/req': top.cpuUs ?? '' });
@@ -146,10 +152,9 @@ try {
       runs.get(r.stored)!.push(await load(`${server.url}/agent/rooms/${room}/messages`, MESSAGE, 100, SECONDS, server.child.pid));
     }
   }
-  const mid = (xs: LoadResult[]) => [...xs].sort((a, b) => a.rps - b.rps)[Math.floor(xs.length / 2)]!;
-  const empty = mid(runs.get(0)!).rps;
+  const empty = middle(runs.get(0)!, throughput).rps;
   for (const r of rooms) {
-    const m = mid(runs.get(r.stored)!);
+    const m = middle(runs.get(r.stored)!, throughput);
     add('history', { 'stored before the first run': r.stored, 'send req/s (100 conn)': m.rps, 'of empty': `${Math.round((m.rps / empty) * 100)}%`, 'server CPU µs/req': m.cpuUs ?? '', 'p99 ms': m.p99, 'RSS MB after restart': r.rss, 'fill msg/s': r.fill });
   }
   await server.stop();
