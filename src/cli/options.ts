@@ -19,6 +19,15 @@ export function parseWholeNumber(name: string) {
   };
 }
 
+/** A TCP port: 0 (any free port) to 65535. */
+export function parsePort(name: string) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n > 65535) throw new CliError(`${name} must be a port number from 0 to 65535 (got "${raw}")`, 2);
+    return n;
+  };
+}
+
 export function parseSeconds(name: string) {
   return (raw: string): number => {
     const n = Number(raw);
