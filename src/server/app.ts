@@ -4,6 +4,8 @@ import { cors } from 'hono/cors';
 import { DEFAULT_MAX_BODY_BYTES } from '../api/limits.js';
 import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
+import { webhookRoutes } from '../webhooks/routes.js';
+import type { Webhooks } from '../webhooks/webhooks.js';
 import { authenticate, type AuthConfig } from './auth/authenticate.js';
 import type { ServerDeps } from './context.js';
 import type { AppEnv } from './env.js';
@@ -32,6 +34,8 @@ export interface AppOptions {
   rateLimit?: RateLimit;
   /** Caps on SSE streams and long-polls; the caller keeps it to end them all at shutdown. */
   streams?: StreamRegistry;
+  /** Room webhooks (routes under /agent/rooms/:id/webhooks); the caller opens and closes it. */
+  webhooks?: Webhooks;
   log?: (message: string) => void;
 }
 
@@ -69,6 +73,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
   app.route('/agent', messageRoutes(deps));
   app.route('/agent', streamRoutes(deps));
   app.route('/agent', exportRoutes(deps));
+  if (options.webhooks) app.route('/agent', webhookRoutes(deps, options.webhooks));
   if (options.uiDir) {
     app.use('*', securityHeaders());
     app.route('/', uiRoutes(options.uiDir));

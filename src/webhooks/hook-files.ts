@@ -1,0 +1,83 @@
+// Where hooks and their delivery cursors live: DATA/webhooks/<roomId>.json, one small file per room, replaced
+// atomically (temp file + rename) so a crash leaves the old or the new version, never a torn one.
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CreatedWebhook } from '../api/webhooks.js';
+import { ROOM_ID_PATTERN } from '../store/ids.js';
+
+/** A hook as stored: its public state plus the signing secret. */
+export type HookRecord = CreatedWebhook;
+
+interface HookFileData {
+  version: 1;
+  hooks: HookRecord[];
+}
+
+/** A hook file that cannot be read; the server refuses to start rather than lose or overwrite it. */
+export class HookFileError extends Error {
+  override name = 'HookFileError';
+}
+
+interface Writer {
+  /** The write that has not started yet: later saves ride on it. */
+  queued?: Promise<void>;
+  /** The end of the last write started. */
+  tail: Promise<void>;
+}
+
+export class HookFiles {
+  private readonly writers = new Map<string, Writer>();
+
+  constructor(readonly dir: string) {}
+
+  /** Every stored hook, by room. */
+  async loadAll(): Promise<Map<string, HookRecord[]>> {
+    await mkdir(this.dir, { recursive: true });
+    const byRoom = new Map<string, HookRecord[]>();
+    for (const name of await readdir(this.dir)) {
+      const roomId = name.endsWith('.json') ? name.slice(0, -5) : '';
+      if (!ROOM_ID_PATTERN.test(roomId)) continue; // temp files and strangers
+      const path = join(this.dir, name);
+      let data: HookFileData;
+      try {
+        data = JSON.parse(await readFile(path, 'utf8')) as HookFileData;
+      } catch (err) {
+        throw new HookFileError(`The webhook file ${path} is not valid JSON (${(err as Error).message}). It was not changed: repair it or move it away, then start again.`);
+      }
+      if (!Array.isArray(data?.hooks)) throw new HookFileError(`The webhook file ${path} has no "hooks" list. It was not changed.`);
+      byRoom.set(roomId, data.hooks);
+    }
+    return byRoom;
+  }
+
+  /**
+   * Writes the room's hooks as `snapshot()` returns them when the write starts. Saves that arrive while a write is
+   * running share the next one, so a busy room costs at most one write in flight and one waiting.
+   */
+  save(roomId: string, snapshot: () => HookRecord[]): Promise<void> {
+    let w = this.writers.get(roomId);
+    if (!w) this.writers.set(roomId, (w = { tail: Promise.resolve() }));
+    if (w.queued) return w.queued;
+    const writer = w;
+    const queued = writer.tail.then(() => {
+      writer.queued = undefined;
+      return this.write(roomId, snapshot());
+    });
+    writer.queued = queued;
+    writer.tail = queued.catch(() => {});
+    return queued;
+  }
+
+  /** Waits for every write started or queued. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.writers.values()].map((w) => w.tail));
+  }
+
+  private async write(roomId: string, hooks: HookRecord[]): Promise<void> {
+    const path = join(this.dir, `${roomId}.json`);
+    if (hooks.length === 0) return rm(path, { force: true });
+    const data: HookFileData = { version: 1, hooks };
+    await writeFile(`${path}.tmp`, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
+    await rename(`${path}.tmp`, path);
+  }
+}

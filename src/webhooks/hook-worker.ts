@@ -1,0 +1,163 @@
+// One hook's delivery loop: reads the room past the hook's cursor, posts each matching message in seq order (one in
+// flight), retries with backoff, stores the cursor after each 2xx, and pauses after too many failures.
+import type { Message } from '../api/types.js';
+import { MESSAGE_CREATED } from '../api/webhooks.js';
+import type { Store } from '../store/store.js';
+import { retryDelay, type Backoff } from './backoff.js';
+import type { DeliveryResult } from './deliver.js';
+import type { HookRecord } from './hook-files.js';
+import { signatureHeaders } from './signing.js';
+
+export interface WorkerDeps {
+  store: Store;
+  backoff: Backoff;
+  maxFailures: number;
+  /** Posts one signed delivery. */
+  post: (url: string, body: string, headers: Record<string, string>, signal: AbortSignal) => Promise<DeliveryResult>;
+  /** Persists the hook's current state; resolves once it is on disk. */
+  save: () => Promise<void>;
+  log: (message: string) => void;
+  random?: () => number;
+}
+
+/** How many messages one read takes from the room. */
+const PAGE = 100;
+
+export function matches(hook: HookRecord, m: Message): boolean {
+  if (hook.sender !== undefined && m.sender !== hook.sender) return false;
+  if (hook.to !== undefined && !m.to?.includes(hook.to)) return false;
+  if (hook.type !== undefined && m.type !== hook.type) return false;
+  return true;
+}
+
+/** The body of a delivery: the same bytes on every attempt, so a receiver may compare retries. */
+export function deliveryBody(m: Message): string {
+  return JSON.stringify({ type: MESSAGE_CREATED, timestamp: m.createdAt, data: m });
+}
+
+export class HookWorker {
+  private stopped = false;
+  private readonly abort = new AbortController();
+  /** Set by a new message, so one that lands between a read and the wait is not missed. */
+  private newMessages = false;
+  private wakeIdle: () => void = () => {};
+  private wakeBackoff: () => void = () => {};
+  private done: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly hook: HookRecord,
+    private readonly deps: WorkerDeps,
+  ) {}
+
+  start(): void {
+    this.done = this.loop().catch((err) => this.deps.log(`webhook ${this.hook.id}: delivery stopped: ${(err as Error)?.stack ?? String(err)}`));
+  }
+
+  /** Ends the loop; an attempt in flight is aborted and counts for nothing, so it is made again after a restart. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    this.wakeIdle();
+    this.wakeBackoff();
+    await this.done;
+  }
+
+  /** Makes a paused hook active again and retries at once. */
+  resume(): void {
+    this.hook.state = 'active';
+    this.hook.failures = 0;
+    this.wakeIdle();
+    this.wakeBackoff();
+  }
+
+  private async loop(): Promise<void> {
+    const { store } = this.deps;
+    // Subscribed before the first read, so nothing that lands in between is missed.
+    const unsubscribe = store.subscribe(this.hook.roomId, () => {
+      this.newMessages = true;
+      this.wakeIdle();
+    });
+    try {
+      while (!this.stopped) {
+        if (this.hook.state === 'paused') {
+          await this.idle();
+          continue;
+        }
+        this.newMessages = false;
+        const page = await store.read(this.hook.roomId, { after: this.hook.lastDeliveredSeq, limit: PAGE });
+        if (page.length === 0) {
+          if (!this.newMessages) await this.idle();
+          continue;
+        }
+        await this.deliverPage(page);
+      }
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  private async deliverPage(page: readonly Message[]): Promise<void> {
+    let skipped = false;
+    for (const m of page) {
+      if (this.stopped || this.hook.state === 'paused') break;
+      if (!matches(this.hook, m)) {
+        this.hook.lastDeliveredSeq = m.seq;
+        skipped = true;
+        continue;
+      }
+      if (!(await this.deliver(m))) break;
+      this.hook.lastDeliveredSeq = m.seq;
+      this.hook.lastDeliveredAt = new Date().toISOString();
+      this.hook.failures = 0;
+      skipped = false;
+      await this.save();
+    }
+    // Skipped messages need no write of their own: at worst a restart reads them again and skips them again.
+    if (skipped) await this.save();
+  }
+
+  /** Attempts until a 2xx (true), or until the hook is paused or the worker stops (false). */
+  private async deliver(m: Message): Promise<boolean> {
+    const body = deliveryBody(m);
+    for (;;) {
+      if (this.stopped || this.hook.state === 'paused') return false;
+      const headers = signatureHeaders(this.hook.secret, `msg_${m.id}`, body);
+      const result = await this.deps.post(this.hook.url, body, headers, this.abort.signal);
+      if (this.stopped) return false;
+      if (result.ok) return true;
+      this.hook.failures += 1;
+      this.hook.lastError = `seq ${m.seq}: ${result.error ?? 'failed'}`;
+      this.hook.lastErrorAt = new Date().toISOString();
+      if (this.hook.failures >= this.deps.maxFailures) {
+        this.hook.state = 'paused';
+        this.deps.log(`webhook ${this.hook.id} (room ${this.hook.roomId}) paused after ${this.hook.failures} consecutive failures; last: ${result.error}`);
+      }
+      await this.save();
+      if (this.hook.state === 'paused') return false;
+      await this.backoff(retryDelay(this.hook.failures, this.deps.backoff, result.retryAfterMs, this.deps.random));
+    }
+  }
+
+  private async save(): Promise<void> {
+    try {
+      await this.deps.save();
+    } catch (err) {
+      // Delivery goes on; the state is written again with the next change.
+      this.deps.log(`webhook ${this.hook.id}: could not store its state: ${(err as Error).message}`);
+    }
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => (this.wakeIdle = resolve));
+  }
+
+  private backoff(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeBackoff = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}

@@ -1,0 +1,168 @@
+// The webhook service: the hooks of every room, persisted in the data folder, each with its delivery worker.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Room } from '../api/types.js';
+import type { CreatedWebhook, Webhook, WebhookInput } from '../api/webhooks.js';
+import { HttpError } from '../server/errors.js';
+import type { Store } from '../store/store.js';
+import { privateUrlProblem } from './address-policy.js';
+import { DEFAULT_BACKOFF, type Backoff } from './backoff.js';
+import { postDelivery } from './deliver.js';
+import { HookFiles, type HookRecord } from './hook-files.js';
+import { HookWorker } from './hook-worker.js';
+import { newSecret } from './signing.js';
+
+export interface WebhookOptions {
+  store: Store;
+  /** The data folder; hooks live in DIR/webhooks/. */
+  dataDir: string;
+  /** Allow hooks to loopback, private and link-local addresses (refused by default). */
+  allowPrivate?: boolean;
+  /** Consecutive failures after which a hook is paused (default 300: about a day of retries). */
+  maxFailures?: number;
+  backoff?: Backoff;
+  /** Milliseconds a receiver has to answer one delivery (default 10 s). */
+  timeoutMs?: number;
+  /** Most hooks per room (default 20). */
+  maxPerRoom?: number;
+  log?: (message: string) => void;
+  random?: () => number;
+}
+
+export const DEFAULT_MAX_FAILURES = 300;
+export const DEFAULT_DELIVERY_TIMEOUT_MS = 10_000;
+export const DEFAULT_HOOKS_PER_ROOM = 20;
+
+/** The hook as the API shows it: everything but the secret. */
+export function publicView({ secret: _secret, ...hook }: HookRecord): Webhook {
+  return hook;
+}
+
+export class Webhooks {
+  private readonly files: HookFiles;
+  /** Workers by room, in creation order. */
+  private readonly rooms = new Map<string, HookWorker[]>();
+  private readonly log: (message: string) => void;
+  private closed = false;
+
+  constructor(private readonly options: WebhookOptions) {
+    this.files = new HookFiles(join(options.dataDir, 'webhooks'));
+    this.log = options.log ?? ((m) => process.stderr.write(`${m}\n`));
+  }
+
+  get allowPrivate(): boolean {
+    return this.options.allowPrivate ?? false;
+  }
+
+  /** Loads the stored hooks and starts delivering where each one stopped. */
+  async open(): Promise<void> {
+    for (const [roomId, records] of await this.files.loadAll()) {
+      if (!(await this.options.store.getRoom(roomId))) {
+        this.log(`warning: webhooks of room ${roomId} were not started: the room does not exist`);
+        continue;
+      }
+      for (const record of records) this.startWorker(record);
+    }
+  }
+
+  /** Stops every worker (aborting attempts in flight) and waits for their state to be written. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.rooms.values()].flat().map((w) => w.stop()));
+    await this.files.flush();
+  }
+
+  async add(room: Room, input: WebhookInput): Promise<CreatedWebhook> {
+    if (this.closed) throw new HttpError(503, 'unavailable', 'The server is shutting down.');
+    const max = this.options.maxPerRoom ?? DEFAULT_HOOKS_PER_ROOM;
+    if ((this.rooms.get(room.id)?.length ?? 0) >= max) {
+      throw new HttpError(409, 'limit', `This room already has ${max} webhooks, the most it can have; remove one first.`);
+    }
+    if (!this.allowPrivate) {
+      const problem = await privateUrlProblem(new URL(input.url));
+      if (problem) throw new HttpError(400, 'webhook_url_refused', `${problem}.`);
+    }
+    const record: HookRecord = {
+      id: `wh_${randomBytes(12).toString('base64url')}`,
+      roomId: room.id,
+      url: input.url,
+      ...(input.to !== undefined && { to: input.to }),
+      ...(input.sender !== undefined && { sender: input.sender }),
+      ...(input.type !== undefined && { type: input.type }),
+      state: 'active',
+      createdAt: new Date().toISOString(),
+      lastDeliveredSeq: Math.min(input.after ?? room.lastSeq, room.lastSeq),
+      failures: 0,
+      secret: newSecret(),
+    };
+    const worker = new HookWorker(record, this.workerDeps(room.id));
+    this.workers(room.id).push(worker);
+    try {
+      await this.save(room.id);
+    } catch (err) {
+      this.rooms.set(room.id, this.workers(room.id).filter((w) => w !== worker));
+      throw err;
+    }
+    worker.start();
+    return { ...record };
+  }
+
+  list(roomId: string): Webhook[] {
+    return this.workers(roomId).map((w) => publicView(w.hook));
+  }
+
+  get(roomId: string, hookId: string): Webhook {
+    return publicView(this.find(roomId, hookId).hook);
+  }
+
+  async remove(roomId: string, hookId: string): Promise<Webhook> {
+    const worker = this.find(roomId, hookId);
+    this.rooms.set(roomId, this.workers(roomId).filter((w) => w !== worker));
+    await worker.stop();
+    await this.save(roomId);
+    return publicView(worker.hook);
+  }
+
+  async resume(roomId: string, hookId: string): Promise<Webhook> {
+    const worker = this.find(roomId, hookId);
+    worker.resume();
+    await this.save(roomId);
+    return publicView(worker.hook);
+  }
+
+  private startWorker(record: HookRecord): void {
+    const worker = new HookWorker(record, this.workerDeps(record.roomId));
+    this.workers(record.roomId).push(worker);
+    worker.start();
+  }
+
+  private workerDeps(roomId: string) {
+    const timeoutMs = this.options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
+    return {
+      store: this.options.store,
+      backoff: this.options.backoff ?? DEFAULT_BACKOFF,
+      maxFailures: this.options.maxFailures ?? DEFAULT_MAX_FAILURES,
+      post: (url: string, body: string, headers: Record<string, string>, signal: AbortSignal) =>
+        postDelivery(url, body, headers, { timeoutMs, allowPrivate: this.allowPrivate, signal }),
+      save: () => this.save(roomId),
+      log: this.log,
+      ...(this.options.random && { random: this.options.random }),
+    };
+  }
+
+  private save(roomId: string): Promise<void> {
+    return this.files.save(roomId, () => this.workers(roomId).map((w) => ({ ...w.hook })));
+  }
+
+  private workers(roomId: string): HookWorker[] {
+    let list = this.rooms.get(roomId);
+    if (!list) this.rooms.set(roomId, (list = []));
+    return list;
+  }
+
+  private find(roomId: string, hookId: string): HookWorker {
+    const worker = this.rooms.get(roomId)?.find((w) => w.hook.id === hookId);
+    if (!worker) throw new HttpError(404, 'webhook_not_found', `Room ${roomId} has no webhook ${hookId.slice(0, 80)}; list them with GET /agent/rooms/${roomId}/webhooks.`);
+    return worker;
+  }
+}

@@ -1,0 +1,125 @@
+// Delivery against a real receiver that verifies every request with the `standardwebhooks` library.
+import { describe, expect, test } from 'vitest';
+import type { CreatedWebhook, Webhook } from '../../src/api/webhooks.js';
+import { openStore } from '../helpers/app.js';
+import { openWebhooks, webhookApp } from '../helpers/webhook-app.js';
+import { startReceiver, until, type Receiver } from '../helpers/webhook-receiver.js';
+
+async function setup(options: Parameters<typeof webhookApp>[0] = {}) {
+  const t = await webhookApp(options);
+  const room = await t.client.createRoom('hooked');
+  const addHook = async (receiver: Receiver | { url: string }, extra: Record<string, unknown> = {}) => {
+    const res = await t.json('POST', `/agent/rooms/${room.id}/webhooks`, { url: receiver.url, ...extra });
+    expect(res.status).toBe(201);
+    const hook = (await res.json()) as CreatedWebhook;
+    if ('setSecret' in receiver) receiver.setSecret(hook.secret);
+    return hook;
+  };
+  const state = async (id: string) => (await (await t.json('GET', `/agent/rooms/${room.id}/webhooks/${id}`)).json()) as Webhook;
+  return { ...t, room, addHook, state };
+}
+
+const seqs = (r: Receiver) => r.accepted.map((d) => d.body.data.seq);
+
+describe('webhook delivery', () => {
+  test('refused at first, then every message arrives verified, in order, one at a time', async () => {
+    const receiver = await startReceiver((_d, attempt) => (attempt <= 3 ? 500 : 200));
+    const { client, room, addHook, state } = await setup();
+    const hook = await addHook(receiver);
+    const sent = [];
+    for (let i = 1; i <= 20; i++) sent.push(await client.send(room.id, { sender: 'planner', content: `step ${i}`, to: ['coder'], type: 'task' }));
+    await until(() => receiver.accepted.length === 20, 10_000, '20 deliveries');
+
+    expect(receiver.rejected).toEqual([]);
+    expect(seqs(receiver)).toEqual(sent.map((m) => m.seq));
+    expect(receiver.attempts.slice(0, 4).map((d) => d.body.data.seq)).toEqual([1, 1, 1, 1]);
+    expect(receiver.maxInFlight).toBe(1);
+    const first = receiver.accepted[0]!;
+    expect(first.body).toEqual({ type: 'message.created', timestamp: sent[0]!.createdAt, data: sent[0] });
+    expect(first.id).toBe(`msg_${sent[0]!.id}`);
+    expect(first.headers['content-type']).toBe('application/json');
+    expect(first.headers['webhook-signature']).toMatch(/^v1,/);
+    // A retry carries the same webhook-id, so receivers can drop duplicates.
+    expect(new Set(receiver.attempts.slice(0, 4).map((d) => d.id)).size).toBe(1);
+
+    await until(async () => (await state(hook.id)).lastDeliveredSeq === 20, 5000, 'cursor 20');
+    const s = await state(hook.id);
+    expect(s).toMatchObject({ state: 'active', failures: 0, lastDeliveredSeq: 20 });
+    expect(s.lastError).toBe('seq 1: HTTP 500');
+    expect(s.lastDeliveredAt).toBeDefined();
+  });
+
+  test('filters: only messages to, from or of the given name and type are posted; the cursor passes the rest', async () => {
+    const toCoder = await startReceiver();
+    const fromReviewer = await startReceiver();
+    const results = await startReceiver();
+    const { client, room, addHook, state } = await setup();
+    const h1 = await addHook(toCoder, { to: 'coder' });
+    await addHook(fromReviewer, { sender: 'reviewer' });
+    await addHook(results, { type: 'result' });
+    await client.sendBatch(room.id, [
+      { sender: 'planner', content: 'a', to: ['coder'] },
+      { sender: 'reviewer', content: 'b' },
+      { sender: 'coder', content: 'c', type: 'result' },
+      { sender: 'reviewer', content: 'd', to: ['coder', 'planner'], type: 'result' },
+      { sender: 'planner', content: 'e' },
+    ]);
+    await until(() => toCoder.accepted.length === 2 && fromReviewer.accepted.length === 2 && results.accepted.length === 2, 5000, 'filtered deliveries');
+    expect(seqs(toCoder)).toEqual([1, 4]);
+    expect(seqs(fromReviewer)).toEqual([2, 4]);
+    expect(seqs(results)).toEqual([3, 4]);
+    await until(async () => (await state(h1.id)).lastDeliveredSeq === 5, 5000, 'cursor past the unmatched tail');
+  });
+
+  test('a hook to a dead URL ends paused with its last error, and resume delivers again', async () => {
+    // A port that was just free: nothing listens there until the receiver below takes it.
+    const probe = await startReceiver();
+    const port = Number(new URL(probe.url).port);
+    await probe.close();
+    const { client, room, addHook, state, json } = await setup({ hooks: { maxFailures: 3 } });
+    const hook = await addHook({ url: `http://127.0.0.1:${port}/hook` });
+    await client.send(room.id, { sender: 'a', content: 'anyone there?' });
+    await until(async () => (await state(hook.id)).state === 'paused', 5000, 'paused');
+    const paused = await state(hook.id);
+    expect(paused.failures).toBe(3);
+    expect(paused.lastError).toMatch(/^seq 1: .*ECONNREFUSED/);
+    expect(paused.lastDeliveredSeq).toBe(0);
+
+    const receiver = await startReceiver(() => 200, port);
+    receiver.setSecret(hook.secret);
+    await client.send(room.id, { sender: 'a', content: 'while paused' });
+    const resumed = await (await json('POST', `/agent/rooms/${room.id}/webhooks/${hook.id}/resume`)).json();
+    expect(resumed).toMatchObject({ state: 'active', failures: 0 });
+    await until(() => receiver.accepted.length === 2, 5000, 'deliveries after resume');
+    expect(seqs(receiver)).toEqual([1, 2]);
+  });
+
+  test('redirects are not followed and a silent receiver times out: both count as failures', async () => {
+    const redirecting = await startReceiver(() => 302);
+    const silent = await startReceiver(() => 'hang');
+    const { client, room, addHook, state } = await setup({ hooks: { maxFailures: 2, timeoutMs: 200 } });
+    const h1 = await addHook(redirecting);
+    const h2 = await addHook(silent);
+    await client.send(room.id, { sender: 'a', content: 'x' });
+    await until(async () => (await state(h1.id)).state === 'paused' && (await state(h2.id)).state === 'paused', 5000, 'both paused');
+    expect((await state(h1.id)).lastError).toBe('seq 1: HTTP 302: redirects are not followed (Location: http://127.0.0.1:9/elsewhere)');
+    expect((await state(h2.id)).lastError).toBe('seq 1: no answer within 0.2 s');
+    expect(redirecting.attempts).toHaveLength(2);
+  });
+
+  test('after a restart, delivery resumes from the stored cursor', async () => {
+    const receiver = await startReceiver();
+    const { client, room, addHook, webhooks, store, dir } = await setup();
+    await addHook(receiver);
+    await client.sendBatch(room.id, [1, 2, 3].map((n) => ({ sender: 'a', content: `m${n}` })));
+    await until(() => receiver.accepted.length === 3, 5000, 'first three');
+    await webhooks.close();
+    await store.append(room.id, [4, 5].map((n) => ({ sender: 'a', content: `m${n}` })));
+    await store.close();
+
+    const store2 = await openStore({ dir });
+    await openWebhooks({ store: store2, dataDir: dir });
+    await until(() => receiver.accepted.length === 5, 5000, 'the two sent while stopped');
+    expect(seqs(receiver)).toEqual([1, 2, 3, 4, 5]);
+  });
+});
