@@ -131,7 +131,8 @@ describe('webhook routes with auth on', () => {
     const { error } = await res.json();
     expect(error.code).toBe('webhook_url_refused');
     expect(error.message).toContain('--allow-private-webhooks');
-    expect((await json('GET', `/agent/rooms/${room.id}/webhooks`, undefined, auth(room.keys.read)).then((r) => r.json())).webhooks).toEqual([]);
+    const list = await json('GET', `/agent/rooms/${room.id}/webhooks`, undefined, auth(room.keys.read));
+    expect((await list.json()).webhooks).toEqual([]);
 
     const allowed = await roomWithApp({ ...withAuth, hooks: { allowPrivate: true } });
     const ok = await allowed.json('POST', `/agent/rooms/${allowed.room.id}/webhooks`, { url }, auth(allowed.room.keys.write));
