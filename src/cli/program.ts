@@ -1,6 +1,8 @@
 // The commander program: global options and one registration per command file.
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import { registerHook } from './commands/hook.js';
+import { registerOn } from './commands/on.js';
 import { registerRoom } from './commands/room.js';
 import { registerSend } from './commands/send.js';
 import { registerServe } from './commands/serve.js';
@@ -22,6 +24,8 @@ export function buildProgram(io: CliIo, signal?: AbortSignal): Command {
   registerSend(program, io);
   registerTail(program, io, signal);
   registerWait(program, io);
+  registerOn(program, io, signal);
+  registerHook(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   for (const cmd of program.commands.flatMap((c) => c.commands)) cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;

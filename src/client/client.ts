@@ -1,6 +1,7 @@
 // The one typed HTTP client of the API, used by the CLI, the tests and (later) the MCP bridge.
 import { HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS } from '../api/limits.js';
 import type { CreatedRoom, ErrorBody, History, Message, MessageInput, Room } from '../api/types.js';
+import type { CreatedWebhook, Webhook, WebhookInput, WebhookList } from '../api/webhooks.js';
 import { ApiError, ServerUnreachableError } from './errors.js';
 import { parseSse } from './sse.js';
 
@@ -153,6 +154,25 @@ export class Client {
       }
       await sleep(query.retryMs ?? 1000, query.signal);
     }
+  }
+
+  /** Adds a webhook; the answer holds its signing secret, shown this once. */
+  createWebhook(roomId: string, input: WebhookInput): Promise<CreatedWebhook> {
+    return this.request('POST', `/agent/rooms/${enc(roomId)}/webhooks`, input);
+  }
+
+  async listWebhooks(roomId: string): Promise<Webhook[]> {
+    return (await this.request<WebhookList>('GET', `/agent/rooms/${enc(roomId)}/webhooks`)).webhooks;
+  }
+
+  /** Removes a webhook and answers it as it was. */
+  deleteWebhook(roomId: string, hookId: string): Promise<Webhook> {
+    return this.request('DELETE', `/agent/rooms/${enc(roomId)}/webhooks/${enc(hookId)}`);
+  }
+
+  /** Makes a paused webhook active again; it retries at once. */
+  resumeWebhook(roomId: string, hookId: string): Promise<Webhook> {
+    return this.request('POST', `/agent/rooms/${enc(roomId)}/webhooks/${enc(hookId)}/resume`);
   }
 
   private async request<T>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<T> {
