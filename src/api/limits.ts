@@ -20,3 +20,7 @@ export const MAX_CONTENT_LENGTH = 256 * 1024;
 /** Largest metadata object, in bytes of JSON. */
 export const MAX_METADATA_BYTES = 16 * 1024;
 export const MAX_BATCH = 1000;
+/** Most rooms one server holds (`--max-rooms`). */
+export const DEFAULT_MAX_ROOMS = 10_000;
+/** A client must send its whole request within this many seconds (`--request-timeout`). */
+export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;

@@ -12,9 +12,11 @@ export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals<GlobalOptions>();
 }
 
-export function parseWholeNumber(name: string) {
+export function parseWholeNumber(name: string, min = 0) {
   return (raw: string): number => {
-    if (!/^\d+$/.test(raw)) throw new CliError(`${name} must be a whole number (got "${raw}")`, 2);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) < min) {
+      throw new CliError(`${name} must be a whole number${min > 0 ? ` of ${min} or more` : ''} (got "${raw}")`, 2);
+    }
     return Number(raw);
   };
 }

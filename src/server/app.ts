@@ -1,17 +1,19 @@
 // createApp: the whole HTTP API (and the UI) as a Hono app built from its dependencies; opens no socket.
+import type { RequestListener } from 'node:http';
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import { DEFAULT_MAX_BODY_BYTES } from '../api/limits.js';
 import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
 import { webhookRoutes } from '../webhooks/routes.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
-import { authenticate, type AuthConfig } from './auth/authenticate.js';
 import type { ServerDeps } from './context.js';
 import type { AppEnv } from './env.js';
 import { notFound, toErrorResponse } from './errors.js';
-import { rateLimit, type RateLimit } from './middleware/rate-limit.js';
-import { requestId } from './middleware/request-id.js';
+import { withFastSend } from './fast-send.js';
+import type { AuthConfig } from './gate/authenticate.js';
+import { Gate } from './gate/gate.js';
+import type { RateLimit } from './gate/rate-limit.js';
+import { frontDoor } from './middleware/front-door.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { exportRoutes } from './routes/export.js';
 import { messageRoutes } from './routes/messages.js';
@@ -30,6 +32,8 @@ export interface AppOptions {
   auth?: AuthConfig;
   /** Origins allowed to call the API from a browser (CORS); none by default. */
   cors?: string[];
+  /** Host names besides localhost, 127.0.0.1 and [::1] that may address the server while auth is off. */
+  allowedHosts?: string[];
   /** Per-client request rate; unlimited when absent. */
   rateLimit?: RateLimit;
   /** Caps on SSE streams and long-polls; the caller keeps it to end them all at shutdown. */
@@ -39,12 +43,18 @@ export interface AppOptions {
   log?: (message: string) => void;
 }
 
+/** The Hono app, plus the fast send path that listen() puts in front of it on a Node socket. */
+export type App = Hono<AppEnv> & {
+  /** Wraps the app's Node listener: sends are answered by the same gate and send function without web objects. */
+  withFastSend(listener: RequestListener): RequestListener;
+};
+
 /** Where server diagnostics go unless the caller says otherwise. */
 export const logToStderr = (message: string): void => void process.stderr.write(`${message}\n`);
 
 export const DEFAULT_STREAM_LIMITS = { perClient: 256, total: 4096, idleMs: 60 * 60_000 };
 
-export function createApp(options: AppOptions): Hono<AppEnv> {
+export function createApp(options: AppOptions): App {
   const deps: ServerDeps = {
     store: options.store,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
@@ -52,23 +62,17 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
     streams: options.streams ?? new StreamRegistry(DEFAULT_STREAM_LIMITS),
     log: options.log ?? logToStderr,
   };
+  const gate = new Gate({
+    store: options.store,
+    ...(options.auth && { auth: options.auth }),
+    ...(options.cors && { cors: options.cors }),
+    ...(options.allowedHosts && { allowedHosts: options.allowedHosts }),
+    ...(options.rateLimit && { rateLimit: options.rateLimit }),
+  });
   const app = new Hono<AppEnv>();
 
-  app.use('*', requestId());
-  if (options.cors?.length) {
-    app.use(
-      '/agent/*',
-      cors({
-        origin: options.cors,
-        allowHeaders: ['Content-Type', 'Authorization', 'Last-Event-ID', 'X-Request-Id'],
-        exposeHeaders: ['X-Request-Id', 'Retry-After'],
-        maxAge: 600,
-      }),
-    );
-  }
-  if (options.rateLimit) app.use('/agent/*', rateLimit(options.rateLimit));
+  app.use('*', frontDoor(gate));
   app.get('/agent/health', (c) => c.json({ ok: true, name: 'im-for-agents', version: VERSION, auth: Boolean(options.auth?.adminTokenHash) }));
-  app.use('/agent/*', authenticate(deps.store, options.auth ?? {}));
   app.route('/agent', roomRoutes(deps));
   app.route('/agent', messageRoutes(deps));
   app.route('/agent', streamRoutes(deps));
@@ -81,5 +85,7 @@ export function createApp(options: AppOptions): Hono<AppEnv> {
 
   app.notFound(notFound);
   app.onError((err, c) => toErrorResponse(err, c, deps.log));
-  return app;
+  return Object.assign(app, {
+    withFastSend: (listener: RequestListener) => withFastSend({ ...deps, gate }, listener),
+  });
 }

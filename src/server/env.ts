@@ -1,11 +1,21 @@
-// The per-request values middleware sets for routes: who is asking, and the request id.
+// The per-request values middleware sets for routes (who is asking, the request id) and the Node objects, when on Node.
+import type { HttpBindings } from '@hono/node-server';
+import type { Context } from 'hono';
 import type { Principal } from './auth/principal.js';
 
 export interface AppEnv {
+  /** Absent under app.request() (no socket): read them through nodeOf(). */
+  Bindings: Partial<HttpBindings>;
   Variables: {
     requestId: string;
     principal: Principal;
     /** Who to count for rate limits and stream caps: the key's digest, else the remote address. */
     clientId: string;
   };
+}
+
+/** Node's request and answer when the app runs on a socket; empty under app.request(). */
+export function nodeOf(c: Context): Partial<HttpBindings> {
+  const env = c.env as Partial<HttpBindings> | undefined;
+  return env && typeof env.incoming?.on === 'function' ? env : {};
 }

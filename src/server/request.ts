@@ -1,74 +1,24 @@
 // Reading request input: the JSON body and the numeric query parameters, each failing with a 4xx that says what to fix.
-import type { HttpBindings } from '@hono/node-server';
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
+import { nodeOf } from './env.js';
 import { HttpError } from './errors.js';
 
 /** application/json, or a JSON-based type such as application/merge-patch+json, with any parameters. */
 export const JSON_CONTENT_TYPE = /^application\/([\w.+-]+\+)?json\b/i;
 
-const STASHED = Symbol('body');
-interface StashedBody {
-  text: string;
-  /** Present when the text already parsed as JSON. */
-  parsed?: { value: unknown };
-}
-type WithStash = IncomingMessage & { [STASHED]?: StashedBody };
-
-/** Keeps a body that was already read off the socket (by the fast send path), so readJson takes it from here. */
-export function stashBody(incoming: IncomingMessage, body: StashedBody): void {
-  (incoming as WithStash)[STASHED] = body;
+/** A JSON content type is required, which also keeps other web pages from posting here with a plain form. */
+export function requireJsonType(type: string | undefined): void {
+  if (JSON_CONTENT_TYPE.test((type ?? '').trim())) return;
+  throw new HttpError(
+    415,
+    'unsupported_media_type',
+    `Send the body as JSON with the header "Content-Type: application/json" (got ${type ? `"${type}"` : 'none'}).`,
+  );
 }
 
-const stashed = (c: Context): StashedBody | undefined => ((c.env as Partial<HttpBindings> | undefined)?.incoming as WithStash | undefined)?.[STASHED];
-
-const tooLarge = (max: number) =>
-  new HttpError(413, 'body_too_large', `The body is larger than ${max} bytes, the server's limit (--max-body).`);
-
-/**
- * The body as text, refused past `max` bytes. On Node it reads the socket directly: building a web Request just
- * to read a small JSON body costs more than the rest of a send (see the README's Performance section).
- */
-async function bodyText(c: Context, max: number): Promise<string> {
-  const declared = Number(c.req.header('content-length') ?? NaN);
-  if (declared > max) throw tooLarge(max);
-  const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
-  if (!incoming || typeof incoming.on !== 'function') {
-    const bytes = new Uint8Array(await c.req.arrayBuffer());
-    if (bytes.length > max) throw tooLarge(max);
-    return new TextDecoder().decode(bytes);
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    incoming.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > max) {
-        incoming.removeAllListeners('data');
-        incoming.resume();
-        reject(tooLarge(max));
-      } else chunks.push(chunk);
-    });
-    incoming.once('end', () => resolve(Buffer.concat(chunks, size).toString('utf8')));
-    incoming.once('error', reject);
-    incoming.once('aborted', () => reject(new HttpError(400, 'body_incomplete', 'The body ended before Content-Length bytes arrived.')));
-  });
-}
-
-/** Parses the body as JSON. Requires a JSON content type, which also keeps other web pages from posting here. */
-export async function readJson(c: Context, maxBytes: number): Promise<unknown> {
-  const type = c.req.header('content-type') ?? '';
-  if (!JSON_CONTENT_TYPE.test(type.trim())) {
-    throw new HttpError(
-      415,
-      'unsupported_media_type',
-      `Send the body as JSON with the header "Content-Type: application/json" (got ${type ? `"${type}"` : 'none'}).`,
-    );
-  }
-  const early = stashed(c);
-  if (early?.parsed) return early.parsed.value;
-  let text = early?.text ?? (await bodyText(c, maxBytes));
-  // A leading byte-order mark is tolerated, as JSON.parse would not.
+/** Parses a body's text as JSON; a leading byte-order mark is tolerated, as JSON.parse would not. */
+export function parseJsonText(text: string): unknown {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (!/\S/.test(text)) throw new HttpError(400, 'invalid_json', 'The body is empty; send a JSON object.');
   try {
@@ -76,6 +26,68 @@ export async function readJson(c: Context, maxBytes: number): Promise<unknown> {
   } catch (err) {
     throw new HttpError(400, 'invalid_json', `The body is not valid JSON: ${(err as Error).message}.`);
   }
+}
+
+const tooLarge = (max: number) =>
+  new HttpError(413, 'body_too_large', `The body is larger than ${max} bytes, the server's limit (--max-body).`);
+
+/** A refused body is still read off the socket, up to this much, so a client that writes it all before reading (as
+ *  Python's urllib does) gets the 413 instead of a reset; past it, or after DISCARD_MS, the connection is cut. */
+const DISCARD_BYTES = 64 * 1024 * 1024;
+const DISCARD_MS = 10_000;
+
+function discardRest(incoming: IncomingMessage): void {
+  if (incoming.readableEnded || incoming.destroyed) return;
+  let seen = 0;
+  const cut = () => incoming.socket?.destroy();
+  const timer = setTimeout(cut, DISCARD_MS).unref();
+  incoming.removeAllListeners('data');
+  incoming.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > DISCARD_BYTES) cut();
+  });
+  incoming.once('close', () => clearTimeout(timer));
+  incoming.resume();
+}
+
+/** The body of a Node request as text, refused past `max` bytes (by its Content-Length, or as it arrives). */
+export function readNodeBody(incoming: IncomingMessage, max: number): Promise<string> {
+  const declared = Number(incoming.headers['content-length'] ?? NaN);
+  if (declared > max) {
+    discardRest(incoming);
+    return Promise.reject(tooLarge(max));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    incoming.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= max) return void chunks.push(chunk);
+      chunks.length = 0;
+      discardRest(incoming);
+      reject(tooLarge(max));
+    });
+    incoming.once('end', () => resolve(Buffer.concat(chunks, size).toString('utf8')));
+    incoming.once('error', reject);
+    incoming.once('aborted', () => reject(new HttpError(400, 'body_incomplete', 'The body ended before Content-Length bytes arrived.')));
+  });
+}
+
+/** The body as text, refused past `max` bytes. On Node it reads the socket directly: building a web Request just
+ *  to read a small JSON body costs more than the rest of a send (see the README's Performance section). */
+export async function bodyText(c: Context, max: number): Promise<string> {
+  const { incoming } = nodeOf(c);
+  if (incoming) return readNodeBody(incoming, max);
+  if (Number(c.req.header('content-length') ?? NaN) > max) throw tooLarge(max);
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  if (bytes.length > max) throw tooLarge(max);
+  return new TextDecoder().decode(bytes);
+}
+
+/** Parses the body as JSON, after checking its content type. */
+export async function readJson(c: Context, maxBytes: number): Promise<unknown> {
+  requireJsonType(c.req.header('content-type'));
+  return parseJsonText(await bodyText(c, maxBytes));
 }
 
 interface IntOptions {

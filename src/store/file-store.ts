@@ -1,6 +1,7 @@
 // The file store: rooms in a lowdb catalog, messages in one JSON Lines log (plus seq index) per room.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DEFAULT_MAX_ROOMS } from '../api/limits.js';
 import type { Message, MessageInput, Room } from '../api/types.js';
 import { Catalog, type CatalogEntry } from './catalog.js';
 import { lockDataDir } from './data-lock.js';
@@ -102,7 +103,7 @@ export class FileStore implements Store {
   }
 
   async createRoom(input: NewRoom): Promise<Room> {
-    const max = this.options.maxRooms ?? 10_000;
+    const max = this.options.maxRooms ?? DEFAULT_MAX_ROOMS;
     if (this.rooms.size + this.creating >= max) {
       throw new StoreError('limit', `This server holds its maximum of ${max} rooms (--max-rooms).`);
     }

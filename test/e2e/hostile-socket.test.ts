@@ -28,7 +28,7 @@ describe('hostile sockets', () => {
   test('oversized headers get 431, broken HTTP gets 400, and the server keeps serving', async () => {
     const server = await startServer(await tempDir());
     const client = new Client({ baseUrl: server.url });
-    const big = await raw(server.url, [`GET /agent/rooms HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`]);
+    const big = await raw(server.url, [`GET /agent/rooms HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(64 * 1024)}\r\n\r\n`]);
     expect(big).toMatch(/^HTTP\/1.1 431/);
     const junk = await raw(server.url, ['\x16\x03\x01\x02\x00 this is not HTTP\r\n\r\n']);
     expect(junk).toMatch(/^HTTP\/1.1 400/);
@@ -42,7 +42,7 @@ describe('hostile sockets', () => {
     const { roomId } = await client.createRoom('slow');
     const body = JSON.stringify({ sender: 'slow', content: 'drip' });
     const slow = raw(server.url, [
-      `POST /agent/rooms/${roomId}/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+      `POST /agent/rooms/${roomId}/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
       body.slice(0, 5),
       ...Array.from({ length: 30 }, (_, i) => [200, body.slice(5 + i, 6 + i)]).flat(),
     ]);
@@ -65,7 +65,7 @@ describe('hostile sockets', () => {
 
   test('CRLF in the path cannot inject a header', async () => {
     const server = await startServer(await tempDir());
-    const answer = await raw(server.url, ['GET /agent/rooms/a%0d%0aSet-Cookie:%20x=1/history HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
+    const answer = await raw(server.url, ['GET /agent/rooms/a%0d%0aSet-Cookie:%20x=1/history HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n']);
     expect(answer).toMatch(/^HTTP\/1.1 404/);
     expect(answer.split('\r\n\r\n')[0]).not.toMatch(/^Set-Cookie/im);
   });

@@ -1,11 +1,13 @@
-// The fast send path answers exactly as the Hono app does: the same requests, to a server with and without it.
-import { request, type RequestListener } from 'node:http';
+// The fast send path answers exactly as the Hono app does: the same requests, to servers with and without it.
+import { request } from 'node:http';
 import { rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
+import type { CreatedRoom } from '../../src/api/types.js';
 import { createApp, type AppOptions } from '../../src/server/app.js';
-import { fastSendFor } from '../../src/server/fast-send.js';
+import { hashKey } from '../../src/server/auth/keys.js';
 import { listen, type Listening } from '../../src/server/listen.js';
+import type { FileStore } from '../../src/store/file-store.js';
 import { openStore } from '../helpers/app.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -14,41 +16,48 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
+const ADMIN = 'ima_equivalence-admin-token-0123';
+
 interface Server {
   url: string;
-  roomId: string;
-  /** Requests the fast path handed to the app. */
+  store: FileStore;
+  room: CreatedRoom;
+  other: CreatedRoom;
+  /** Requests that reached the Hono app (the fast path answers sends itself). */
   toApp: number;
 }
 
-/** A server over a fresh store with one room; with `fullDisk`, that room's index lives on /dev/full (ENOSPC). */
-async function start(fast: boolean, fullDisk = false): Promise<Server> {
+/** A server over a fresh store with two rooms; with `fullDisk`, the first room's index lives on /dev/full (ENOSPC). */
+async function start(fast: boolean, extra: Partial<AppOptions> = {}, fullDisk = false): Promise<Server> {
   const dir = await tempDir();
   let store = await openStore({ dir });
-  const { id: roomId } = await store.createRoom({ name: 'r' });
+  const setup = createApp({ store, log: () => {} });
+  const create = async (name: string) =>
+    (await (await setup.request('/agent/rooms', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) })).json()) as CreatedRoom;
+  const [room, other] = [await create('r'), await create('other')];
   if (fullDisk) {
     await store.close();
-    const idx = join(dir, 'rooms', `${roomId}.idx`);
+    const idx = join(dir, 'rooms', `${room.roomId}.idx`);
     await rm(idx);
     await symlink('/dev/full', idx);
     store = await openStore({ dir });
   }
-  const options: AppOptions = { store, maxBodyBytes: 4096, log: () => {} };
-  const fastSend = fast ? fastSendFor(options) : undefined;
-  if (fast) expect(fastSend).toBeDefined();
-  const server: Server = { url: '', roomId, toApp: 0 };
-  // Counts the requests that reach the Hono app, to see which ones the fast path answered itself.
-  const wrap = fastSend && ((app: RequestListener) => fastSend((req, res) => (server.toApp++, app(req, res))));
-  const listening = await listen(createApp(options), { host: '127.0.0.1', port: 0, ...(wrap && { wrap }) });
+  const app = createApp({ store, maxBodyBytes: 4096, log: () => {}, ...extra });
+  const server: Server = { url: '', store, room, other, toApp: 0 };
+  const counted = { fetch: (req: Request, env: Parameters<typeof app.fetch>[1]) => (server.toApp++, app.fetch(req, env)), withFastSend: app.withFastSend };
+  const listening = await listen(counted, { host: '127.0.0.1', port: 0, fastPath: fast });
   servers.push(listening);
   server.url = listening.url;
   return server;
 }
 
+type Key = 'none' | 'write' | 'read' | 'other room' | 'admin' | 'unknown' | 'malformed';
+
 interface Req {
   path?: string;
   body?: string;
   headers?: Record<string, string>;
+  key?: Key;
   /** Send the body in chunks, without a Content-Length. */
   chunked?: boolean;
 }
@@ -59,28 +68,43 @@ interface Answer {
   body: unknown;
 }
 
-/** Posts with node:http (so Content-Length and chunking are ours to choose) and normalises what differs by server. */
-function post(server: Server, { path = '/agent/rooms/ROOM/messages', body = '', headers = {}, chunked = false }: Req): Promise<Answer> {
+function authorization(server: Server, key: Key): Record<string, string> {
+  const bearer = (k: string) => ({ authorization: `Bearer ${k}` });
+  switch (key) {
+    case 'none': return {};
+    case 'write': return bearer(server.room.keys.write);
+    case 'read': return bearer(server.room.keys.read);
+    case 'other room': return bearer(server.other.keys.write);
+    case 'admin': return bearer(ADMIN);
+    case 'unknown': return bearer('imw_not-a-key-of-this-server-000000');
+    case 'malformed': return { authorization: 'Basic abc' };
+  }
+}
+
+/** Posts with node:http (so Content-Length and chunking are ours to choose); everything that differs by server or
+ *  by run (ids, times, the date) is normalised, every other header is compared. */
+function post(server: Server, { path = '/agent/rooms/ROOM/messages', body = '', headers = {}, key = 'none', chunked = false }: Req): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const all: Record<string, string> = { 'content-type': 'application/json', ...headers };
+    const all: Record<string, string> = { 'content-type': 'application/json', ...authorization(server, key), ...headers };
     if (!chunked) all['content-length'] = String(Buffer.byteLength(body));
-    const req = request(`${server.url}${path.replace('ROOM', server.roomId)}`, { method: 'POST', headers: all }, (res) => {
+    const req = request(`${server.url}${path.replace('ROOM', server.room.roomId)}`, { method: 'POST', headers: all }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (text += c));
       res.on('end', () => {
         const normal = text
-          .replaceAll(server.roomId, 'ROOM')
+          .replaceAll(server.room.roomId, 'ROOM')
           .replace(/"id":"[0-9a-f-]{36}"/g, '"id":"ID"')
           .replace(/"createdAt":"[^"]+"/g, '"createdAt":"T"')
           .replace(/"requestId":"[^"]+"/g, '"requestId":"RID"');
-        const rid = res.headers['x-request-id'];
+        const { date, 'x-request-id': rid, ...rest } = res.headers;
         resolve({
           status: res.statusCode ?? 0,
           headers: {
-            'content-type': res.headers['content-type'],
-            nosniff: res.headers['x-content-type-options'],
-            'request id': headers['x-request-id'] && rid === headers['x-request-id'] ? 'echoed' : typeof rid === 'string' && /^[0-9a-f]{8}-[0-9a-z]+$/.test(rid) ? 'made' : rid,
+            ...rest,
+            date: typeof date === 'string' ? 'present' : date,
+            'x-request-id': headers['x-request-id'] && rid === headers['x-request-id'] ? 'echoed' : typeof rid === 'string' && /^[0-9a-f]{8}-[0-9a-z]+$/.test(rid) ? 'made' : rid,
+            'content-length': rest['content-length'] === String(Buffer.byteLength(text)) ? 'matches body' : rest['content-length'],
           },
           body: JSON.parse(normal) as unknown,
         });
@@ -93,18 +117,19 @@ function post(server: Server, { path = '/agent/rooms/ROOM/messages', body = '', 
 }
 
 const msg = (o: object) => JSON.stringify(o);
+const hello = msg({ sender: 'a', content: 'hello' });
 
-/** name, request, status, and whether the fast path answers it itself (else it hands it to the app). */
-const CASES: [string, Req, number, boolean?][] = [
-  ['a plain message', { body: msg({ sender: 'a', content: 'hello' }) }, 201, true],
-  ['every optional field, to as a string', { body: msg({ sender: 'a', content: 'x', to: 'b', replyTo: 'm1', type: 'task', metadata: { n: [1, { k: null }] } }) }, 201, true],
-  ['unknown fields are ignored', { body: msg({ sender: 'a', content: 'x', extra: 1 }) }, 201, true],
-  ['a byte-order mark (the app strips it)', { body: `\ufeff${msg({ sender: 'a', content: 'bom' })}` }, 201],
-  ['JSON with a charset', { body: msg({ sender: 'a', content: 'x' }), headers: { 'content-type': 'application/json; charset=utf-8' } }, 201, true],
-  ['unicode content', { body: msg({ sender: 'ü', content: 'héllo 👋 \u2028 "quoted" \\ back' }) }, 201, true],
-  ['__proto__ keys, at the top and in metadata', { body: '{"sender":"a","content":"p","__proto__":{"admin":true},"metadata":{"__proto__":{"x":1}}}' }, 201, true],
-  ['a given request id', { body: msg({ sender: 'a', content: 'x' }), headers: { 'x-request-id': 'agent-7.call:3' } }, 201, true],
-  ['an unsafe request id is replaced', { body: msg({ sender: 'a', content: 'x' }), headers: { 'x-request-id': 'a b<c>' } }, 201, true],
+/** name, request, status. */
+const CASES: [string, Req, number][] = [
+  ['a plain message', { body: hello }, 201],
+  ['every optional field, to as a string', { body: msg({ sender: 'a', content: 'x', to: 'b', replyTo: 'm1', type: 'task', metadata: { n: [1, { k: null }] } }) }, 201],
+  ['unknown fields are ignored', { body: msg({ sender: 'a', content: 'x', extra: 1 }) }, 201],
+  ['a byte-order mark', { body: `\ufeff${msg({ sender: 'a', content: 'bom' })}` }, 201],
+  ['JSON with a charset', { body: msg({ sender: 'a', content: 'x' }), headers: { 'content-type': 'application/json; charset=utf-8' } }, 201],
+  ['unicode content', { body: msg({ sender: 'ü', content: 'héllo 👋 \u2028 "quoted" \\ back' }) }, 201],
+  ['__proto__ keys, at the top and in metadata', { body: '{"sender":"a","content":"p","__proto__":{"admin":true},"metadata":{"__proto__":{"x":1}}}' }, 201],
+  ['a given request id', { body: hello, headers: { 'x-request-id': 'agent-7.call:3' } }, 201],
+  ['an unsafe request id is replaced', { body: hello, headers: { 'x-request-id': 'a b<c>' } }, 201],
   ['a query string', { path: '/agent/rooms/ROOM/messages?via=test', body: msg({ sender: 'a', content: 'q' }) }, 201],
   ['a chunked body', { body: msg({ sender: 'a', content: 'chunked body' }), chunked: true }, 201],
   ['a batch', { body: msg([{ sender: 'a', content: '1' }, { sender: 'b', content: '2' }]) }, 201],
@@ -120,46 +145,90 @@ const CASES: [string, Req, number, boolean?][] = [
   ['metadata that is an array', { body: msg({ sender: 'a', content: 'x', metadata: [1] }) }, 400],
   ['a body over --max-body', { body: msg({ sender: 'a', content: 'x'.repeat(5000) }) }, 413],
   ['a chunked body over --max-body', { body: msg({ sender: 'a', content: 'x'.repeat(5000) }), chunked: true }, 413],
-  ['text/plain', { body: msg({ sender: 'a', content: 'x' }), headers: { 'content-type': 'text/plain' } }, 415],
-  ['an unknown room', { path: '/agent/rooms/aaaaaaaaaaaaaaaaaaaaaaaaaa/messages', body: msg({ sender: 'a', content: 'x' }) }, 404],
-  ['a room id with dots', { path: '/agent/rooms/..%2f..%2fetc/messages', body: msg({ sender: 'a', content: 'x' }) }, 404],
-  ['a trailing slash', { path: '/agent/rooms/ROOM/messages/', body: msg({ sender: 'a', content: 'x' }) }, 404],
+  ['text/plain', { body: hello, headers: { 'content-type': 'text/plain' } }, 415],
+  ['an unknown room', { path: '/agent/rooms/aaaaaaaaaaaaaaaaaaaaaaaaaa/messages', body: hello }, 404],
+  ['a room id with dots', { path: '/agent/rooms/..%2f..%2fetc/messages', body: hello }, 404],
+  ['a trailing slash', { path: '/agent/rooms/ROOM/messages/', body: hello }, 404],
+  ['a foreign Host', { body: hello, headers: { host: 'rebind.example:80' } }, 403],
+  ['a foreign Origin', { body: hello, headers: { origin: 'https://evil.example' } }, 403],
 ];
 
+const KEYS: [Key, number][] = [
+  ['none', 401],
+  ['read', 403],
+  ['other room', 403],
+  ['unknown', 401],
+  ['malformed', 401],
+  ['write', 201],
+  ['admin', 201],
+];
+
+async function stored(s: Server): Promise<unknown[]> {
+  return (await s.store.read(s.room.roomId, { after: 0, limit: 1000 })).map(({ seq, sender, content, to, type, metadata }) => ({ seq, sender, content, to, type, metadata }));
+}
+
+/** Sends every request to both servers and requires equal answers; returns the statuses. */
+async function compare(fast: Server, slow: Server, reqs: [string, Req][]): Promise<number[]> {
+  const statuses: number[] = [];
+  for (const [name, req] of reqs) {
+    const onPath = !/%|\/messages\//.test(req.path ?? '');
+    const before = fast.toApp;
+    const [a, b] = [await post(fast, req), await post(slow, req)];
+    expect({ name, ...a }).toEqual({ name, ...b });
+    // Every send the router would see as a send is answered by the fast path itself, errors included.
+    expect({ name, answeredFast: fast.toApp === before }).toEqual({ name, answeredFast: onPath });
+    statuses.push(a.status);
+  }
+  expect(await stored(fast)).toEqual(await stored(slow));
+  return statuses;
+}
+
+const withAuth: Partial<AppOptions> = { auth: { adminTokenHash: hashKey(ADMIN) } };
+
 describe('fast send path', () => {
-  test('answers every request exactly as the Hono app does, and stores the same messages', async () => {
+  test('with auth off: every request answered and stored exactly as by the Hono app', async () => {
     const [fast, slow] = await Promise.all([start(true), start(false)]);
-    for (const [name, req, status, answeredFast = false] of CASES) {
-      const before = fast.toApp;
-      const [a, b] = [await post(fast, req), await post(slow, req)];
-      expect({ name, ...a }).toEqual({ name, ...b });
-      expect({ name, status: a.status, answeredFast: fast.toApp === before }).toEqual({ name, status, answeredFast });
-    }
-    const history = async (s: Server) => {
-      const res = await fetch(`${s.url}/agent/rooms/${s.roomId}/history?after=0&limit=1000`);
-      return ((await res.json()) as { messages: { seq: number; sender: string; content: string }[] }).messages.map(({ seq, sender, content }) => ({ seq, sender, content }));
-    };
-    const stored = await history(fast);
-    expect(stored).toEqual(await history(slow));
-    expect(stored.length).toBe(CASES.filter(([name, , s]) => s === 201 && name !== 'a batch').length + 2);
+    const statuses = await compare(fast, slow, CASES.map(([name, req]) => [name, req]));
+    expect(statuses).toEqual(CASES.map(([, , status]) => status));
+    expect((await stored(fast)).length).toBe(CASES.filter(([, , s]) => s === 201).length + 1);
+  });
+
+  test('with auth on: each kind of key, on every case, the same answers and the same stored messages', async () => {
+    const [fast, slow] = await Promise.all([start(true, withAuth), start(false, withAuth)]);
+    const reqs: [string, Req][] = KEYS.flatMap(([key]) => CASES.map(([name, req]): [string, Req] => [`${key} key: ${name}`, { ...req, key }]));
+    const statuses = await compare(fast, slow, reqs);
+    // The key decides first: a plain message is stored only with the write key or the admin token.
+    expect(KEYS.map((_, i) => statuses[i * CASES.length])).toEqual(KEYS.map(([, status]) => status));
+  });
+
+  test.each([
+    ['CORS', { cors: ['https://app.example'] }, { origin: 'https://app.example' }],
+    ['a rate limit', { rateLimit: { perSecond: 1, burst: 4 } }, {}],
+    ['auth, CORS and a rate limit', { ...withAuth, cors: ['https://app.example'], rateLimit: { perSecond: 1, burst: 4 } }, { origin: 'https://app.example' }],
+  ] as [string, Partial<AppOptions>, Record<string, string>][])('with %s: the same answers, headers included', async (_, extra, headers) => {
+    const [fast, slow] = await Promise.all([start(true, extra), start(false, extra)]);
+    const key: Key = extra.auth ? 'write' : 'none';
+    const reqs: [string, Req][] = [
+      ['from the allowed origin', { body: hello, headers, key }],
+      ['without an origin', { body: hello, key }],
+      ['a bad body', { body: '{', headers, key }],
+      ['another', { body: hello, headers, key }],
+      ['and another', { body: hello, key }],
+      ['one more', { body: hello, headers, key }],
+    ];
+    const statuses = await compare(fast, slow, reqs);
+    if (extra.rateLimit) expect(statuses.slice(4)).toEqual([429, 429]);
   });
 
   test('a disk that refuses the write gets the same 503 on both paths, and nothing is stored', async () => {
     const answers: Answer[] = [];
     for (const fast of [true, false]) {
-      const server = await start(fast, true);
+      const server = await start(fast, {}, true);
       answers.push(await post(server, { body: msg({ sender: 'a', content: 'lost?' }) }));
-      expect(server.toApp).toBe(0);
+      expect(server.toApp).toBe(fast ? 0 : 1);
+      expect(await stored(server)).toEqual([]);
     }
     expect(answers[0]).toEqual(answers[1]);
     expect(answers[0]).toMatchObject({ status: 503, body: { error: { code: 'unavailable', message: expect.stringMatching(/ENOSPC.*nothing was stored/) } } });
-  });
-
-  test.each([
-    ['auth', { auth: { adminTokenHash: 'f'.repeat(64) } }],
-    ['CORS', { cors: ['https://app.example'] }],
-    ['a rate limit', { rateLimit: { perSecond: 10, burst: 20 } }],
-  ] as [string, Partial<AppOptions>][])('is not used with %s, whose middleware it would skip', async (_, extra) => {
-    expect(fastSendFor({ store: await openStore(), ...extra })).toBeUndefined();
   });
 });

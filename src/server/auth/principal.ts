@@ -13,14 +13,18 @@ const needKey = () =>
   new HttpError(401, 'unauthorized', 'This server needs a key: send "Authorization: Bearer KEY" with the room\'s key or the admin token.');
 
 /** Read needs any key of the room; write needs its write key. The admin token can do everything. */
-export function authorizeRoom(c: Context, roomId: string, access: 'read' | 'write'): void {
-  const p = c.get('principal') as Principal;
+export function authorizeRoomFor(p: Principal, roomId: string, access: 'read' | 'write'): void {
   if (p.kind === 'admin') return;
   if (p.kind === 'anonymous') throw needKey();
   if (p.roomId !== roomId) throw new HttpError(403, 'forbidden', 'This key belongs to another room.');
   if (access === 'write' && p.access === 'read') {
     throw new HttpError(403, 'read_only_key', "This is the room's read key; posting needs its write key.");
   }
+}
+
+/** authorizeRoomFor with the principal the gate set on this request. */
+export function authorizeRoom(c: Context, roomId: string, access: 'read' | 'write'): void {
+  authorizeRoomFor(c.get('principal') as Principal, roomId, access);
 }
 
 export function authorizeAdmin(c: Context, what: string): void {

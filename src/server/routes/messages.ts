@@ -1,36 +1,30 @@
 // Message routes: post one or a batch, and read history (paged by seq, optionally long-polling).
-import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
-import { parseMessageBatch, parseMessageInput } from '../../api/schemas.js';
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS } from '../../api/limits.js';
 import type { Message } from '../../api/types.js';
-import { messageJson } from '../../store/message-json.js';
 import { historyJson, jsonBody } from '../json-body.js';
 import type { Store } from '../../store/store.js';
 import { authorizeRoom } from '../auth/principal.js';
 import type { ServerDeps } from '../context.js';
-import type { AppEnv } from '../env.js';
+import { nodeOf, type AppEnv } from '../env.js';
 import type { StreamRegistry } from '../streams.js';
-import { HttpError } from '../errors.js';
-import { queryInt, querySeconds, readJson } from '../request.js';
+import { bodyText, queryInt, querySeconds } from '../request.js';
+import { postMessages } from '../send.js';
 import { findRoom } from './room-param.js';
 
-export function messageRoutes({ store, maxBodyBytes, streams }: ServerDeps): Hono<AppEnv> {
+export function messageRoutes(deps: ServerDeps): Hono<AppEnv> {
+  const { store, streams } = deps;
   const app = new Hono<AppEnv>();
 
+  // The one send (src/server/send.ts); the fast path in front of the app calls the same function.
   app.post('/rooms/:id/messages', async (c) => {
-    authorizeRoom(c, c.req.param('id'), 'write');
-    const room = await findRoom(store, c.req.param('id'));
-    const body = await readJson(c, maxBodyBytes);
-    if (Array.isArray(body)) {
-      const parsed = parseMessageBatch(body);
-      if (!parsed.ok) throw new HttpError(400, 'invalid_message', `${parsed.message}. Nothing was stored.`);
-      return jsonBody(c, historyJson(room.id, await store.append(room.id, parsed.value)), 201);
-    }
-    const parsed = parseMessageInput(body);
-    if (!parsed.ok) throw new HttpError(400, 'invalid_message', parsed.message);
-    const [message] = await store.append(room.id, [parsed.value]);
-    return jsonBody(c, messageJson(message!), 201);
+    const answer = await postMessages(deps, {
+      roomId: c.req.param('id'),
+      principal: c.get('principal'),
+      contentType: c.req.header('content-type'),
+      readBody: (max) => bodyText(c, max),
+    });
+    return jsonBody(c, answer.json, answer.status);
   });
 
   app.get('/rooms/:id/history', async (c) => {
@@ -83,7 +77,7 @@ async function readOrWait(
 
 /** Aborts when the client hangs up. Read from the Node socket when there is one: `c.req.raw.signal` builds a whole web Request. */
 function hangUp(c: Context<AppEnv>): AbortSignal {
-  const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+  const { outgoing } = nodeOf(c);
   if (!outgoing) return c.req.raw.signal;
   const ac = new AbortController();
   outgoing.once('close', () => ac.abort());

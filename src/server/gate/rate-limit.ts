@@ -1,6 +1,4 @@
 // A token bucket per client: `perSecond` sustained, `burst` at once; past it a 429 with Retry-After.
-import type { MiddlewareHandler } from 'hono';
-import type { AppEnv } from '../env.js';
 import { HttpError } from '../errors.js';
 
 export interface RateLimit {
@@ -15,17 +13,20 @@ interface Bucket {
 
 const MAX_CLIENTS = 100_000;
 
-export function rateLimit({ perSecond, burst }: RateLimit): MiddlewareHandler<AppEnv> {
-  const buckets = new Map<string, Bucket>();
-  return async (c, next) => {
-    const id = c.get('clientId');
-    const now = Date.now();
-    let b = buckets.get(id);
+export class RateLimiter {
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(private readonly limit: RateLimit) {}
+
+  /** Takes one token for this client, or throws the 429 that says when to come back. */
+  take(clientId: string, now = Date.now()): void {
+    const { perSecond, burst } = this.limit;
+    let b = this.buckets.get(clientId);
     if (!b) {
       // Forget the oldest clients rather than grow without bound (Map keeps insertion order).
-      if (buckets.size >= MAX_CLIENTS) buckets.delete(buckets.keys().next().value as string);
+      if (this.buckets.size >= MAX_CLIENTS) this.buckets.delete(this.buckets.keys().next().value as string);
       b = { tokens: burst, at: now };
-      buckets.set(id, b);
+      this.buckets.set(clientId, b);
     }
     b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * perSecond);
     b.at = now;
@@ -36,6 +37,5 @@ export function rateLimit({ perSecond, burst }: RateLimit): MiddlewareHandler<Ap
       });
     }
     b.tokens -= 1;
-    await next();
-  };
+  }
 }

@@ -2,7 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { isLoopback, resolveAdminToken } from '../../src/cli/admin-token.js';
+import { decideAdminToken } from '../../src/server/admin-token.js';
+import { isLoopbackName } from '../../src/server/gate/host-origin.js';
 import { hashKey } from '../../src/server/auth/keys.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -15,29 +16,38 @@ describe('admin token', () => {
     ['0.0.0.0', false],
     ['192.168.1.10', false],
     ['::', false],
-  ])('%s is loopback: %s', (host, loopback) => expect(isLoopback(host)).toBe(loopback));
+    ['[::1]', true],
+    ['app.localhost', true],
+    ['localhost.example.com', false],
+    ['127.0.0.1.nip.io', false],
+  ])('%s is loopback: %s', (host, loopback) => expect(isLoopbackName(host)).toBe(loopback));
 
   test('on loopback without --token, auth is off', async () => {
-    expect(await resolveAdminToken(await tempDir(), '127.0.0.1', undefined)).toEqual({});
+    expect((await decideAdminToken(await tempDir(), '127.0.0.1', undefined)).hash).toBeUndefined();
   });
 
   test('--token turns auth on, also on loopback', async () => {
     const token = 'my-own-admin-token-123';
-    expect(await resolveAdminToken(await tempDir(), '127.0.0.1', token)).toEqual({ hash: hashKey(token) });
+    expect((await decideAdminToken(await tempDir(), '127.0.0.1', token)).hash).toBe(hashKey(token));
   });
 
   test('off loopback without --token, one is made, stored hashed, and not made again', async () => {
     const dir = await tempDir();
-    const first = await resolveAdminToken(dir, '0.0.0.0', undefined);
+    const first = await decideAdminToken(dir, '0.0.0.0', undefined);
     expect(first.created).toMatch(/^ima_[\w-]{32}$/);
     expect(first.hash).toBe(hashKey(first.created!));
+    // Nothing is stored until the server listens and calls keep().
+    await expect(readFile(join(dir, 'admin-token.sha256'), 'utf8')).rejects.toThrow(/ENOENT/);
+    await first.keep();
     const stored = await readFile(join(dir, 'admin-token.sha256'), 'utf8');
     expect(stored.trim()).toBe(first.hash);
     expect(stored).not.toContain(first.created);
-    expect(await resolveAdminToken(dir, '0.0.0.0', undefined)).toEqual({ hash: first.hash });
+    const second = await decideAdminToken(dir, '0.0.0.0', undefined);
+    expect(second.hash).toBe(first.hash);
+    expect(second.created).toBeUndefined();
   });
 
   test('a short token is refused with a usage error', async () => {
-    await expect(resolveAdminToken(await tempDir(), '127.0.0.1', 'short')).rejects.toThrow(/at least 16/);
+    await expect(decideAdminToken(await tempDir(), '127.0.0.1', 'short')).rejects.toThrow(/at least 16/);
   });
 });

@@ -1,0 +1,32 @@
+// Turns the Authorization header into a Principal. With auth off, every request acts as the admin.
+import type { Store } from '../../store/store.js';
+import { ADMIN, type Principal } from '../auth/principal.js';
+import { hashKey, sameDigest } from '../auth/keys.js';
+import { HttpError } from '../errors.js';
+
+export interface AuthConfig {
+  /** SHA-256 hex digest of the admin token. Auth is on exactly when this is set. */
+  adminTokenHash?: string;
+}
+
+export interface Authenticated {
+  principal: Principal;
+  /** Set when a key was given: streams and caps count the key, not the address. */
+  keyId?: string;
+}
+
+const ANONYMOUS: Authenticated = { principal: { kind: 'anonymous' } };
+const AS_ADMIN: Authenticated = { principal: ADMIN };
+
+export async function authenticate(store: Store, auth: AuthConfig, header: string | undefined): Promise<Authenticated> {
+  if (!auth.adminTokenHash) return AS_ADMIN;
+  if (header === undefined) return ANONYMOUS;
+  const token = /^Bearer +([\w-]{1,200})$/i.exec(header.trim())?.[1];
+  if (!token) throw new HttpError(401, 'invalid_authorization', 'The Authorization header must be "Bearer KEY".');
+  const digest = hashKey(token);
+  const keyId = `key:${digest.slice(0, 16)}`;
+  if (sameDigest(digest, auth.adminTokenHash)) return { principal: ADMIN, keyId };
+  const owner = await store.findKey(digest);
+  if (!owner) throw new HttpError(401, 'invalid_key', 'This key is not valid on this server.');
+  return { principal: { kind: 'room', ...owner }, keyId };
+}

@@ -1,0 +1,113 @@
+// startServer: the server assembled once (store, admin token, security defaults, app, socket) and its shutdown order.
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ROOMS, DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../api/limits.js';
+import { UI_DIR } from '../paths.js';
+import { FileStore } from '../store/file-store.js';
+import { decideAdminToken } from './admin-token.js';
+import { DEFAULT_STREAM_LIMITS, createApp } from './app.js';
+import { isLoopbackName } from './gate/host-origin.js';
+import { listen } from './listen.js';
+import { StreamRegistry } from './streams.js';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** The data folder (absolute). */
+  dataDir: string;
+  /** Admin token; turns auth on, also on loopback. Off loopback one is made (once) when absent. */
+  token?: string | undefined;
+  cors?: string[] | undefined;
+  /** Host names besides loopback ones that may address the server while auth is off. */
+  allowedHosts?: string[] | undefined;
+  /** Requests per second per client; 0 for none. Default: none on loopback, EXPOSED_RATE_LIMIT otherwise. */
+  rateLimit?: number | undefined;
+  maxBodyBytes?: number | undefined;
+  maxRooms?: number | undefined;
+  retainMessages?: number | undefined;
+  retainDays?: number | undefined;
+  maxStreams?: number | undefined;
+  maxStreamsPerClient?: number | undefined;
+  requestTimeoutSeconds?: number | undefined;
+  fsync?: boolean | undefined;
+  /** Serve the bundled web UI (default true). */
+  ui?: boolean | undefined;
+  /** Server diagnostics (errors with request ids, store warnings). */
+  log: (message: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  auth: boolean;
+  /** An admin token made by this start: shown once, only its digest is stored. */
+  createdToken?: string | undefined;
+  /** Where the admin token's digest lives when auth is on without --token. */
+  tokenFile?: string | undefined;
+  /** Stops taking requests, ends streams, lets every answer in flight go out, then closes the store and sockets. */
+  shutdown(): Promise<void>;
+}
+
+/** Requests per second per client when the server is reachable from other machines and no rate limit is given. */
+export const EXPOSED_RATE_LIMIT = 100;
+
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const store = new FileStore({
+    dir: config.dataDir,
+    fsync: config.fsync ?? false,
+    maxRooms: config.maxRooms ?? DEFAULT_MAX_ROOMS,
+    retention: {
+      ...(config.retainMessages !== undefined && { maxMessages: Math.max(1, config.retainMessages) }),
+      ...(config.retainDays !== undefined && { maxAgeMs: config.retainDays * 86_400_000 }),
+    },
+    warn: (m) => config.log(`warning: ${m}`),
+  });
+  await store.open();
+  try {
+    const admin = await decideAdminToken(config.dataDir, config.host, config.token);
+    const perSecond = config.rateLimit ?? (isLoopbackName(config.host) ? 0 : EXPOSED_RATE_LIMIT);
+    const streams = new StreamRegistry({
+      ...DEFAULT_STREAM_LIMITS,
+      ...(config.maxStreams !== undefined && { total: config.maxStreams }),
+      ...(config.maxStreamsPerClient !== undefined && { perClient: config.maxStreamsPerClient }),
+    });
+    const app = createApp({
+      store,
+      streams,
+      ...(config.ui !== false && { uiDir: UI_DIR }),
+      maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      ...(admin.hash && { auth: { adminTokenHash: admin.hash } }),
+      ...(config.cors?.length && { cors: config.cors }),
+      ...(config.allowedHosts?.length && { allowedHosts: config.allowedHosts }),
+      ...(perSecond > 0 && { rateLimit: { perSecond, burst: perSecond * 2 } }),
+      log: config.log,
+    });
+    const listening = await listen(app, {
+      host: config.host,
+      port: config.port,
+      requestTimeoutMs: Math.max(1, config.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS) * 1000,
+    });
+    await admin.keep();
+    let stopping: Promise<void> | undefined;
+    return {
+      url: listening.url,
+      port: listening.port,
+      dataDir: config.dataDir,
+      auth: Boolean(admin.hash),
+      createdToken: admin.created,
+      ...(admin.hash && config.token === undefined && { tokenFile: admin.file }),
+      shutdown: () =>
+        (stopping ??= (async () => {
+          // No new work; goodbye on every stream and an answer to every long-poll; every answer in flight goes out
+          // while the store is still open; then queued writes finish and files and sockets close.
+          const drained = listening.drain();
+          streams.closeAll();
+          await drained;
+          await store.close();
+          await listening.close();
+        })()),
+    };
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
