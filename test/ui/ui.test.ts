@@ -12,6 +12,8 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const exec = promisify(execFile);
 const SCREENSHOT = fileURLToPath(new URL('../../ui/screenshot.png', import.meta.url));
+/** The README's screenshot is rewritten only when asked (`npm run screenshot`), so a test run leaves a clone clean. */
+const UPDATE_SCREENSHOT = Boolean(process.env.UPDATE_SCREENSHOT);
 
 describe.skipIf(skipBrowserTests)('web UI', () => {
   let browser: Browser;
@@ -78,6 +80,8 @@ describe.skipIf(skipBrowserTests)('web UI', () => {
     const { server, client, page } = await setup();
     const { roomId } = await client.createRoom('human');
     await page.goto(`${server.url}/#/room/${roomId}`);
+    // A name is there from the start, so the first post is never blocked; the person can change it.
+    expect(await page.inputValue('#composer-name')).toBe('human');
     await page.fill('#composer-name', 'Ada');
     await page.fill('#composer-to', 'planner, coder');
     await page.fill('#composer-text', 'Stop: use the staging database.');
@@ -179,6 +183,37 @@ describe.skipIf(skipBrowserTests)('web UI', () => {
     await page.close();
   });
 
+  test.each([
+    ['desktop', 1200],
+    ['phone', 390],
+  ])('a 200-character sender leaves the search box usable and the page unscrolled sideways (%s)', async (_, width) => {
+    const { server, client, page } = await setup(width, 800);
+    const { roomId } = await client.createRoom('long names');
+    const long = 'a-very-long-agent-name-'.repeat(9).slice(0, 200);
+    await client.sendBatch(roomId, [
+      { sender: 'planner', content: 'short name' },
+      { sender: long, content: 'long name', to: [long] },
+    ]);
+    await page.goto(`${server.url}/#/room/${roomId}`);
+    await expect.poll(() => seqsShown(page)).toEqual([1, 2]);
+    await page.fill('#search-q', 'name');
+    await page.selectOption('#sender-filter', long);
+    await page.press('#search-q', 'Enter');
+    await expect.poll(() => page.textContent('#results-title')).toContain('1 match');
+    const box = await page.$eval('#search-q', (e) => e.getBoundingClientRect().width);
+    const form = await page.$eval('#search', (e) => e.getBoundingClientRect().width);
+    // Before the fix the select took the width of the 200-character option and left the box a few pixels wide.
+    expect(box).toBeGreaterThanOrEqual(Math.min(160, form * 0.4));
+    const overflow = await page.evaluate(() =>
+      ['html', '#scroller', '#results', '.toolbar'].map((sel) => {
+        const e = document.querySelector(sel)!;
+        return [sel, e.scrollWidth - e.clientWidth];
+      }),
+    );
+    expect(overflow).toEqual(['html', '#scroller', '#results', '.toolbar'].map((sel) => [sel, 0]));
+    await page.close();
+  });
+
   test('exports the room as JSON Lines and Markdown downloads', async () => {
     const { server, client, page } = await setup();
     const { roomId } = await client.createRoom('export me');
@@ -219,7 +254,7 @@ describe.skipIf(skipBrowserTests)('web UI', () => {
     await page.close();
   });
 
-  test('reads at a phone width, and a screenshot of agents talking is saved for the README', async () => {
+  test('reads at a phone width, and a screenshot of agents talking is taken for the README', async () => {
     const { server, client, page } = await setup(1100, 700);
     const { roomId } = await client.createRoom('release-1.4');
     const say = (sender: string, content: string, extra: Partial<Message> = {}) => client.send(roomId, { sender, content, ...extra });
@@ -231,7 +266,8 @@ describe.skipIf(skipBrowserTests)('web UI', () => {
     await expect.poll(() => seqsShown(page)).toEqual([1, 2, 3, 4]);
     await page.fill('#composer-name', 'Ada');
     await page.fill('#composer-text', 'Ship it after the nit.');
-    await page.screenshot({ path: SCREENSHOT });
+    const png = await page.screenshot(UPDATE_SCREENSHOT ? { path: SCREENSHOT } : {});
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
 
     await page.click('#connect summary');
     const snippets = await page.textContent('#connect-body');
@@ -241,7 +277,8 @@ describe.skipIf(skipBrowserTests)('web UI', () => {
     expect(await page.locator('#messages').isVisible()).toBe(true);
 
     await page.setViewportSize({ width: 390, height: 800 });
-    expect(await page.locator('.sidebar').isVisible()).toBe(false);
+    expect(await page.locator('#room-list').isVisible()).toBe(false);
+    expect(await page.locator('#create-room').isVisible()).toBe(false);
     expect(await page.locator('#composer-text').isVisible()).toBe(true);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);

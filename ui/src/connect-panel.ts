@@ -34,7 +34,7 @@ export function renderConnectPanel(container: HTMLElement, base: string, roomId:
           setTimeout(() => (copy.textContent = 'Copy'), 1500);
         });
       });
-      return h('div', { class: 'snippet' }, h('div', { class: 'snippet-head' }, h('h4', {}, title), copy), h('pre', {}, h('code', {}, code)));
+      return h('div', { class: 'snippet' }, h('div', { class: 'snippet-head' }, h('h3', {}, title), copy), h('pre', {}, h('code', {}, code)));
     }),
   );
 }

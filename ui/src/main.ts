@@ -21,14 +21,20 @@ async function refreshRooms(): Promise<void> {
 
 async function route(): Promise<void> {
   const roomId = /^#\/room\/([\w-]+)$/.exec(location.hash)?.[1];
+  const left = current?.room.id;
   current?.stop();
   current = undefined;
   byId('app').classList.toggle('in-room', Boolean(roomId));
   byId('room').hidden = !roomId;
   byId('welcome').hidden = Boolean(roomId);
+  // The skip link leads past the room list to the message box, which only a room has.
+  byId('skip').hidden = !roomId;
   if (!roomId) {
     document.title = 'im-for-agents';
-    return refreshRooms();
+    await refreshRooms();
+    // Back from a room by keyboard: focus was in the room, now hidden; go on from that room's entry in the list.
+    if (left && !document.activeElement?.closest('.sidebar')) document.querySelector<HTMLElement>(`#room-list a[href="#/room/${left}"]`)?.focus();
+    return;
   }
   byId('room-key-form').hidden = true;
   try {

@@ -16,7 +16,8 @@ const set = (k: string, v: string) => {
 };
 
 export const prefs = {
-  name: () => get('im.name') ?? '',
+  /** The composer's name: "human" until the person picks another, so the first post needs no setup. */
+  name: () => get('im.name') || 'human',
   setName: (name: string) => set('im.name', name),
   /** A room's key, or else the admin token: what this browser uses for that room. */
   key: (roomId: string) => get(`im.key.${roomId}`) ?? get('im.key.admin') ?? undefined,

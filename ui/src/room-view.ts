@@ -132,7 +132,9 @@ export class RoomView {
   }
 
   applyFilter(): void {
+    const atBottom = this.isAtBottom();
     for (const li of this.list.children) this.filtered(li as HTMLLIElement);
+    if (atBottom) this.scrollToBottom();
   }
 
   async search(text: string, sender: string): Promise<void> {
