@@ -26,6 +26,13 @@ const storeStatus: Record<StoreError['code'], ContentfulStatusCode> = {
   unavailable: 503,
   corrupt: 500,
   limit: 409,
+  locked: 503,
+};
+
+/** What an API user can do about a store error: the store's own text says only what happened to the data. */
+const storeHint: Partial<Record<StoreError['code'], string>> = {
+  room_not_found: ' Create one with POST /agent/rooms {"name": "..."}.',
+  limit: ' Its operator can raise --max-rooms.',
 };
 
 /** Any failure as a status and the one error shape. Logs carry the request id and never a header, so no key reaches
@@ -39,7 +46,7 @@ export function describeError(
   if (err instanceof HttpError) return { status: err.status, body: errorBody(err.code, err.message, id), headers: err.headers };
   if (err instanceof StoreError) {
     if (err.code !== 'room_not_found' && err.code !== 'limit') log(`store error on ${where}: ${err.message}`);
-    return { status: storeStatus[err.code], body: errorBody(err.code, err.message, id), headers: {} };
+    return { status: storeStatus[err.code], body: errorBody(err.code, err.message + (storeHint[err.code] ?? ''), id), headers: {} };
   }
   log(`unexpected error on ${where}: ${(err as Error)?.stack ?? String(err)}`);
   const message = `The server failed to handle this request; it is logged on the server as ${id}.`;

@@ -1,6 +1,7 @@
-// Storage failures that callers map to answers: a missing room, a store that cannot write, a corrupt file.
+// Storage failures that callers map to answers: a missing room, a store that cannot write, a corrupt file, a held lock.
+// The text says what happened to the data; words about routes or flags belong to the server and the CLI.
 
-export type StoreErrorCode = 'room_not_found' | 'unavailable' | 'corrupt' | 'limit';
+export type StoreErrorCode = 'room_not_found' | 'unavailable' | 'corrupt' | 'limit' | 'locked';
 
 export class StoreError extends Error {
   constructor(
@@ -13,5 +14,7 @@ export class StoreError extends Error {
   }
 }
 
-export const roomNotFound = (id: string): StoreError =>
-  new StoreError('room_not_found', `No room with id "${id}". Create one with POST /agent/rooms {"name": "..."}.`);
+export const roomNotFound = (id: string): StoreError => new StoreError('room_not_found', `No room with id "${id}".`);
+
+/** Errors of the operating system that say it is out of file descriptors. */
+export const outOfFiles = (err: unknown): boolean => ['EMFILE', 'ENFILE'].includes((err as NodeJS.ErrnoException)?.code ?? '');

@@ -2,7 +2,12 @@
 import { ftruncateSync, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 
-/** Bytes per index entry: entry i holds the byte offset in the log of the message with seq i + 1. */
+/**
+ * Bytes per index entry: entry i holds the byte offset in the log of the message with seq i + 1 (6 bytes), then a
+ * 2-byte mark that is 1 when more entries of the same group commit follow and 0 on the group's last entry. The index
+ * is the commit record: a group whose last entry is not in it never completed, and recovery drops it whole. Files
+ * written before the mark existed hold 0 there, so every one of their entries counts as complete.
+ */
 export const INDEX_ENTRY = 8;
 
 export async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
@@ -36,9 +41,14 @@ export function truncateSync(fh: FileHandle, length: number): void {
   ftruncateSync(fh.fd, length);
 }
 
-export function putOffset(buf: Buffer, entry: number, offset: number): void {
+export function putOffset(buf: Buffer, entry: number, offset: number, moreInGroup = false): void {
   buf.writeUIntLE(offset, entry * INDEX_ENTRY, 6);
-  buf.writeUInt16LE(0, entry * INDEX_ENTRY + 6);
+  buf.writeUInt16LE(moreInGroup ? 1 : 0, entry * INDEX_ENTRY + 6);
+}
+
+/** Whether the entry ends its group commit (see INDEX_ENTRY). */
+export function endsGroup(buf: Buffer, entry: number): boolean {
+  return buf.readUInt16LE(entry * INDEX_ENTRY + 6) === 0;
 }
 
 export function getOffset(buf: Buffer, entry: number): number {

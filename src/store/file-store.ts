@@ -1,13 +1,15 @@
 // The file store: rooms in a lowdb catalog, messages in one JSON Lines log (plus seq index) per room.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_MAX_ROOMS } from '../api/limits.js';
 import type { Message, MessageInput, Room } from '../api/types.js';
+import { CacheBudget } from './cache-budget.js';
 import { Catalog, type CatalogEntry } from './catalog.js';
 import { lockDataDir } from './data-lock.js';
-import { StoreError, roomNotFound } from './errors.js';
+import { StoreError, outOfFiles, roomNotFound } from './errors.js';
 import { ROOM_ID_PATTERN, newRoomId } from './ids.js';
 import { recoverLog, type Warn } from './log-recovery.js';
+import { MessageWindow } from './message-window.js';
 import { RoomLog, type Retention } from './room-log.js';
 import type { KeyOwner, MessageListener, NewRoom, ReadOptions, Store } from './store.js';
 
@@ -18,6 +20,11 @@ export interface FileStoreOptions {
   fsync?: boolean;
   /** Recent messages kept in memory per room (default 256). */
   windowSize?: number;
+  /** Most bytes of JSON text one room keeps in memory (default 4 MiB); older messages are read from the log. */
+  windowBytes?: number;
+  /** Most bytes of JSON text all rooms keep in memory together (default 64 MiB); the rooms written least recently
+   *  give theirs up first. */
+  cacheBytes?: number;
   /** Oldest messages dropped past a count or an age (default: kept forever). */
   retention?: Retention;
   /** Most rooms this store holds (default 10,000). */
@@ -31,13 +38,17 @@ interface OpenRoom {
 }
 
 const OPEN_CONCURRENCY = 16;
+export const DEFAULT_WINDOW_BYTES = 4 * 2 ** 20;
+export const DEFAULT_CACHE_BYTES = 64 * 2 ** 20;
 
 export class FileStore implements Store {
   private readonly catalog: Catalog;
   private readonly roomsDir: string;
   private readonly rooms = new Map<string, OpenRoom>();
   private readonly keys = new Map<string, KeyOwner>();
+  /** Rooms being created: counted against the maximum until they are in `rooms` or have failed. */
   private creating = 0;
+  private readonly budget: CacheBudget;
   private retentionTimer: NodeJS.Timeout | undefined;
   private unlock: (() => Promise<void>) | undefined;
   private readonly warn: Warn;
@@ -46,20 +57,32 @@ export class FileStore implements Store {
     this.catalog = new Catalog(join(options.dir, 'rooms.json'));
     this.roomsDir = join(options.dir, 'rooms');
     this.warn = options.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`));
+    this.budget = new CacheBudget(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
   }
 
+  /** On failure nothing stays open or locked: a later open (by this or another process) starts clean. */
   async open(): Promise<void> {
     await mkdir(this.roomsDir, { recursive: true });
     this.unlock = await lockDataDir(this.options.dir);
-    let entries: CatalogEntry[];
     try {
-      entries = await this.catalog.load();
+      const entries = await this.catalog.load();
+      for (let i = 0; i < entries.length; i += OPEN_CONCURRENCY) {
+        const opened = await Promise.allSettled(entries.slice(i, i + OPEN_CONCURRENCY).map((entry) => this.openRoom(entry)));
+        for (const r of opened) if (r.status === 'fulfilled') this.register(r.value);
+        const failed = opened.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
+      }
     } catch (err) {
-      await this.unlock();
+      await this.close();
+      if (outOfFiles(err)) {
+        throw new StoreError(
+          'unavailable',
+          `Too many open files to open every room of ${this.options.dir} (each room keeps 2 files open): ` +
+            'raise the open-file limit (ulimit -n) and start again.',
+          { cause: err },
+        );
+      }
       throw err;
-    }
-    for (let i = 0; i < entries.length; i += OPEN_CONCURRENCY) {
-      await Promise.all(entries.slice(i, i + OPEN_CONCURRENCY).map((entry) => this.openRoom(entry)));
     }
     const maxAgeMs = this.options.retention?.maxAgeMs;
     if (maxAgeMs !== undefined) {
@@ -68,6 +91,7 @@ export class FileStore implements Store {
     }
   }
 
+  /** Opens (and repairs) a room's files; the caller registers the room once it is sure to keep it. */
   private async openRoom(entry: CatalogEntry): Promise<OpenRoom> {
     if (!ROOM_ID_PATTERN.test(entry.id)) {
       throw new StoreError('corrupt', `${this.catalog.path}: room id ${JSON.stringify(entry.id)} is not valid. It was not changed.`);
@@ -76,60 +100,66 @@ export class FileStore implements Store {
     const logPath = `${base}.jsonl`;
     const indexPath = `${base}.idx`;
     const recovered = await recoverLog(logPath, indexPath, this.warn);
-    const room = {
+    const windowBytes = Math.min(this.options.windowBytes ?? DEFAULT_WINDOW_BYTES, this.budget.maxBytes);
+    return {
       entry,
       log: new RoomLog(entry.id, recovered, {
         fsync: this.options.fsync ?? false,
-        windowSize: this.options.windowSize ?? 256,
+        window: new MessageWindow(this.options.windowSize ?? 256, windowBytes, this.budget),
         retention: this.options.retention ?? {},
         logPath,
         indexPath,
+        warn: this.warn,
       }),
     };
+  }
+
+  private register(room: OpenRoom): void {
+    const { entry } = room;
     this.rooms.set(entry.id, room);
     if (entry.keys) {
       this.keys.set(entry.keys.write, { roomId: entry.id, access: 'write' });
       this.keys.set(entry.keys.read, { roomId: entry.id, access: 'read' });
     }
-    return room;
   }
 
   async close(): Promise<void> {
     clearInterval(this.retentionTimer);
     await Promise.all([...this.rooms.values()].map((r) => r.log.close()));
     this.rooms.clear();
+    this.keys.clear();
     await this.unlock?.();
     this.unlock = undefined;
   }
 
+  /** The room exists (and is listed) only once its files are open and the catalog that names it is on disk; a create
+   *  that fails leaves no file behind. */
   async createRoom(input: NewRoom): Promise<Room> {
     const max = this.options.maxRooms ?? DEFAULT_MAX_ROOMS;
     if (this.rooms.size + this.creating >= max) {
-      throw new StoreError('limit', `This server holds its maximum of ${max} rooms (--max-rooms).`);
+      throw new StoreError('limit', `This server already holds its maximum of ${max} rooms.`);
     }
     this.creating += 1;
+    const entry: CatalogEntry = { id: newRoomId(), name: input.name, createdAt: new Date().toISOString() };
+    if (input.keyHashes) entry.keys = { ...input.keyHashes };
+    let room: OpenRoom | undefined;
     try {
-      const entry: CatalogEntry = { id: newRoomId(), name: input.name, createdAt: new Date().toISOString() };
-      if (input.keyHashes) entry.keys = { ...input.keyHashes };
-      const room = await this.openRoom(entry);
-      try {
-        await this.catalog.add(entry);
-      } catch (err) {
-        this.forget(entry);
-        await room.log.close();
-        throw err;
-      }
+      room = await this.openRoom(entry);
+      await this.catalog.add(entry);
+      this.register(room);
       return toRoom(room);
+    } catch (err) {
+      await room?.log.close();
+      const base = join(this.roomsDir, entry.id);
+      await Promise.allSettled([rm(`${base}.jsonl`, { force: true }), rm(`${base}.idx`, { force: true })]);
+      if (outOfFiles(err)) {
+        throw new StoreError('unavailable', 'Too many open files to add a room (each room keeps 2 files open); nothing was created.', {
+          cause: err,
+        });
+      }
+      throw err;
     } finally {
       this.creating -= 1;
-    }
-  }
-
-  private forget(entry: CatalogEntry): void {
-    this.rooms.delete(entry.id);
-    if (entry.keys) {
-      this.keys.delete(entry.keys.write);
-      this.keys.delete(entry.keys.read);
     }
   }
 

@@ -47,6 +47,6 @@ export async function compactLog(input: CompactionInput): Promise<{ log: FileHan
   // The new log is in place, so from here on the new handles must be used whatever happens to the index rename:
   // if it fails, the next start finds a new log with an old index and rebuilds the index from the log.
   await rename(indexTmp, input.indexPath).catch(() => {});
-  await Promise.allSettled([input.log.close(), input.index.close()]);
+  // The old handles stay open: readers may still be reading them, and the caller closes them after the last one.
   return { log: newLog, index: newIndex };
 }

@@ -6,7 +6,8 @@ import { StoreError } from './errors.js';
 import { INDEX_ENTRY, getOffset, putOffset, readAt, truncateSync, writeAtSync } from './file-io.js';
 import { compactLog } from './log-compaction.js';
 import { rememberJson } from './message-json.js';
-import type { RecoveredLog } from './log-recovery.js';
+import type { RecoveredLog, Warn } from './log-recovery.js';
+import type { MessageWindow } from './message-window.js';
 import type { MessageListener } from './store.js';
 
 export interface Retention {
@@ -19,12 +20,28 @@ export interface Retention {
 export interface RoomLogOptions {
   /** fdatasync each group commit before acknowledging it (survives power loss, not only a process crash). */
   fsync: boolean;
-  /** How many recent messages stay in memory to answer reads without touching the disk. */
-  windowSize: number;
+  /** The recent messages kept in memory to answer reads without touching the disk. */
+  window: MessageWindow;
   retention: Retention;
   logPath: string;
   indexPath: string;
+  warn: Warn;
 }
+
+/**
+ * One generation of a room's files. Compaction swaps in a new one; a read holds the generation it started with, so
+ * it sees the old files or the new ones whole, and the old handles close only when their last reader is done.
+ */
+interface Files {
+  log: FileHandle;
+  index: FileHandle;
+  /** Seqs before the log's first line: already removed from the files by compaction. */
+  base: number;
+  readers: number;
+  retired: boolean;
+}
+
+const closeFiles = (f: Files) => Promise.allSettled([f.log.close(), f.index.close()]).then(() => {});
 
 interface Pending {
   messages: Message[];
@@ -50,7 +67,8 @@ function isoNow(): string {
 let scratch = Buffer.allocUnsafe(1 << 16);
 
 /**
- * The group's log lines as UTF-8 bytes, and each line's index entry (its offset, counted from `at`). The bytes are
+ * The group's log lines as UTF-8 bytes, and each line's index entry (its offset, counted from `at`; every entry but
+ * the last marked as not ending the group, so recovery keeps the group whole or drops it whole). The bytes are
  * written into one buffer shared by every room, which is safe because each commit hands them to the kernel with a
  * synchronous write before the next can start: no join of the lines, no second pass to measure them, no allocation.
  */
@@ -67,7 +85,7 @@ function encodeLines(batch: readonly Pending[], at: number): { data: Buffer; ent
   let i = 0;
   for (const p of batch) {
     for (const t of p.texts) {
-      putOffset(entries, i++, at + pos);
+      putOffset(entries, i, at + pos, ++i < count);
       pos += scratch.write(t, pos, 'utf8');
       scratch[pos++] = 0x0a;
     }
@@ -79,11 +97,9 @@ function encodeLines(batch: readonly Pending[], at: number): { data: Buffer; ent
 const COMPACT_MIN_BYTES = 1 << 20;
 
 export class RoomLog {
-  private log: FileHandle;
-  private index: FileHandle;
+  private files: Files;
+  /** Bytes of the current log. */
   private size: number;
-  /** Seqs before the log's first line: already removed from the files by compaction. */
-  private base: number;
   /** The newest durable seq. */
   private last: number;
   /** The oldest seq still readable; retention moves it forward before compaction removes the bytes. */
@@ -94,8 +110,7 @@ export class RoomLog {
   private retentionDue = false;
   private flushing: Promise<void> | undefined;
   private closed = false;
-  /** The newest durable messages, oldest first, contiguous in seq. */
-  private window: Message[] = [];
+  private readonly window: MessageWindow;
   private readonly listeners = new Set<MessageListener>();
 
   constructor(
@@ -103,10 +118,9 @@ export class RoomLog {
     recovered: RecoveredLog,
     private readonly options: RoomLogOptions,
   ) {
-    this.log = recovered.log;
-    this.index = recovered.index;
+    this.files = { log: recovered.log, index: recovered.index, base: recovered.base, readers: 0, retired: false };
+    this.window = options.window;
     this.size = recovered.size;
-    this.base = recovered.base;
     this.last = recovered.base + recovered.count;
     this.first = recovered.base + 1;
     this.nextSeq = this.last + 1;
@@ -166,39 +180,53 @@ export class RoomLog {
 
   /** The single writer: group commits, then retention, until there is nothing left to do. */
   private async flush(): Promise<void> {
-    while (this.queue.length > 0 || this.retentionDue) {
-      if (this.queue.length > 0) await this.commit();
-      else {
-        this.retentionDue = false;
-        await this.retain().catch(() => {
-          // A failed compaction leaves the old files in place; it is tried again at the next retention.
-        });
+    try {
+      while (this.queue.length > 0 || this.retentionDue) {
+        if (this.queue.length > 0) await this.commit();
+        else {
+          this.retentionDue = false;
+          await this.retain().catch(() => {
+            // A failed compaction leaves the old files in place; it is tried again at the next retention.
+          });
+        }
       }
+    } finally {
+      // Whatever happened, the next append starts a new writer instead of waiting on this one forever.
+      this.flushing = undefined;
     }
-    this.flushing = undefined;
   }
 
   private async commit(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
-    const { data, entries, count } = encodeLines(batch, this.size);
+    const { log, index } = this.files;
     try {
-      // On any failure both files are cut back (rollBack), so the order of the two writes does not matter.
-      writeAtSync(this.log, data, this.size);
-      writeAtSync(this.index, entries, this.indexBytes());
-      if (this.options.fsync) await Promise.all([this.log.datasync(), this.index.datasync()]);
+      const { data, entries, count } = encodeLines(batch, this.size);
+      // The log first, then the index entries that commit it: a crash in between leaves lines that no complete
+      // group covers, which recovery drops. With fsync, the log is on disk before its commit record is written.
+      writeAtSync(log, data, this.size);
+      if (this.options.fsync) await log.datasync();
+      writeAtSync(index, entries, this.indexBytes());
+      if (this.options.fsync) await index.datasync();
+      this.size += data.length;
+      this.last += count;
     } catch (err) {
       this.rollBack(batch, err as NodeJS.ErrnoException);
       return;
     }
-    this.size += data.length;
-    this.last += count;
     const written = batch.flatMap((p) => p.messages);
     this.lastAt = written.at(-1)?.createdAt ?? this.lastAt;
-    this.remember(written);
+    this.window.add(written);
     this.dropByCount();
     for (const p of batch) p.resolve(p.messages);
-    for (const listener of this.listeners) listener(written);
+    for (const listener of this.listeners) {
+      // One failing subscriber must not stop the others, nor the room's writer.
+      try {
+        listener(written);
+      } catch (err) {
+        this.options.warn(`a subscriber of room ${this.roomId} failed: ${(err as Error)?.stack ?? String(err)}`);
+      }
+    }
     if (this.options.retention.maxMessages !== undefined || this.options.retention.maxAgeMs !== undefined) this.retentionDue = true;
   }
 
@@ -207,11 +235,11 @@ export class RoomLog {
     const { maxMessages } = this.options.retention;
     if (maxMessages === undefined) return;
     this.first = Math.max(this.first, this.last - maxMessages + 1);
-    if (this.window[0] && this.window[0].seq < this.first) this.window = this.window.filter((m) => m.seq >= this.first);
+    this.window.dropBefore(this.first);
   }
 
   private indexBytes(): number {
-    return (this.last - this.base) * INDEX_ENTRY;
+    return (this.last - this.files.base) * INDEX_ENTRY;
   }
 
   /** A failed write fails its batch and everything queued behind it, and leaves the files as they were. */
@@ -219,7 +247,7 @@ export class RoomLog {
     const failed = batch.concat(this.queue);
     this.queue = [];
     this.nextSeq = this.last + 1;
-    for (const [fh, length] of [[this.log, this.size], [this.index, this.indexBytes()]] as const) {
+    for (const [fh, length] of [[this.files.log, this.size], [this.files.index, this.indexBytes()]] as const) {
       try {
         truncateSync(fh, length);
       } catch {
@@ -239,27 +267,34 @@ export class RoomLog {
     let first = this.first;
     if (maxAgeMs !== undefined) first = Math.max(first, await this.firstNewerThan(new Date(Date.now() - maxAgeMs).toISOString(), first));
     this.first = Math.min(first, this.last + 1);
-    this.window = this.window.filter((m) => m.seq >= this.first);
+    this.window.dropBefore(this.first);
 
     // The newest message always stays on disk, so the next seq is known after a restart.
     const keepFrom = Math.min(this.first, this.last);
-    if (keepFrom <= this.base + 1) return;
-    const cut = await this.offsetOf(keepFrom);
+    const old = this.files;
+    if (keepFrom <= old.base + 1) return;
+    const cut = await offsetIn(old, keepFrom);
     if (cut < COMPACT_MIN_BYTES || cut < this.size / 2) return;
     const compacted = await compactLog({
-      log: this.log,
-      index: this.index,
+      log: old.log,
+      index: old.index,
       logPath: this.options.logPath,
       indexPath: this.options.indexPath,
       cut,
       size: this.size,
-      fromEntry: keepFrom - this.base - 1,
+      fromEntry: keepFrom - old.base - 1,
       entries: this.last - keepFrom + 1,
     });
-    this.log = compacted.log;
-    this.index = compacted.index;
+    // Swapped in one step, so a read sees either generation with its own size and base.
+    this.files = { ...compacted, base: keepFrom - 1, readers: 0, retired: false };
     this.size -= cut;
-    this.base = keepFrom - 1;
+    await this.retire(old);
+  }
+
+  /** Closes a generation of files now, or when its last reader is done. */
+  private async retire(files: Files): Promise<void> {
+    files.retired = true;
+    if (files.readers === 0) await closeFiles(files);
   }
 
   /** The lowest seq in [from, last] created at or after `cutoff` (createdAt only grows), or last + 1. */
@@ -275,33 +310,30 @@ export class RoomLog {
     return lo;
   }
 
-  private remember(messages: Message[]): void {
-    const max = this.options.windowSize;
-    if (max <= 0) return;
-    this.window.push(...messages);
-    if (this.window.length > 2 * max) this.window = this.window.slice(-max);
-  }
-
   async read(after: number | undefined, limit: number): Promise<Message[]> {
     const from = Math.max(this.first - 1, after ?? this.last - limit);
     const first = from + 1;
     const last = Math.min(from + limit, this.last);
     if (first > last) return [];
-    const windowFirst = this.window[0]?.seq;
-    if (windowFirst !== undefined && first >= windowFirst) {
-      return this.window.slice(first - windowFirst, last - windowFirst + 1);
-    }
+    const windowFirst = this.window.firstSeq;
+    if (windowFirst !== undefined && first >= windowFirst) return this.window.slice(first, last);
     return this.readFromDisk(first, last);
   }
 
-  private async offsetOf(seq: number): Promise<number> {
-    return getOffset(await readAt(this.index, (seq - this.base - 1) * INDEX_ENTRY, INDEX_ENTRY), 0);
-  }
-
   private async readFromDisk(first: number, last: number): Promise<Message[]> {
-    const start = await this.offsetOf(first);
-    const end = last < this.last ? await this.offsetOf(last + 1) : this.size;
-    const text = (await readAt(this.log, start, end - start)).toString('utf8');
+    // Everything this read needs is taken now, in one step: the files of this generation, and where the log ends.
+    const files = this.files;
+    const end = last < this.last ? undefined : this.size;
+    files.readers += 1;
+    let text: string;
+    try {
+      const start = await offsetIn(files, first);
+      const stop = end ?? (await offsetIn(files, last + 1));
+      text = (await readAt(files.log, start, stop - start)).toString('utf8');
+    } finally {
+      files.readers -= 1;
+      if (files.readers === 0 && files.retired) void closeFiles(files);
+    }
     const messages: Message[] = [];
     for (let i = 0; i < text.length; ) {
       const nl = text.indexOf('\n', i);
@@ -321,8 +353,14 @@ export class RoomLog {
 
   async close(): Promise<void> {
     this.closed = true;
-    while (this.flushing) await this.flushing;
+    while (this.flushing) await this.flushing.catch(() => {});
     this.listeners.clear();
-    await Promise.allSettled([this.log.close(), this.index.close()]);
+    this.window.clear();
+    await this.retire(this.files);
   }
+}
+
+/** The byte offset in the generation's log of the message with this seq. */
+async function offsetIn(files: Files, seq: number): Promise<number> {
+  return getOffset(await readAt(files.index, (seq - files.base - 1) * INDEX_ENTRY, INDEX_ENTRY), 0);
 }

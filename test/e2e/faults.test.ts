@@ -64,7 +64,7 @@ describe('faults', () => {
     await appendFile(join(dir, 'rooms', `${roomId}.jsonl`), '{"id":"half-writ');
     server = await startServer(dir);
     client = new Client({ baseUrl: server.url });
-    expect(server.stderr()).toMatch(/torn last line/);
+    expect(server.stderr()).toMatch(/torn tail/);
     expect((await client.send(roomId, { sender: 's', content: 'm4' })).seq).toBe(4);
     expect((await client.readAll(roomId)).map((m) => m.content)).toEqual(['m1', 'm2', 'm3', 'm4']);
   });

@@ -1,0 +1,73 @@
+// The data-folder lock: held while a store is open, released on any failed open, stale owners reclaimed.
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { FileStore } from '../../src/store/file-store.js';
+import { openStore } from '../helpers/app.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const openError = (dir: string) => new FileStore({ dir, warn: () => {} }).open().then(
+  () => undefined,
+  (e: unknown) => e,
+);
+
+/** A live process that is not a server, with its start time from /proc (field 22 of /proc/PID/stat). */
+async function otherProcess() {
+  const child = spawn('sleep', ['30']);
+  await new Promise((r) => child.once('spawn', r));
+  const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
+  const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
+  return { pid: child.pid!, start, stop: () => child.kill('SIGKILL') };
+}
+
+describe('data-folder lock', () => {
+  test('an open that fails (a corrupt log) releases the lock: the next open fails the same way, not as locked', async () => {
+    const dir = await tempDir();
+    const store = await openStore({ dir });
+    const room = await store.createRoom({ name: 'r' });
+    await store.append(room.id, [{ sender: 's', content: 'x' }]);
+    await store.close();
+    await writeFile(join(dir, 'rooms', `${room.id}.jsonl`), 'not json\n');
+    await writeFile(join(dir, 'rooms', `${room.id}.idx`), Buffer.alloc(8));
+
+    for (let i = 0; i < 2; i++) expect(await openError(dir)).toMatchObject({ code: 'corrupt' });
+    await expect(readFile(join(dir, 'server.lock'))).rejects.toThrow(/ENOENT/);
+  });
+
+  test.each([
+    ['a process that is gone', async () => ({ text: '999999999 12345\n', stop: () => {} })],
+    ['a reused pid (another process, another start time)', async () => {
+      const p = await otherProcess();
+      return { text: `${p.pid} ${Number(p.start) + 1}\n`, stop: p.stop };
+    }],
+    ['an empty lock', async () => ({ text: '', stop: () => {} })],
+  ])('a lock left by %s is taken over', async (_name, make) => {
+    const dir = await tempDir();
+    const { text, stop } = await make();
+    try {
+      await writeFile(join(dir, 'server.lock'), text);
+      const store = await openStore({ dir });
+      expect((await readFile(join(dir, 'server.lock'), 'utf8')).split(' ')[0]).toBe(String(process.pid));
+      await store.close();
+      await expect(readFile(join(dir, 'server.lock'))).rejects.toThrow(/ENOENT/);
+    } finally {
+      stop();
+    }
+  });
+
+  test.each([
+    ['with its start time', (p: { pid: number; start: string }) => `${p.pid} ${p.start}\n`],
+    ['in the older format (pid only)', (p: { pid: number }) => `${p.pid}\n`],
+  ])('a lock held by a live process %s is refused as locked, and left in place', async (_name, format) => {
+    const dir = await tempDir();
+    const p = await otherProcess();
+    try {
+      await writeFile(join(dir, 'server.lock'), format(p));
+      expect(await openError(dir)).toMatchObject({ code: 'locked', message: expect.stringContaining(`pid ${p.pid}`) });
+      expect(await readFile(join(dir, 'server.lock'), 'utf8')).toBe(format(p));
+    } finally {
+      p.stop();
+    }
+  });
+});
