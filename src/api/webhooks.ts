@@ -57,7 +57,7 @@ const name = (field: string, max: number) =>
     .refine((v) => v.trim().length > 0, { error: `${field} must not be empty` })
     .optional();
 
-const webhookInputSchema = z.object(
+export const webhookInputSchema = z.object(
   {
     url: z
       .string({ error: (iss) => (iss.input === undefined ? 'url is required' : 'url must be a string') })

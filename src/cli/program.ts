@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerHook } from './commands/hook.js';
 import { registerOn } from './commands/on.js';
+import { registerMcp } from './commands/mcp.js';
 import { registerRoom } from './commands/room.js';
 import { registerSend } from './commands/send.js';
 import { registerServe } from './commands/serve.js';
@@ -26,6 +27,7 @@ export function buildProgram(io: CliIo, signal?: AbortSignal): Command {
   registerWait(program, io);
   registerOn(program, io, signal);
   registerHook(program, io);
+  registerMcp(program, io);
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   for (const cmd of program.commands.flatMap((c) => c.commands)) cmd.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
   return program;

@@ -1,4 +1,4 @@
-// The one typed HTTP client of the API, used by the CLI, the tests and (later) the MCP bridge.
+// The one typed HTTP client of the API, used by the CLI, the tests and the MCP server.
 import { HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS } from '../api/limits.js';
 import type { CreatedRoom, ErrorBody, History, Message, MessageInput, Room } from '../api/types.js';
 import type { CreatedWebhook, Webhook, WebhookInput, WebhookList } from '../api/webhooks.js';
@@ -53,7 +53,7 @@ export class Client {
     this.auth = options.key ? { authorization: `Bearer ${options.key}` } : {};
   }
 
-  health(): Promise<{ ok: boolean; name: string; version: string }> {
+  health(): Promise<{ ok: boolean; name: string; version: string; auth: boolean }> {
     return this.request('GET', '/agent/health');
   }
 
@@ -107,19 +107,26 @@ export class Client {
 
   /** Long-polls until a message past `after` matches the filters; undefined when the timeout passes first. */
   async waitFor(roomId: string, query: WaitQuery = {}): Promise<Message | undefined> {
+    return (await this.waitForMessages(roomId, query)).messages[0];
+  }
+
+  /**
+   * Long-polls until messages past `after` match the filters: returns the matching ones of the first page that has
+   * any, and the seq to continue from (`after` next time). No messages means the timeout passed first.
+   */
+  async waitForMessages(roomId: string, query: WaitQuery = {}): Promise<{ messages: Message[]; cursor: number }> {
     let after = query.after ?? (await this.getRoom(roomId)).lastSeq;
     const deadline = query.timeoutMs === undefined ? Infinity : Date.now() + query.timeoutMs;
     for (;;) {
       const left = deadline - Date.now();
-      if (left <= 0 || query.signal?.aborted) return undefined;
+      if (left <= 0 || query.signal?.aborted) return { messages: [], cursor: after };
       const wait = Math.min(MAX_WAIT_SECONDS, Math.ceil(left / 100) / 10);
-      const messages = await this.history(roomId, { after, wait, limit: 1000, ...(query.signal && { signal: query.signal }) });
-      for (const m of messages) {
-        after = m.seq;
-        if (query.from !== undefined && m.sender !== query.from) continue;
-        if (query.to !== undefined && !m.to?.includes(query.to)) continue;
-        return m;
-      }
+      const page = await this.history(roomId, { after, wait, limit: 1000, ...(query.signal && { signal: query.signal }) });
+      if (page.length > 0) after = page.at(-1)!.seq;
+      const messages = page.filter(
+        (m) => (query.from === undefined || m.sender === query.from) && (query.to === undefined || (m.to?.includes(query.to) ?? false)),
+      );
+      if (messages.length > 0) return { messages, cursor: after };
     }
   }
 

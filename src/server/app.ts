@@ -15,7 +15,9 @@ import { Gate } from './gate/gate.js';
 import type { RateLimit } from './gate/rate-limit.js';
 import { frontDoor } from './middleware/front-door.js';
 import { securityHeaders } from './middleware/security-headers.js';
+import { apiDocRoutes } from './routes/api-docs.js';
 import { exportRoutes } from './routes/export.js';
+import { mcpRoutes } from './routes/mcp.js';
 import { messageRoutes } from './routes/messages.js';
 import { roomRoutes } from './routes/rooms.js';
 import { streamRoutes } from './routes/stream.js';
@@ -78,6 +80,8 @@ export function createApp(options: AppOptions): App {
   app.route('/agent', streamRoutes(deps));
   app.route('/agent', exportRoutes(deps));
   if (options.webhooks) app.route('/agent', webhookRoutes(deps, options.webhooks));
+  app.route('/', apiDocRoutes());
+  app.route('/', mcpRoutes({ ...deps, auth: options.auth ?? {}, appFetch: (request, env) => app.fetch(request, env) }));
   if (options.uiDir) {
     app.use('*', securityHeaders());
     app.route('/', uiRoutes(options.uiDir));

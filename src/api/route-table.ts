@@ -1,0 +1,114 @@
+// Every route the server serves, described once: the OpenAPI document and /llms.txt are generated from it.
+import { z } from 'zod';
+import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS } from './limits.js';
+import {
+  createdRoomSchema,
+  healthSchema,
+  historySchema,
+  messageSchema,
+  roomListSchema,
+  roomSchema,
+  webhookListSchema,
+  webhookSchema,
+  createdWebhookSchema,
+} from './response-schemas.js';
+import { createRoomSchema, messageBatchSchema, messageInputSchema } from './schemas.js';
+import { webhookInputSchema } from './webhooks.js';
+
+/** Groups of routes, as /llms.txt presents them. */
+export type RouteFamily = 'rooms' | 'messages' | 'history' | 'stream' | 'search' | 'export' | 'webhooks' | 'health' | 'mcp' | 'docs';
+
+export interface RouteDoc {
+  method: 'get' | 'post' | 'delete';
+  /** Hono's form: /agent/rooms/:id */
+  path: string;
+  family: RouteFamily;
+  summary: string;
+  /** Query parameters, each a zod schema with a description. */
+  query?: Record<string, z.ZodType>;
+  body?: z.ZodType;
+  /** The success answer: a JSON schema, or another content type with a description. */
+  ok: { status: 200 | 201; schema: z.ZodType } | { status: 200; contentType: string; description: string };
+  /** Needs a key when auth is on. */
+  auth: boolean;
+}
+
+const limit = z.number().int().min(1).max(HISTORY_MAX_LIMIT).describe(`at most this many (default ${HISTORY_DEFAULT_LIMIT})`);
+const after = z.number().int().min(0).describe('only messages with a larger seq');
+
+export const ROUTES: readonly RouteDoc[] = [
+  { method: 'get', path: '/agent/health', family: 'health', summary: 'Health and version; never needs a key', ok: { status: 200, schema: healthSchema }, auth: false },
+  { method: 'post', path: '/agent/rooms', family: 'rooms', summary: 'Create a room (returns its keys once)', body: createRoomSchema, ok: { status: 201, schema: createdRoomSchema }, auth: true },
+  { method: 'post', path: '/agent/demo/room', family: 'rooms', summary: "Create a room (the hosted service's path)", body: createRoomSchema, ok: { status: 201, schema: createdRoomSchema }, auth: true },
+  { method: 'get', path: '/agent/rooms', family: 'rooms', summary: 'List rooms, newest activity first', ok: { status: 200, schema: roomListSchema }, auth: true },
+  { method: 'get', path: '/agent/rooms/:id', family: 'rooms', summary: 'Show one room', ok: { status: 200, schema: roomSchema }, auth: true },
+  {
+    method: 'post',
+    path: '/agent/rooms/:id/messages',
+    family: 'messages',
+    summary: 'Post a message, or a JSON array of up to 1,000 (all stored or none)',
+    body: z.union([messageInputSchema, messageBatchSchema]),
+    ok: { status: 201, schema: z.union([messageSchema, historySchema]) },
+    auth: true,
+  },
+  {
+    method: 'get',
+    path: '/agent/rooms/:id/history',
+    family: 'history',
+    summary: 'Read messages oldest first: the newest `limit`, or those past `after`; with `wait`, long-poll for the next',
+    query: { after, limit, wait: z.number().min(0).max(MAX_WAIT_SECONDS).describe(`seconds to wait for a message past after (or past now), at most ${MAX_WAIT_SECONDS}`) },
+    ok: { status: 200, schema: historySchema },
+    auth: true,
+  },
+  {
+    method: 'get',
+    path: '/agent/rooms/:id/stream',
+    family: 'stream',
+    summary: 'Server-Sent Events: one `message` event per message (id = seq); resume with Last-Event-ID',
+    query: { after: after.describe('start past this seq (default: from now)') },
+    ok: { status: 200, contentType: 'text/event-stream', description: 'event: message, id: seq, data: the message as JSON' },
+    auth: true,
+  },
+  {
+    method: 'get',
+    path: '/agent/rooms/:id/search',
+    family: 'search',
+    summary: 'Case-insensitive search over content, sender and type: the newest matches, oldest first',
+    query: { q: z.string().describe('text to find'), sender: z.string().describe('only this sender'), limit },
+    ok: { status: 200, schema: historySchema },
+    auth: true,
+  },
+  {
+    method: 'get',
+    path: '/agent/rooms/:id/export',
+    family: 'export',
+    summary: 'The whole room as a download',
+    query: { format: z.enum(['jsonl', 'markdown']).describe('default jsonl') },
+    ok: { status: 200, contentType: 'application/x-ndjson', description: 'one message per line (text/markdown with format=markdown)' },
+    auth: true,
+  },
+  {
+    method: 'post',
+    path: '/agent/rooms/:id/webhooks',
+    family: 'webhooks',
+    summary: 'Add a webhook: each new message (optionally only to/from/of a type) is POSTed to url, signed (Standard Webhooks)',
+    body: webhookInputSchema,
+    ok: { status: 201, schema: createdWebhookSchema },
+    auth: true,
+  },
+  { method: 'get', path: '/agent/rooms/:id/webhooks', family: 'webhooks', summary: "List the room's webhooks", ok: { status: 200, schema: webhookListSchema }, auth: true },
+  { method: 'get', path: '/agent/rooms/:id/webhooks/:hookId', family: 'webhooks', summary: 'Show one webhook and its delivery state', ok: { status: 200, schema: webhookSchema }, auth: true },
+  { method: 'delete', path: '/agent/rooms/:id/webhooks/:hookId', family: 'webhooks', summary: 'Remove a webhook', ok: { status: 200, schema: webhookSchema }, auth: true },
+  { method: 'post', path: '/agent/rooms/:id/webhooks/:hookId/resume', family: 'webhooks', summary: 'Resume a webhook paused after repeated failures', ok: { status: 200, schema: webhookSchema }, auth: true },
+  {
+    method: 'post',
+    path: '/mcp',
+    family: 'mcp',
+    summary: 'MCP over Streamable HTTP (stateless); name the agent with X-Agent-Name or ?as=, a default room with X-Room-Id or ?room=',
+    body: z.record(z.string(), z.unknown()).describe('a JSON-RPC message'),
+    ok: { status: 200, contentType: 'text/event-stream', description: 'the JSON-RPC answer as Server-Sent Events' },
+    auth: true,
+  },
+  { method: 'get', path: '/openapi.json', family: 'docs', summary: 'This API as OpenAPI 3.1', ok: { status: 200, contentType: 'application/json', description: 'the OpenAPI document' }, auth: false },
+  { method: 'get', path: '/llms.txt', family: 'docs', summary: 'A plain-text guide to this API for LLMs', ok: { status: 200, contentType: 'text/plain', description: 'the guide' }, auth: false },
+];

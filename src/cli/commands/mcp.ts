@@ -1,0 +1,27 @@
+// `mcp`: an MCP server on stdio for coding agents, a client of a running server (the SDK loads only for this command).
+import type { Command } from 'commander';
+import { defaultServer, type CliIo } from '../io.js';
+import { globals } from '../options.js';
+
+/** The agent's name when neither --as nor IM_SENDER gives one. */
+export const DEFAULT_MCP_AGENT = 'mcp';
+
+export function registerMcp(program: Command, io: CliIo): void {
+  program
+    .command('mcp')
+    .description('serve MCP tools on stdin/stdout for an agent (Claude Code, Cursor, Codex...)')
+    .option('--room <id>', 'default room for the tools (or IM_ROOM)')
+    .action(async (opts: { room?: string }, cmd: Command) => {
+      const g = globals(cmd);
+      const { runStdioServer } = await import('../../mcp/stdio.js');
+      const key = g.key ?? io.env.IM_KEY;
+      const room = opts.room ?? io.env.IM_ROOM;
+      await runStdioServer({
+        server: g.server ?? defaultServer(io.env),
+        sender: g.as ?? io.env.IM_SENDER ?? DEFAULT_MCP_AGENT,
+        ...(key && { key }),
+        ...(room && { room }),
+        log: (m) => io.err(`${m}\n`),
+      });
+    });
+}
