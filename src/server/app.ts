@@ -81,7 +81,7 @@ export function createApp(options: AppOptions): App {
   app.route('/agent', exportRoutes(deps));
   if (options.webhooks) app.route('/agent', webhookRoutes(deps, options.webhooks));
   app.route('/', apiDocRoutes());
-  app.route('/', mcpRoutes({ ...deps, auth: options.auth ?? {}, appFetch: (request, env) => app.fetch(request, env) }));
+  app.route('/', mcpRoutes({ ...deps, appFetch: (request, env) => app.fetch(request, env) }));
   if (options.uiDir) {
     app.use('*', securityHeaders());
     app.route('/', uiRoutes(options.uiDir));

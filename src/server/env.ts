@@ -5,7 +5,10 @@ import type { Principal } from './auth/principal.js';
 
 export interface AppEnv {
   /** Absent under app.request() (no socket): read them through nodeOf(). */
-  Bindings: Partial<HttpBindings>;
+  Bindings: Partial<HttpBindings> & {
+    /** For in-process calls made on a client's behalf (the MCP tools): that client's address, for rate limits. */
+    remoteAddress?: string;
+  };
   Variables: {
     requestId: string;
     principal: Principal;

@@ -9,7 +9,7 @@ export function frontDoor(gate: Gate): MiddlewareHandler<AppEnv> {
     const { incoming, outgoing } = nodeOf(c);
     const facts: RequestFacts = incoming
       ? factsOf(incoming.headers, incoming.socket?.remoteAddress)
-      : factsOf(Object.fromEntries(c.req.raw.headers), undefined);
+      : factsOf(Object.fromEntries(c.req.raw.headers), c.env?.remoteAddress);
     const { requestId, headers } = gate.open(facts);
     c.set('requestId', requestId);
     // On Node the headers go straight onto the socket's answer, which merges them into whatever the route sends (SSE
@@ -18,7 +18,8 @@ export function frontDoor(gate: Gate): MiddlewareHandler<AppEnv> {
       if (outgoing) outgoing.setHeader(k, v);
       else c.header(k, v);
     }
-    if (!c.req.path.startsWith('/agent/')) {
+    // /mcp is the API too (its tools call /agent in-process): the same key, rate limit and CORS.
+    if (!c.req.path.startsWith('/agent/') && c.req.path !== '/mcp') {
       gate.guard(facts);
       return next();
     }

@@ -1,0 +1,46 @@
+// /mcp at the HTTP level: the API's own gate (key, Host/Origin) answers before MCP does, in the one error shape.
+import { describe, expect, test } from 'vitest';
+import { hashKey } from '../../src/server/auth/keys.js';
+import { testApp } from '../helpers/app.js';
+
+const initialize = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+};
+const mcpHeaders = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+
+describe('/mcp over HTTP', () => {
+  test('answers initialize, statelessly (no session id)', async () => {
+    const { app } = await testApp();
+    const res = await app.request('http://127.0.0.1/mcp', { method: 'POST', headers: mcpHeaders, body: JSON.stringify(initialize) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('mcp-session-id')).toBeNull();
+    expect(await res.text()).toMatch(/"serverInfo":\{"name":"im-for-agents"/);
+  });
+
+  test('with auth on, no key is a 401 in the API error shape; an unknown key too', async () => {
+    const { app } = await testApp({ auth: { adminTokenHash: hashKey('admin-token-for-tests-0123') } });
+    const body = JSON.stringify(initialize);
+    const none = await app.request('http://127.0.0.1/mcp', { method: 'POST', headers: mcpHeaders, body });
+    expect(none.status).toBe(401);
+    expect(await none.json()).toMatchObject({ error: { code: 'unauthorized' } });
+    const wrong = await app.request('http://127.0.0.1/mcp', { method: 'POST', headers: { ...mcpHeaders, authorization: 'Bearer imw_nope' }, body });
+    expect(wrong.status).toBe(401);
+    const admin = await app.request('http://127.0.0.1/mcp', {
+      method: 'POST', headers: { ...mcpHeaders, authorization: 'Bearer admin-token-for-tests-0123' }, body,
+    });
+    expect(admin.status).toBe(200);
+  });
+
+  test('refuses DNS rebinding (a foreign Host while auth is off) and foreign browser origins', async () => {
+    const { app } = await testApp();
+    const body = JSON.stringify(initialize);
+    const rebound = await app.request('http://evil.example/mcp', { method: 'POST', headers: { ...mcpHeaders, host: 'evil.example' }, body });
+    expect(rebound.status).toBe(403);
+    expect(await rebound.json()).toMatchObject({ error: { code: 'host_not_allowed' } });
+    const foreign = await app.request('http://127.0.0.1/mcp', { method: 'POST', headers: { ...mcpHeaders, origin: 'https://evil.example' }, body });
+    expect(foreign.status).toBe(403);
+  });
+});
