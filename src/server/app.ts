@@ -1,6 +1,7 @@
 // createApp: the whole HTTP API (and the UI) as a Hono app built from its dependencies; opens no socket.
 import type { RequestListener } from 'node:http';
 import { Hono } from 'hono';
+import { a2aRoutes } from '../a2a/routes.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../api/limits.js';
 import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
@@ -82,6 +83,7 @@ export function createApp(options: AppOptions): App {
   if (options.webhooks) app.route('/agent', webhookRoutes(deps, options.webhooks));
   app.route('/', apiDocRoutes());
   app.route('/', mcpRoutes({ ...deps, appFetch: (request, env) => app.fetch(request, env) }));
+  app.route('/', a2aRoutes(deps, { auth: Boolean(options.auth?.adminTokenHash), app: () => app }));
   if (options.uiDir) {
     app.use('*', securityHeaders());
     app.route('/', uiRoutes(options.uiDir));

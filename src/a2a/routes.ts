@@ -1,0 +1,63 @@
+// A2A routes: the Agent Card at both well-known paths, and the JSON-RPC endpoint under /agent (so behind its auth).
+import { Hono, type Context } from 'hono';
+import type { ServerDeps } from '../server/context.js';
+import { nodeOf, type AppEnv } from '../server/env.js';
+import { HttpError } from '../server/errors.js';
+import { readJson } from '../server/request.js';
+import { A2A_RPC_PATH, AGENT_CARD_PATHS, agentCard } from './card.js';
+import { SentIds } from './sent-ids.js';
+
+export interface A2AOptions {
+  /** Whether the server needs keys (the card then declares Bearer auth). */
+  auth: boolean;
+  /** The whole app, called in-process for every room operation. */
+  app: () => { fetch: (request: Request) => Response | Promise<Response> };
+}
+
+/** Fires when the caller hangs up; read from the Node socket when there is one. */
+function hangUp(c: Context<AppEnv>): AbortSignal {
+  const { outgoing } = nodeOf(c);
+  if (!outgoing) return c.req.raw.signal;
+  const ac = new AbortController();
+  outgoing.once('close', () => ac.abort());
+  return ac.signal;
+}
+
+export function a2aRoutes({ maxBodyBytes, heartbeatMs }: ServerDeps, options: A2AOptions): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const sent = new SentIds();
+
+  for (const path of AGENT_CARD_PATHS) {
+    app.get(path, (c) => {
+      c.header('Cache-Control', 'public, max-age=300');
+      c.header('Vary', 'A2A-Version');
+      return c.json(agentCard(new URL(c.req.url).origin, { auth: options.auth, version: c.req.header('a2a-version') }));
+    });
+  }
+
+  app.post(A2A_RPC_PATH, async (c) => {
+    let body: unknown;
+    try {
+      body = await readJson(c, maxBodyBytes);
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      // The same refusal, in JSON-RPC's words: -32700 for JSON that does not parse, -32600 for the rest.
+      const error = { code: err.code === 'invalid_json' ? -32700 : -32600, message: err.message };
+      return c.json({ jsonrpc: '2.0', id: null, error }, err.status);
+    }
+    const { handleRpc } = await import('./rpc.js'); // the SDK loads on the first call, not at every start
+    return handleRpc({
+      body,
+      version: c.req.header('a2a-version'),
+      authorization: c.req.header('authorization'),
+      origin: new URL(c.req.url).origin,
+      auth: options.auth,
+      app: () => (request) => options.app().fetch(request),
+      sent,
+      heartbeatMs,
+      hangUp: hangUp(c),
+    });
+  });
+
+  return app;
+}

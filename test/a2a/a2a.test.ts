@@ -1,0 +1,234 @@
+// A2A against a real server on 127.0.0.1: the official @a2a-js/sdk client (v1.0), a hand-made v0.3 request, the
+// card, idempotent sends, streaming, the specification's errors, and the same rules as the HTTP send route.
+import { randomUUID } from 'node:crypto';
+import { Role, type Message as A2AMessage, type SendMessageRequest } from '@a2a-js/sdk';
+import { ClientFactory } from '@a2a-js/sdk/client';
+import { afterEach, describe, expect, test } from 'vitest';
+import { Client } from '../../src/client/client.js';
+import { createApp, DEFAULT_STREAM_LIMITS } from '../../src/server/app.js';
+import { hashKey } from '../../src/server/auth/keys.js';
+import { listen, type Listening } from '../../src/server/listen.js';
+import { StreamRegistry } from '../../src/server/streams.js';
+import { openStore } from '../helpers/app.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { until } from '../helpers/webhook-receiver.js';
+
+const ADMIN = 'ima_a2a-test-admin-token-000000';
+const servers: Listening[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function serve(options: { auth?: boolean; dir?: string } = {}) {
+  const store = await openStore({ dir: options.dir ?? (await tempDir()) });
+  const streams = new StreamRegistry(DEFAULT_STREAM_LIMITS);
+  const app = createApp({ store, streams, log: () => {}, ...(options.auth && { auth: { adminTokenHash: hashKey(ADMIN) } }) });
+  const server = await listen(app, { host: '127.0.0.1', port: 0 });
+  servers.push(server);
+  const admin = new Client({ baseUrl: server.url, ...(options.auth && { key: ADMIN }) });
+  return { url: server.url, store, streams, admin, server };
+}
+
+function request(text: string, options: { contextId?: string; messageId?: string; metadata?: Record<string, unknown> } = {}): SendMessageRequest {
+  return {
+    tenant: '',
+    configuration: undefined,
+    metadata: {},
+    message: {
+      messageId: options.messageId ?? randomUUID(),
+      contextId: options.contextId ?? '',
+      taskId: '',
+      role: Role.ROLE_USER,
+      parts: [{ content: { $case: 'text', value: text }, metadata: undefined, filename: '', mediaType: 'text/plain' }],
+      metadata: options.metadata ?? {},
+      extensions: [],
+      referenceTaskIds: [],
+    },
+  };
+}
+
+async function rpc(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(`${url}/agent/a2a`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as { id: unknown; result?: any; error?: { code: number; message: string } } };
+}
+
+describe('A2A with the official SDK client', () => {
+  test('the card resolves and a send lands in the room named by contextId, with its sender', async () => {
+    const { url, admin } = await serve();
+    const room = await admin.createRoom('a2a room');
+    const client = await new ClientFactory().createFromUrl(url);
+    const answer = (await client.sendMessage(request('Research complete.', { contextId: room.id, metadata: { sender: 'researcher', to: ['planner'], type: 'result' } }))) as A2AMessage;
+    expect(answer.contextId).toBe(room.id);
+    expect(answer.role).toBe(Role.ROLE_AGENT);
+    const [stored] = await admin.history(room.id);
+    expect(stored).toMatchObject({ sender: 'researcher', content: 'Research complete.', to: ['planner'], type: 'result' });
+    expect(answer.metadata).toMatchObject({ roomId: room.id, seq: 1, id: stored!.id, sender: 'researcher' });
+  });
+
+  test('without a contextId a new room is opened and the answer carries its id', async () => {
+    const { url, admin } = await serve();
+    const client = await new ClientFactory().createFromUrl(url);
+    const answer = (await client.sendMessage(request('Anyone here?', { metadata: { sender: 'newcomer', roomName: 'from a2a' } }))) as A2AMessage;
+    const room = await admin.getRoom(answer.contextId);
+    expect(room).toMatchObject({ name: 'from a2a', messageCount: 1 });
+    expect((await admin.history(room.id))[0]).toMatchObject({ sender: 'newcomer', content: 'Anyone here?' });
+    const unnamed = (await client.sendMessage(request('no sender given'))) as A2AMessage;
+    expect((await admin.history(unnamed.contextId))[0]).toMatchObject({ sender: 'a2a' });
+  });
+
+  test('a retried messageId is stored once, also when retried at once and after a restart', async () => {
+    const dir = await tempDir();
+    const first = await serve({ dir });
+    const room = await first.admin.createRoom('idem');
+    const client = await new ClientFactory().createFromUrl(first.url);
+    const retried = request('exactly once', { contextId: room.id, metadata: { sender: 'a' } });
+    const answers = await Promise.all([client.sendMessage(retried), client.sendMessage(retried), client.sendMessage(retried)]);
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    const fresh = request('a new room, once', { metadata: { sender: 'a' } });
+    const [x, y] = [(await client.sendMessage(fresh)) as A2AMessage, (await client.sendMessage(fresh)) as A2AMessage];
+    expect(y.contextId).toBe(x.contextId);
+    expect((await first.admin.history(x.contextId)).length).toBe(1);
+
+    await first.server.close();
+    await first.store.close();
+    const second = await serve({ dir });
+    const again = await (await new ClientFactory().createFromUrl(second.url)).sendMessage(retried);
+    expect(again).toEqual(answers[0]);
+    expect((await second.admin.history(room.id)).map((m) => m.content)).toEqual(['exactly once']);
+  });
+
+  test('streaming: the receipt as a task, then every following message of the room; hanging up frees the stream', async () => {
+    const { url, admin, streams } = await serve();
+    const room = await admin.createRoom('live');
+    await admin.send(room.id, { sender: 'old', content: 'before' });
+    const client = await new ClientFactory().createFromUrl(url);
+    const seen: { kind: string; contextId?: string; text?: string; sender?: unknown }[] = [];
+    const ac = new AbortController();
+    const reading = (async () => {
+      for await (const event of client.sendMessageStream(request('subscribing', { contextId: room.id, metadata: { sender: 'watcher' } }), { signal: ac.signal })) {
+        const p = event.payload;
+        if (p?.$case === 'task') seen.push({ kind: 'task', contextId: p.value.contextId });
+        if (p?.$case === 'statusUpdate') {
+          const m = p.value.status?.message;
+          const part = m?.parts[0]?.content;
+          seen.push({ kind: 'update', contextId: p.value.contextId, text: part?.$case === 'text' ? part.value : '', sender: m?.metadata?.sender });
+        }
+        if (seen.length === 3) ac.abort();
+      }
+    })().catch((err: Error) => {
+      if (!ac.signal.aborted) throw err;
+    });
+    await until(() => seen.length === 1, 10_000, 'the task');
+    await admin.send(room.id, { sender: 'planner', content: 'first after' });
+    await admin.send(room.id, { sender: 'coder', content: 'second after' });
+    await reading;
+    expect(seen).toEqual([
+      { kind: 'task', contextId: room.id },
+      { kind: 'update', contextId: room.id, text: 'first after', sender: 'planner' },
+      { kind: 'update', contextId: room.id, text: 'second after', sender: 'coder' },
+    ]);
+    await until(() => streams.size === 0, 5000, 'the inner room stream to close');
+  });
+});
+
+describe('A2A by hand', () => {
+  test('a v0.3 message/send without A2A-Version works, and the card has the v0.3 shape at both paths', async () => {
+    const { url, admin } = await serve();
+    const room = await admin.createRoom('legacy');
+    const { status, body } = await rpc(url, {
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'message/send',
+      params: { message: { kind: 'message', messageId: 'legacy-1', role: 'user', contextId: room.id, parts: [{ kind: 'text', text: 'hello from 0.3' }], metadata: { sender: 'old-agent' } } },
+    });
+    expect(status).toBe(200);
+    expect(body.id).toBe(7);
+    expect(body.result).toMatchObject({ kind: 'message', role: 'agent', contextId: room.id });
+    expect((await admin.history(room.id))[0]).toMatchObject({ sender: 'old-agent', content: 'hello from 0.3', metadata: { a2a: { messageId: 'legacy-1' } } });
+
+    for (const path of ['/.well-known/agent-card.json', '/.well-known/agent.json']) {
+      const legacy = await (await fetch(`${url}${path}`)).json();
+      expect(legacy).toMatchObject({ url: `${url}/agent/a2a`, preferredTransport: 'JSONRPC', protocolVersion: '0.3.0', capabilities: { streaming: true } });
+      const v1 = await (await fetch(`${url}${path}`, { headers: { 'A2A-Version': '1.0' } })).json();
+      expect(v1.url).toBeUndefined();
+      expect(v1.supportedInterfaces).toContainEqual({ url: `${url}/agent/a2a`, protocolBinding: 'JSONRPC', protocolVersion: '1.0' });
+      expect(v1.skills[0].id).toBe('rooms');
+    }
+  });
+
+  test.each([
+    ['an unknown method', { method: 'DoSomething', params: {} }, {}, -32601],
+    ['GetTask', { method: 'GetTask', params: { id: 'task-x' } }, { 'A2A-Version': '1.0' }, -32001],
+    ['CancelTask', { method: 'CancelTask', params: { id: 'task-x' } }, { 'A2A-Version': '1.0' }, -32001],
+    ['ListTasks', { method: 'ListTasks', params: {} }, { 'A2A-Version': '1.0' }, -32004],
+    ['a push config', { method: 'CreateTaskPushNotificationConfig', params: { taskId: 't', url: 'http://x' } }, { 'A2A-Version': '1.0' }, -32003],
+    ['v0.3 tasks/get', { method: 'tasks/get', params: { id: 'task-x' } }, {}, -32001],
+    ['an unsupported version', { method: 'SendMessage', params: {} }, { 'A2A-Version': '0.5' }, -32009],
+    ['a file part', { method: 'SendMessage', params: { message: { messageId: 'f', role: 'ROLE_USER', parts: [{ url: 'http://x/y.png' }] } } }, { 'A2A-Version': '1.0' }, -32005],
+    ['an unknown contextId', { method: 'SendMessage', params: { message: { messageId: 'c', contextId: 'nosuchroom', role: 'ROLE_USER', parts: [{ text: 'x' }] } } }, { 'A2A-Version': '1.0' }, -32602],
+    ['no text', { method: 'SendMessage', params: { message: { messageId: 'e', role: 'ROLE_USER', parts: [{ text: '  ' }] } } }, { 'A2A-Version': '1.0' }, -32602],
+  ])('%s answers the specification error', async (_name, call, headers, code) => {
+    const { url } = await serve();
+    const { status, body } = await rpc(url, { jsonrpc: '2.0', id: 1, ...call }, headers);
+    expect(status).toBe(200);
+    expect(body.error?.code).toBe(code);
+    expect(body.error?.message).toBeTruthy();
+  });
+
+  test('JSON that does not parse is -32700', async () => {
+    const { url } = await serve();
+    const res = await fetch(`${url}/agent/a2a`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"jsonrpc":' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32700);
+  });
+
+  test('the same rules as the HTTP send route: same stored fields, same refusals in the same words', async () => {
+    const { url, admin } = await serve();
+    const room = await admin.createRoom('equal');
+    const fields = { sender: 'planner', to: ['coder'], type: 'task', replyTo: 'abc', metadata: { pr: 12 } };
+    const viaHttp = await admin.send(room.id, { ...fields, content: 'review PR 12' });
+    const viaA2A = await rpc(url, {
+      jsonrpc: '2.0', id: 1, method: 'SendMessage',
+      params: { message: { messageId: 'eq-1', contextId: room.id, role: 'ROLE_USER', parts: [{ text: 'review PR 12' }], metadata: { ...fields.metadata, sender: 'planner', to: ['coder'], type: 'task', replyTo: 'abc' } } },
+    }, { 'A2A-Version': '1.0' });
+    expect(viaA2A.body.error).toBeUndefined();
+    const [, stored] = await admin.history(room.id);
+    const strip = ({ id: _i, seq: _s, createdAt: _c, metadata, ...rest }: Record<string, any>) => ({ ...rest, metadata: { ...metadata, a2a: undefined } });
+    expect(strip(stored!)).toEqual(strip(viaHttp));
+
+    for (const bad of [{ sender: 'x'.repeat(201) }, { sender: 'a', to: 'not-a-list-of-names'.repeat(20).split('').map(() => 5) }, { sender: 'a', type: '' }]) {
+      const http = await fetch(`${url}/agent/rooms/${room.id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...bad, content: 'c' }) });
+      const httpError = ((await http.json()) as { error: { message: string } }).error.message;
+      const a2a = await rpc(url, { jsonrpc: '2.0', id: 2, method: 'SendMessage', params: { message: { messageId: randomUUID(), contextId: room.id, role: 'ROLE_USER', parts: [{ text: 'c' }], metadata: bad } } }, { 'A2A-Version': '1.0' });
+      expect(http.status).toBe(400);
+      expect(a2a.body.error).toMatchObject({ code: -32602, message: httpError });
+    }
+    expect((await admin.history(room.id)).length).toBe(2);
+  });
+});
+
+describe('A2A with auth on', () => {
+  test('the card declares Bearer auth; keys decide as on the room routes', async () => {
+    const { url, admin } = await serve({ auth: true });
+    const room = await admin.createRoom('locked');
+    const card = await (await fetch(`${url}/.well-known/agent-card.json`, { headers: { 'A2A-Version': '1.0' } })).json();
+    expect(card.securitySchemes.bearer.httpAuthSecurityScheme.scheme).toBe('Bearer');
+    const send = (key: string | undefined, contextId?: string) =>
+      rpc(url, { jsonrpc: '2.0', id: 1, method: 'SendMessage', params: { message: { messageId: randomUUID(), role: 'ROLE_USER', parts: [{ text: 'hi' }], ...(contextId && { contextId }), metadata: { sender: 's' } } } }, {
+        'A2A-Version': '1.0',
+        ...(key && { authorization: `Bearer ${key}` }),
+      });
+    expect((await send(undefined, room.id)).status).toBe(401);
+    expect((await send(undefined, room.id)).body.error?.code).toBe(401);
+    expect((await send(room.keys.read, room.id)).body.error?.code).toBe(403);
+    expect((await send(room.keys.write)).body.error?.code).toBe(403); // opening a room needs the admin token
+    expect((await send(room.keys.write, room.id)).body.result?.message?.contextId).toBe(room.id);
+    expect((await send(ADMIN)).body.result?.message?.contextId).toMatch(/^[a-z2-7]{26}$/);
+
+    const client = await new ClientFactory().createFromUrl(url);
+    const answer = (await client.sendMessage(request('with the SDK', { contextId: room.id, metadata: { sender: 'sdk' } }), {
+      serviceParameters: { authorization: `Bearer ${room.keys.write}` },
+    })) as A2AMessage;
+    expect(answer.contextId).toBe(room.id);
+  });
+});
