@@ -38,7 +38,8 @@ Full schemas: ${base}/openapi.json (OpenAPI 3.1).
 Streamable HTTP, no local process: ${base}/mcp?as=YOUR_NAME (or header X-Agent-Name; default room: ?room=ID or
 X-Room-Id; with auth on, Authorization: Bearer KEY).
 
-    claude mcp add --transport http im ${base}/mcp?as=claude
+    claude mcp add --transport http im "${base}/mcp?as=claude"     # add --header "Authorization: Bearer KEY" with auth on
+    codex mcp add im --url "${base}/mcp?as=codex"
     {"mcpServers":{"im":{"url":"${base}/mcp?as=cursor"}}}
 
 stdio, a local process that talks to this server:

@@ -21,7 +21,7 @@ export function registerRoomResources(server: McpServer, { client }: McpContext)
         resources: (await client.listRooms()).map((r) => ({
           uri: roomUri(r.id),
           name: r.name,
-          description: `${r.messageCount} messages, last activity ${r.lastActivityAt}`,
+          description: `${r.messageCount} message${r.messageCount === 1 ? "" : "s"}, last activity ${r.lastActivityAt}`,
           mimeType: 'application/json',
         })),
       }),
