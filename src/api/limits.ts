@@ -5,6 +5,8 @@ export const DEFAULT_HOST = '127.0.0.1';
 
 export const HISTORY_DEFAULT_LIMIT = 100;
 export const HISTORY_MAX_LIMIT = 1000;
+/** A history page also stops once it holds this many characters of message JSON (always at least one message). */
+export const HISTORY_MAX_CHARS = 1024 * 1024;
 /** Longest long-poll `wait`, in seconds. */
 export const MAX_WAIT_SECONDS = 60;
 /** Default request body limit in bytes (`--max-body`). */

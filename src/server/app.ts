@@ -21,6 +21,7 @@ import { exportRoutes } from './routes/export.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { messageRoutes } from './routes/messages.js';
 import { roomRoutes } from './routes/rooms.js';
+import { searchRoutes } from './routes/search.js';
 import { streamRoutes } from './routes/stream.js';
 import { uiRoutes } from './routes/ui.js';
 import { StreamRegistry } from './streams.js';
@@ -80,6 +81,7 @@ export function createApp(options: AppOptions): App {
   app.route('/agent', messageRoutes(deps));
   app.route('/agent', streamRoutes(deps));
   app.route('/agent', exportRoutes(deps));
+  app.route('/agent', searchRoutes(deps));
   if (options.webhooks) app.route('/agent', webhookRoutes(deps, options.webhooks));
   app.route('/', apiDocRoutes());
   app.route('/', mcpRoutes({ ...deps, appFetch: (request, env) => app.fetch(request, env) }));

@@ -93,18 +93,24 @@ export async function readJson(c: Context, maxBytes: number): Promise<unknown> {
 interface IntOptions {
   min: number;
   max?: number;
+  /** The error code of a refusal; `invalid_query` unless told. */
+  code?: string;
 }
 
-/** An optional whole-number query parameter. */
-export function queryInt(c: Context, name: string, { min, max }: IntOptions): number | undefined {
-  const raw = c.req.query(name);
-  if (raw === undefined || raw === '') return undefined;
+/** A whole number (a safe integer) within [min, max], or a 400 with `code` that names the input and the range. */
+export function wholeNumber(raw: string, name: string, { min, max, code = 'invalid_query' }: IntOptions): number {
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || (max !== undefined && value > max)) {
     const range = max === undefined ? `${min} or more` : `from ${min} to ${max}`;
-    throw new HttpError(400, 'invalid_query', `${name} must be a whole number ${range} (got "${raw}").`);
+    throw new HttpError(400, code, `${name} must be a whole number ${range} (got "${raw}").`);
   }
   return value;
+}
+
+/** An optional whole-number query parameter. */
+export function queryInt(c: Context, name: string, options: IntOptions): number | undefined {
+  const raw = c.req.query(name);
+  return raw === undefined || raw === '' ? undefined : wholeNumber(raw, name, options);
 }
 
 /** An optional number of seconds, fractions allowed, clamped to `max`. */

@@ -3,10 +3,13 @@ import type { ServerResponse } from 'node:http';
 import type { SSEStreamingApi } from 'hono/streaming';
 
 export interface SseSink {
+  /** Resolves once the frame is handed on and the reader has room for more. */
   write(frame: string): Promise<void> | void;
-  /** Writes a last frame and ends the response. */
+  /** Writes a last frame and ends the response; a reader that stopped reading is cut off instead. */
   end(frame: string): Promise<void> | void;
   readonly closed: boolean;
+  /** The reader has not taken what was written yet. */
+  readonly backedUp: boolean;
   onClose(listener: () => void): void;
 }
 
@@ -31,9 +34,15 @@ export function nodeSink(res: ServerResponse): SseSink {
     get closed() {
       return closed;
     },
+    get backedUp() {
+      return res.writableNeedDrain;
+    },
     onClose: (l) => void (closed ? l() : listeners.push(l)),
     end(frame) {
-      if (!closed) res.end(frame);
+      if (closed) return;
+      // A last frame behind a full buffer would wait for a reader that is not reading: close the socket instead.
+      if (res.writableNeedDrain) res.destroy();
+      else res.end(frame);
     },
     write(frame) {
       if (closed || res.write(frame)) return;
@@ -49,6 +58,7 @@ export function nodeSink(res: ServerResponse): SseSink {
 
 export function webSink(stream: SSEStreamingApi): SseSink {
   let ended = false;
+  let writing = 0;
   const listeners: (() => void)[] = [];
   const closeNow = () => {
     ended = true;
@@ -59,8 +69,18 @@ export function webSink(stream: SSEStreamingApi): SseSink {
     get closed() {
       return ended || stream.aborted || stream.closed;
     },
+    get backedUp() {
+      return writing > 0;
+    },
     onClose: (l) => void (ended ? l() : listeners.push(l)),
-    write: async (frame) => void (await stream.write(frame)),
+    write: async (frame) => {
+      writing++;
+      try {
+        await stream.write(frame);
+      } finally {
+        writing--;
+      }
+    },
     end: async (frame) => {
       if (ended) return;
       closeNow();

@@ -75,7 +75,9 @@ describe('faults', () => {
     let client = new Client({ baseUrl: server.url });
     const { roomId } = await client.createRoom('shutdown');
     const stream = fetch(`${server.url}/agent/rooms/${roomId}/stream`).then((r) => r.text());
-    const poll = fetch(`${server.url}/agent/rooms/${roomId}/history?wait=60&after=1000000`);
+    // A long-poll on a quiet room, so only the shutdown answers it.
+    const quiet = await client.createRoom('quiet');
+    const poll = fetch(`${server.url}/agent/rooms/${quiet.roomId}/history?wait=60`);
     await new Promise((r) => setTimeout(r, 200));
     const sending = sendUntilDead(server.url, roomId, 16, 'load');
     await new Promise((r) => setTimeout(r, 150));

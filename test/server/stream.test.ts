@@ -60,10 +60,42 @@ describe('GET /agent/rooms/:id/stream', () => {
     expect(text).toContain(': ping');
   });
 
-  test('a Last-Event-ID that is not a seq is a 400', async () => {
+  test.each([
+    ['a Last-Event-ID that is not a seq', { 'last-event-id': 'abc' }, '', 'invalid_last_event_id', /Last-Event-ID must be a whole number from 0 to 3 \(got "abc"\)/],
+    ['a Last-Event-ID past the safe integers', { 'last-event-id': '99999999999999999999999' }, '', 'invalid_last_event_id', /from 0 to 3/],
+    ['a Last-Event-ID past the newest seq', { 'last-event-id': '4' }, '', 'invalid_last_event_id', /from 0 to 3 \(got "4"\)/],
+    ['an empty Last-Event-ID', { 'last-event-id': '' }, '', 'invalid_last_event_id', /got ""/],
+    ['?after past the newest seq', {}, '?after=4', 'invalid_query', /after must be a whole number from 0 to 3 \(got "4"\)/],
+  ])('%s is a 400 that names the valid range, never a stream that cannot deliver', async (_name, headers, query, code, says) => {
     const { client, app } = await testApp();
     const { roomId } = await client.createRoom('r');
-    const res = await app.request(`/agent/rooms/${roomId}/stream`, { headers: { 'last-event-id': 'abc' } });
+    await client.sendBatch(roomId, [1, 2, 3].map((n) => ({ sender: 'a', content: `m${n}` })));
+    const res = await app.request(`/agent/rooms/${roomId}/stream${query}`, { headers });
     expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code, message: expect.stringMatching(says) });
+  });
+
+  test('Last-Event-ID equal to the newest seq is accepted and delivers what comes next', async () => {
+    const { client, app } = await testApp();
+    const { roomId } = await client.createRoom('r');
+    await client.sendBatch(roomId, [1, 2, 3].map((n) => ({ sender: 'a', content: `m${n}` })));
+    const ac = new AbortController();
+    const res = await app.request(`/agent/rooms/${roomId}/stream`, { headers: { 'last-event-id': '3' }, signal: ac.signal });
+    const events = collect(res, 1);
+    await client.send(roomId, { sender: 'a', content: 'm4' });
+    expect((await events).map((e) => e.id)).toEqual(['4']);
+    ac.abort();
+  });
+
+  test('a backlog larger than a page arrives whole, in order, in pages of bounded size', async () => {
+    const { client, app } = await testApp({ storeOptions: { windowSize: 8 } });
+    const { roomId } = await client.createRoom('r');
+    // 600 messages of 1 KB: several 64 KiB pages, most of them read from disk past the small window.
+    await client.sendBatch(roomId, Array.from({ length: 600 }, (_, i) => ({ sender: 'a', content: `${i + 1} ${'x'.repeat(1000)}` })));
+    const ac = new AbortController();
+    const res = await app.request(`/agent/rooms/${roomId}/stream?after=0`, { signal: ac.signal });
+    const got = await collect(res, 600);
+    ac.abort();
+    expect(got.map((e) => Number(e.id))).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
   });
 });

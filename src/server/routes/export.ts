@@ -1,24 +1,20 @@
-// Whole-room exports and search: JSON Lines (the log's own format), Markdown for people, and text search.
+// Whole-room exports: JSON Lines (the log's own format) or Markdown for people, streamed as fast as the reader takes them.
 import { Hono } from 'hono';
-import { stream } from 'hono/streaming';
-import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT } from '../../api/limits.js';
 import type { Message, Room } from '../../api/types.js';
 import { messageJson } from '../../store/message-json.js';
-import { allMessages, searchMessages } from '../../store/pages.js';
 import { authorizeRoom } from '../auth/principal.js';
 import type { ServerDeps } from '../context.js';
-import type { AppEnv } from '../env.js';
-import { HttpError } from '../errors.js';
-import { historyJson, jsonBody } from '../json-body.js';
-import { queryInt } from '../request.js';
+import { nodeOf, type AppEnv } from '../env.js';
+import { describeError, HttpError } from '../errors.js';
+import { RoomCursor } from '../room-cursor.js';
 import { findRoom } from './room-param.js';
 
 const FORMATS = {
-  jsonl: { type: 'application/x-ndjson; charset=utf-8', ext: 'jsonl' },
-  markdown: { type: 'text/markdown; charset=utf-8', ext: 'md' },
+  jsonl: { type: 'application/x-ndjson; charset=utf-8', ext: 'jsonl', line: (m: Message) => `${messageJson(m)}\n` },
+  markdown: { type: 'text/markdown; charset=utf-8', ext: 'md', line: markdownMessage },
 } as const;
 
-export function exportRoutes({ store }: ServerDeps): Hono<AppEnv> {
+export function exportRoutes({ store, log }: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/rooms/:id/export', async (c) => {
@@ -28,26 +24,40 @@ export function exportRoutes({ store }: ServerDeps): Hono<AppEnv> {
     if (format !== 'jsonl' && format !== 'markdown') {
       throw new HttpError(400, 'invalid_query', `format must be jsonl or markdown (got "${format}").`);
     }
-    const { type, ext } = FORMATS[format];
-    c.header('content-type', type);
-    c.header('content-disposition', `attachment; filename="${slug(room.name)}-${room.id}.${ext}"`);
-    return stream(c, async (out) => {
-      if (format === 'markdown') await out.write(markdownHeader(room));
-      for await (const page of allMessages(store, room.id)) {
-        await out.write(page.map(format === 'jsonl' ? (m) => `${messageJson(m)}\n` : markdownMessage).join(''));
-      }
+    const { type, ext, line } = FORMATS[format];
+    const cursor = new RoomCursor(store, room.id, 0);
+    // The first page is read before answering, so a store that fails at once gets a proper error answer.
+    let page: Message[] | undefined = await cursor.next();
+    let head = format === 'markdown' ? markdownHeader(room) : '';
+    const encoder = new TextEncoder();
+    // Pulled: the next page is read only once the reader took the last one, so a reader that stops reading holds one
+    // page. A store failure errors the body, which aborts the connection: the client sees a failed download, never a
+    // clean end to a short one.
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          try {
+            page ??= await cursor.next();
+          } catch (err) {
+            describeError(err, c.get('requestId'), `[${c.get('requestId')}] export of ${room.id}`, log);
+            // On Node the socket is cut here: erroring the body instead would have the adapter end it with its own
+            // error text, which can reach the client as a clean end.
+            const { outgoing } = nodeOf(c);
+            return outgoing ? void outgoing.destroy() : controller.error(err);
+          }
+          const text = head + page.map(line).join('');
+          head = '';
+          if (text) controller.enqueue(encoder.encode(text));
+          if (page.length === 0) controller.close();
+          page = undefined;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    return c.body(body, 200, {
+      'content-type': type,
+      'content-disposition': `attachment; filename="${slug(room.name)}-${room.id}.${ext}"`,
     });
-  });
-
-  app.get('/rooms/:id/search', async (c) => {
-    authorizeRoom(c, c.req.param('id'), 'read');
-    const room = await findRoom(store, c.req.param('id'));
-    const text = c.req.query('q')?.trim() || undefined;
-    const sender = c.req.query('sender') || undefined;
-    if (!text && !sender) throw new HttpError(400, 'invalid_query', 'Give q (text to find) or sender, or both.');
-    const limit = queryInt(c, 'limit', { min: 1, max: HISTORY_MAX_LIMIT }) ?? HISTORY_DEFAULT_LIMIT;
-    const messages = await searchMessages(store, room.id, room.lastSeq, { limit, ...(text && { text }), ...(sender && { sender }) });
-    return jsonBody(c, historyJson(room.id, messages), 200);
   });
 
   return app;

@@ -1,13 +1,14 @@
 // Message routes: post one or a batch, and read history (paged by seq, optionally long-polling).
 import { Hono, type Context } from 'hono';
-import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS } from '../../api/limits.js';
+import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_CHARS, HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS } from '../../api/limits.js';
 import type { Message } from '../../api/types.js';
 import { historyJson, jsonBody } from '../json-body.js';
 import type { Store } from '../../store/store.js';
 import { authorizeRoom } from '../auth/principal.js';
 import type { ServerDeps } from '../context.js';
 import { nodeOf, type AppEnv } from '../env.js';
-import type { StreamRegistry } from '../streams.js';
+import { withinChars } from '../room-cursor.js';
+import { streamOwner, type StreamRegistry } from '../streams.js';
 import { bodyText, queryInt, querySeconds } from '../request.js';
 import { postMessages } from '../send.js';
 import { findRoom } from './room-param.js';
@@ -32,23 +33,26 @@ export function messageRoutes(deps: ServerDeps): Hono<AppEnv> {
     const room = await findRoom(store, c.req.param('id'));
     const limit = queryInt(c, 'limit', { min: 1, max: HISTORY_MAX_LIMIT }) ?? HISTORY_DEFAULT_LIMIT;
     const wait = querySeconds(c, 'wait', MAX_WAIT_SECONDS);
-    // `wait` without `after` means "the next message from now".
-    const after = queryInt(c, 'after', { min: 0 }) ?? (wait ? room.lastSeq : undefined);
-    const messages =
-      wait && after !== undefined
-        ? await readOrWait(store, streams, c.get('clientId'), room.id, after, limit, wait * 1000, hangUp(c))
-        : await store.read(room.id, { after, limit });
-    return jsonBody(c, historyJson(room.id, messages), 200);
+    // Past the newest seq nothing can ever be read or awaited: a 400 rather than an empty page or a wait that a
+    // message at or below `after` would answer with nothing.
+    const after = queryInt(c, 'after', { min: 0, max: room.lastSeq });
+    const read = wait
+      ? // `wait` without `after` means "the next message from now".
+        await readOrWait(store, streams, streamOwner(c), room.id, after ?? room.lastSeq, limit, wait * 1000, hangUp(c))
+      : await store.read(room.id, { after, limit });
+    // A page stops at about HISTORY_MAX_CHARS (the newest ones without `after`); the caller pages on from its last seq.
+    return jsonBody(c, historyJson(room.id, withinChars(read, HISTORY_MAX_CHARS, after === undefined && !wait)), 200);
   });
 
   return app;
 }
 
-/** Reads past `after`; when there is nothing yet, waits for the next durable message, the deadline or a hang-up. */
+/** Reads past `after`; when there is nothing yet, waits until a message past `after` is durable, the deadline or a
+ *  hang-up. Nothing is queued while it waits: a new message only wakes it to read. */
 async function readOrWait(
   store: Store,
   streams: StreamRegistry,
-  clientId: string,
+  owner: string | undefined,
   roomId: string,
   after: number,
   limit: number,
@@ -56,18 +60,22 @@ async function readOrWait(
   signal: AbortSignal,
 ): Promise<Message[]> {
   let wake: () => void = () => {};
-  const woken = new Promise<void>((resolve) => (wake = resolve));
+  let over = false;
+  const stop = () => ((over = true), wake());
   // Counted with the SSE streams, so one client cannot hold every slot; shutdown answers it at once.
-  const release = streams.admit(clientId, { end: () => wake() });
-  // Subscribe before reading, so a message that lands in between still wakes us.
-  const unsubscribe = store.subscribe(roomId, () => wake());
-  const timer = setTimeout(() => wake(), waitMs);
-  signal.addEventListener('abort', () => wake(), { once: true });
+  const release = streams.admit(owner, { end: stop });
+  const timer = setTimeout(stop, waitMs);
+  signal.addEventListener('abort', stop, { once: true });
+  let unsubscribe = () => {};
   try {
-    const now = await store.read(roomId, { after, limit });
-    if (now.length > 0) return now;
-    await woken;
-    return signal.aborted ? [] : await store.read(roomId, { after, limit });
+    // Subscribe before reading, so a message that lands in between still wakes us.
+    unsubscribe = store.subscribe(roomId, () => wake());
+    for (;;) {
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      const now = await store.read(roomId, { after, limit });
+      if (now.length > 0 || over) return signal.aborted ? [] : now;
+      await woken;
+    }
   } finally {
     clearTimeout(timer);
     unsubscribe();

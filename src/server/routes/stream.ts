@@ -1,19 +1,18 @@
 // Server-Sent Events: the backlog past `after` / Last-Event-ID, then every new message live, with heartbeats.
-import type { HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { HISTORY_MAX_LIMIT } from '../../api/limits.js';
 import type { Message } from '../../api/types.js';
 import { messageJson } from '../../store/message-json.js';
 import type { Store } from '../../store/store.js';
 import { authorizeRoom } from '../auth/principal.js';
 import type { ServerDeps } from '../context.js';
-import type { AppEnv } from '../env.js';
-import { HttpError } from '../errors.js';
-import { queryInt } from '../request.js';
+import { nodeOf, type AppEnv } from '../env.js';
+import { describeError } from '../errors.js';
+import { queryInt, wholeNumber } from '../request.js';
+import { RoomCursor } from '../room-cursor.js';
 import { SSE_HEADERS, nodeSink, webSink, type SseSink } from '../sse-sink.js';
-import type { StreamRegistry } from '../streams.js';
+import { streamOwner } from '../streams.js';
 import { findRoom } from './room-param.js';
 
 interface PumpOptions {
@@ -22,32 +21,31 @@ interface PumpOptions {
   start: number;
   heartbeatMs: number;
   idleMs: number;
-  /** Counts the stream in (or throws a 429) and returns its release. */
-  admit: (end: () => void) => () => void;
+  /** Logs a store failure and returns the last frame that tells the client about it. */
+  failed: (err: unknown) => string;
 }
 
-export function streamRoutes({ store, heartbeatMs, streams }: ServerDeps): Hono<AppEnv> {
+export function streamRoutes({ store, heartbeatMs, streams, log }: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/rooms/:id/stream', async (c) => {
     authorizeRoom(c, c.req.param('id'), 'read');
     const room = await findRoom(store, c.req.param('id'));
-    const lastEventId = c.req.header('last-event-id');
-    if (lastEventId !== undefined && !/^\d+$/.test(lastEventId)) {
-      throw new HttpError(400, 'invalid_last_event_id', `Last-Event-ID must be a message seq (got "${lastEventId}").`);
-    }
-    // Resume point: Last-Event-ID (set by a reconnecting EventSource) wins over ?after; neither means "from now".
-    const start = lastEventId !== undefined ? Number(lastEventId) : (queryInt(c, 'after', { min: 0 }) ?? room.lastSeq);
-    const options = streamOptions(streams, c.get('clientId'), { store, roomId: room.id, start, heartbeatMs });
+    const start = resumePoint(c, room.lastSeq);
+    const where = `[${c.get('requestId')}] stream of ${room.id}`;
+    const failed = (err: unknown) => {
+      const { body } = describeError(err, c.get('requestId'), where, log);
+      return `event: error\ndata: ${JSON.stringify(body.error)}\n\n`;
+    };
+    const options: PumpOptions = { store, roomId: room.id, start, heartbeatMs, idleMs: streams.limits.idleMs, failed };
     // Admit before any byte is written, so a refusal is still a proper 429.
-    let release: (() => void) | undefined;
     let end: () => void = () => {};
-    release = options.admit(() => end());
+    const release = streams.admit(streamOwner(c), { end: () => end() });
     const pumpWith = (sink: SseSink) => {
       end = () => void sink.end('event: shutdown\ndata: {"reason":"the server is shutting down; reconnect with Last-Event-ID"}\n\n');
-      return pump(sink, options).finally(() => release?.());
+      return pump(sink, options).finally(release);
     };
-    const outgoing = (c.env as Partial<HttpBindings> | undefined)?.outgoing;
+    const { outgoing } = nodeOf(c);
     if (outgoing) {
       void pumpWith(nodeSink(outgoing));
       return RESPONSE_ALREADY_SENT;
@@ -59,12 +57,12 @@ export function streamRoutes({ store, heartbeatMs, streams }: ServerDeps): Hono<
   return app;
 }
 
-function streamOptions(
-  streams: StreamRegistry,
-  clientId: string,
-  o: Omit<PumpOptions, 'admit' | 'idleMs'>,
-): PumpOptions {
-  return { ...o, idleMs: streams.limits.idleMs, admit: (end) => streams.admit(clientId, { end }) };
+/** Last-Event-ID (sent by a reconnecting EventSource) wins over ?after; neither means "from now". Both are checked
+ *  alike: past the newest seq nothing would ever arrive, so that is a 400 too. */
+function resumePoint(c: Context<AppEnv>, lastSeq: number): number {
+  const lastEventId = c.req.header('last-event-id');
+  if (lastEventId !== undefined) return wholeNumber(lastEventId, 'Last-Event-ID', { min: 0, max: lastSeq, code: 'invalid_last_event_id' });
+  return queryInt(c, 'after', { min: 0, max: lastSeq }) ?? lastSeq;
 }
 
 const frames = new WeakMap<Message, string>();
@@ -79,41 +77,53 @@ function frame(m: Message): string {
   return f;
 }
 
-async function pump(sink: SseSink, { store, roomId, start, heartbeatMs, idleMs }: PumpOptions): Promise<void> {
-  let sent = start;
-  const live: Message[] = [];
+/**
+ * Writes the room from `start` on, reading it from the store page by page and waiting for the reader to take each
+ * page. New messages only mark that there is more to read: a subscriber that stops reading holds one page, however
+ * much lands meanwhile. A store failure ends the stream with an `error` event, so the client reconnects and resumes.
+ */
+async function pump(sink: SseSink, { store, roomId, start, heartbeatMs, idleMs, failed }: PumpOptions): Promise<void> {
+  const cursor = new RoomCursor(store, roomId, start);
+  let more = true;
   let wake: (() => void) | undefined;
-  // Subscribe before reading the backlog, so nothing that lands in between is missed; `sent` drops repeats.
-  const unsubscribe = store.subscribe(roomId, (messages) => {
-    live.push(...messages);
-    wake?.();
-  });
-  const heartbeat = setInterval(() => void sink.write(': ping\n\n'), heartbeatMs);
-  let idle = setTimeout(() => void sink.end('event: timeout\ndata: {"reason":"idle"}\n\n'), idleMs);
+  let unsubscribe = () => {};
+  // A reader that is behind gets no pings: they would only pile up in front of it.
+  const heartbeat = setInterval(() => sink.backedUp || void sink.write(': ping\n\n'), heartbeatMs);
+  const timeout = () => void sink.end('event: timeout\ndata: {"reason":"idle"}\n\n');
+  let idle = setTimeout(timeout, idleMs);
   sink.onClose(() => wake?.());
-  const send = async (messages: readonly Message[]) => {
-    for (const m of messages) {
-      if (m.seq <= sent || sink.closed) continue;
-      await sink.write(frame(m));
-      sent = m.seq;
-    }
-    clearTimeout(idle);
-    idle = setTimeout(() => void sink.end('event: timeout\ndata: {"reason":"idle"}\n\n'), idleMs);
-  };
   try {
     await sink.write('retry: 1000\n\n');
-    for (;;) {
-      const page = await store.read(roomId, { after: sent, limit: HISTORY_MAX_LIMIT });
-      if (page.length === 0 || sink.closed) break;
-      await send(page);
+    try {
+      // Subscribed before the first read, so nothing that lands in between is missed.
+      unsubscribe = store.subscribe(roomId, () => {
+        more = true;
+        wake?.();
+      });
+    } catch (err) {
+      return void (await sink.end(failed(err)));
     }
     while (!sink.closed) {
-      if (live.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-      await send(live.splice(0));
+      if (!more) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        continue;
+      }
+      more = false;
+      let page: Message[];
+      try {
+        page = await cursor.next();
+      } catch (err) {
+        return void (await sink.end(failed(err)));
+      }
+      if (page.length === 0 || sink.closed) continue;
+      more = true;
+      await sink.write(page.length === 1 ? frame(page[0]!) : page.map(frame).join(''));
+      clearTimeout(idle);
+      idle = setTimeout(timeout, idleMs);
     }
   } catch {
-    // The reader went away mid-write, or the store closed: nothing to answer.
+    // The reader went away mid-write: nothing to answer.
   } finally {
     clearInterval(heartbeat);
     clearTimeout(idle);
