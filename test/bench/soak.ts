@@ -1,6 +1,8 @@
-// `npm run soak`: mixed send, history, SSE and long-poll load for a bounded time; samples memory and open files.
+// `npm run soak`: mixed send, history, SSE and long-poll load for a bounded time, with a subscriber and an export
+// that never read and a writer of large messages; samples memory and open files.
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { Agent, get, request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MESSAGE } from './load.js';
@@ -17,13 +19,16 @@ const SENDERS = 20;
 const READERS = 10;
 const SSE = 30;
 const POLLERS = 20;
+/** Characters per message of the large-message writer, which posts one every LARGE_EVERY_MS to the stalled room. */
+const LARGE_CHARS = 200_000;
+const LARGE_EVERY_MS = 100;
 
 const dir = await mkdtemp(join(tmpdir(), 'im-soak-'));
 const server = await startOurs(dir);
 const pid = server.child.pid!;
 const agent = new Agent({ keepAlive: true, maxSockets: 200 });
 const end = Date.now() + MINUTES * 60_000;
-const counts = { sends: 0, reads: 0, sseEvents: 0, sseReconnects: 0, polls: 0, errors: 0 };
+const counts = { sends: 0, largeSends: 0, reads: 0, sseEvents: 0, sseReconnects: 0, polls: 0, errors: 0 };
 
 function call(method: string, path: string, body?: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve) => {
@@ -44,17 +49,48 @@ for (let i = 0; i < ROOMS; i++) rooms.push((JSON.parse((await call('POST', '/age
 const pick = () => rooms[Math.floor(Math.random() * rooms.length)]!;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A GET on a raw socket that reads the first bytes of the answer and then never reads again. */
+function stalledGet(path: string): Promise<Socket> {
+  const { hostname, port } = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(`GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\n\r\n`));
+    socket.once('data', () => (socket.pause(), resolve(socket)));
+    socket.on('error', reject);
+  });
+}
+// The first room gets a subscriber and an export that never read, and all the large messages on top of its share
+// of the others: everything the server owes them must stay in the store, not in memory.
+const stalledRoom = rooms[0]!;
+const stalled = [await stalledGet(`/agent/rooms/${stalledRoom}/stream?after=0`)];
+// The export starts once the room is far larger than the socket buffers, so it cannot simply finish.
+setTimeout(async () => stalled.push(await stalledGet(`/agent/rooms/${stalledRoom}/export`)), Math.min(30_000, (end - Date.now()) / 4));
+const large = JSON.stringify({ sender: 'large-writer', content: 'L'.repeat(LARGE_CHARS) });
+const largeWriter = (async () => {
+  while (Date.now() < end) {
+    const r = await call('POST', `/agent/rooms/${stalledRoom}/messages`, large);
+    if (r.status === 201) counts.largeSends++;
+    else counts.errors++;
+    await pause(LARGE_EVERY_MS);
+  }
+})();
+
+/** The newest seq each sender saw per room: readers page anywhere up to it (past the newest seq is a 400). */
+const newest = new Map<string, number>();
 const senders = Array.from({ length: SENDERS }, async () => {
   while (Date.now() < end) {
-    const r = await call('POST', `/agent/rooms/${pick()}/messages`, MESSAGE);
-    if (r.status === 201) counts.sends++;
-    else counts.errors++;
+    const room = pick();
+    const r = await call('POST', `/agent/rooms/${room}/messages`, MESSAGE);
+    if (r.status === 201) {
+      counts.sends++;
+      newest.set(room, Math.max(newest.get(room) ?? 0, (JSON.parse(r.text) as { seq: number }).seq));
+    } else counts.errors++;
     await pause(Math.random() * 4);
   }
 });
 const readers = Array.from({ length: READERS }, async () => {
   while (Date.now() < end) {
-    const r = await call('GET', `/agent/rooms/${pick()}/history?after=${Math.floor(Math.random() * 1000)}&limit=50`);
+    const room = pick();
+    const r = await call('GET', `/agent/rooms/${room}/history?after=${Math.floor(Math.random() * Math.min(1000, newest.get(room) ?? 0))}&limit=50`);
     if (r.status === 200) counts.reads++;
     else counts.errors++;
     await pause(5);
@@ -106,6 +142,7 @@ interface Sample {
   rssMb: number;
   openFiles: number;
   sends: number;
+  largeSends: number;
   reads: number;
   sseEvents: number;
   polls: number;
@@ -124,7 +161,9 @@ const sampler = setInterval(async () => {
   console.error(JSON.stringify(s));
 }, SAMPLE_MS);
 
-await Promise.all([...senders, ...readers, ...pollers, ...subscribers]);
+await Promise.all([...senders, ...readers, ...pollers, ...subscribers, largeWriter]);
+const owed = (JSON.parse((await call('GET', `/agent/rooms/${stalledRoom}`)).text) as { lastSeq: number }).lastSeq;
+for (const s of stalled) s.destroy();
 clearInterval(sampler);
 agent.destroy();
 await pause(1000);
@@ -137,15 +176,17 @@ const secondHalf = samples.slice(Math.floor(samples.length / 2));
 const avg = (xs: Sample[], k: 'rssMb' | 'openFiles') => Math.round((xs.reduce((a, s) => a + s[k], 0) / Math.max(1, xs.length)) * 10) / 10;
 const summary = {
   minutes: MINUTES,
-  clients: { senders: SENDERS, historyReaders: READERS, sseSubscribers: SSE, longPollers: POLLERS, rooms: ROOMS },
+  clients: { senders: SENDERS, historyReaders: READERS, sseSubscribers: SSE, longPollers: POLLERS, rooms: ROOMS, stalledSubscribers: 1, stalledExports: 1, largeWriters: 1 },
+  stalledRoom: { messages: owed, largeMessages: counts.largeSends, largeChars: LARGE_CHARS },
   totals: counts,
   rssMb: { firstHalfAvg: avg(firstHalf, 'rssMb'), secondHalfAvg: avg(secondHalf, 'rssMb'), max: Math.max(...samples.map((s) => s.rssMb)), afterLoad: after.rssMb },
   openFiles: { firstHalfAvg: avg(firstHalf, 'openFiles'), secondHalfAvg: avg(secondHalf, 'openFiles'), max: Math.max(...samples.map((s) => s.openFiles)), afterLoad: after.openFiles },
 };
-let md = `Soak: ${MINUTES} min, ${SENDERS} senders, ${READERS} history readers, ${SSE} SSE subscribers (reconnecting every 20-40 s), ${POLLERS} long-pollers over ${ROOMS} rooms\n\n`;
-md += '| minute | RSS MB | open files | sends | history reads | SSE events | long-polls | errors |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n';
-for (const s of samples) md += `| ${s.minute} | ${s.rssMb} | ${s.openFiles} | ${s.sends} | ${s.reads} | ${s.sseEvents} | ${s.polls} | ${s.errors} |\n`;
-md += `\nAfter the load stopped: RSS ${after.rssMb} MB, ${after.openFiles} open files.\n`;
+let md = `Soak: ${MINUTES} min, ${SENDERS} senders, ${READERS} history readers, ${SSE} SSE subscribers (reconnecting every 20-40 s), ${POLLERS} long-pollers over ${ROOMS} rooms; in one of them a subscriber and an export that never read, and a writer of ${LARGE_CHARS.toLocaleString('en')}-character messages\n\n`;
+md += '| minute | RSS MB | open files | sends | large sends | history reads | SSE events | long-polls | errors |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n';
+for (const s of samples) md += `| ${s.minute} | ${s.rssMb} | ${s.openFiles} | ${s.sends} | ${s.largeSends} | ${s.reads} | ${s.sseEvents} | ${s.polls} | ${s.errors} |\n`;
+md += `\nThe stalled subscriber and export were owed ${owed.toLocaleString('en')} messages (${counts.largeSends.toLocaleString('en')} of them ${LARGE_CHARS.toLocaleString('en')} characters long) when they hung up.\n`;
+md += `After the load stopped: RSS ${after.rssMb} MB, ${after.openFiles} open files.\n`;
 process.stdout.write(md);
 await mkdir(join(ROOT, 'test/bench/results'), { recursive: true });
 await writeFile(join(ROOT, 'test/bench/results', MINUTES >= 10 ? 'soak.json' : 'soak-short.json'), JSON.stringify({ summary, samples }, null, 2) + '\n');
