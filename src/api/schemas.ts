@@ -72,7 +72,8 @@ export const createRoomSchema = z.object(
 export function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
-    .map((i) => (typeof i.path[0] === 'number' ? `message ${i.path[0]}: ${i.message}` : i.message))
+    // Batch positions count from 1, as people count: "message 2" is the second one.
+    .map((i) => (typeof i.path[0] === 'number' ? `message ${i.path[0] + 1}: ${i.message}` : i.message))
     .join('; ');
 }
 

@@ -9,7 +9,7 @@ import { webhookRoutes } from '../webhooks/routes.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
 import type { ServerDeps } from './context.js';
 import type { AppEnv } from './env.js';
-import { notFound, toErrorResponse } from './errors.js';
+import { notFoundFor, toErrorResponse } from './errors.js';
 import { withFastSend } from './fast-send.js';
 import type { AuthConfig } from './gate/authenticate.js';
 import { Gate } from './gate/gate.js';
@@ -91,7 +91,7 @@ export function createApp(options: AppOptions): App {
     app.route('/', uiRoutes(options.uiDir));
   }
 
-  app.notFound(notFound);
+  app.notFound(notFoundFor(app.routes));
   app.onError((err, c) => toErrorResponse(err, c, deps.log));
   return Object.assign(app, {
     withFastSend: (listener: RequestListener) => withFastSend({ ...deps, gate }, listener),

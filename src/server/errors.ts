@@ -61,9 +61,32 @@ export function toErrorResponse(err: unknown, c: Context, log: (message: string)
   return c.json(body, status);
 }
 
-export function notFound(c: Context): Response {
-  return c.json(
-    errorBody('not_found', `No route ${c.req.method} ${c.req.path}. The API lives under /agent; see the README.`, c.get('requestId') as string | undefined),
-    404,
-  );
+export interface RouteInfo {
+  method: string;
+  path: string;
+}
+
+/** What people mean when they reach a path with the wrong method. */
+const HINTS: Record<string, string> = {
+  '/agent/rooms/:id/messages': 'To read a room, use GET /agent/rooms/ROOM_ID/history (or /stream for live messages).',
+  '/agent/rooms': 'GET lists rooms; POST {"name"} creates one.',
+};
+
+/** The answer when no route matched: names the methods the path does take, or says where the API lives. */
+export function notFoundFor(routes: readonly RouteInfo[]): (c: Context) => Response {
+  const table = routes
+    .filter((r) => r.method !== 'ALL' && !r.path.includes('*'))
+    .map((r) => ({ ...r, pattern: new RegExp(`^${r.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}$`) }));
+  return (c) => {
+    const id = c.get('requestId') as string | undefined;
+    const matching = table.filter((r) => r.pattern.test(c.req.path));
+    const methods = [...new Set(matching.map((r) => r.method))];
+    if (methods.length === 0) {
+      return c.json(errorBody('not_found', `No route ${c.req.method} ${c.req.path}. The API lives under /agent; see GET /agent/health and the README.`, id), 404);
+    }
+    const hint = HINTS[matching[0]!.path];
+    c.header('Allow', methods.join(', '));
+    const message = `${c.req.path} takes ${methods.join(' or ')}, not ${c.req.method}.${hint ? ` ${hint}` : ''}`;
+    return c.json(errorBody('method_not_allowed', message, id), 405);
+  };
 }

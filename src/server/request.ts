@@ -31,46 +31,51 @@ export function parseJsonText(text: string): unknown {
 const tooLarge = (max: number) =>
   new HttpError(413, 'body_too_large', `The body is larger than ${max} bytes, the server's limit (--max-body).`);
 
-/** A refused body is still read off the socket, up to this much, so a client that writes it all before reading (as
- *  Python's urllib does) gets the 413 instead of a reset; past it, or after DISCARD_MS, the connection is cut. */
+/** A refused body is read off the socket and dropped, up to this much, before the 413 goes out: a client that writes
+ *  the whole body before reading (Python's urllib, which also asks to close the connection) then reads the 413 instead
+ *  of a reset. Past DISCARD_BYTES or DISCARD_MS the connection is cut without an answer. */
 const DISCARD_BYTES = 64 * 1024 * 1024;
 const DISCARD_MS = 10_000;
 
-function discardRest(incoming: IncomingMessage): void {
-  if (incoming.readableEnded || incoming.destroyed) return;
-  let seen = 0;
-  const cut = () => incoming.socket?.destroy();
-  const timer = setTimeout(cut, DISCARD_MS).unref();
-  incoming.removeAllListeners('data');
-  incoming.on('data', (chunk: Buffer) => {
-    seen += chunk.length;
-    if (seen > DISCARD_BYTES) cut();
+function discardRest(incoming: IncomingMessage): Promise<void> {
+  if (incoming.readableEnded || incoming.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const cut = () => incoming.socket?.destroy();
+    const timer = setTimeout(cut, DISCARD_MS).unref();
+    incoming.removeAllListeners('data');
+    incoming.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > DISCARD_BYTES) cut();
+    });
+    incoming.once('end', () => (clearTimeout(timer), resolve()));
+    incoming.once('close', () => (clearTimeout(timer), resolve()));
+    incoming.resume();
   });
-  incoming.once('close', () => clearTimeout(timer));
-  incoming.resume();
 }
 
 /** The body of a Node request as text, refused past `max` bytes (by its Content-Length, or as it arrives). */
-export function readNodeBody(incoming: IncomingMessage, max: number): Promise<string> {
-  const declared = Number(incoming.headers['content-length'] ?? NaN);
-  if (declared > max) {
-    discardRest(incoming);
-    return Promise.reject(tooLarge(max));
+export async function readNodeBody(incoming: IncomingMessage, max: number): Promise<string> {
+  if (Number(incoming.headers['content-length'] ?? NaN) > max) {
+    await discardRest(incoming);
+    throw tooLarge(max);
   }
-  return new Promise((resolve, reject) => {
+  const text = await new Promise<string | undefined>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     incoming.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size <= max) return void chunks.push(chunk);
       chunks.length = 0;
-      discardRest(incoming);
-      reject(tooLarge(max));
+      resolve(undefined);
     });
     incoming.once('end', () => resolve(Buffer.concat(chunks, size).toString('utf8')));
     incoming.once('error', reject);
     incoming.once('aborted', () => reject(new HttpError(400, 'body_incomplete', 'The body ended before Content-Length bytes arrived.')));
   });
+  if (text !== undefined) return text;
+  await discardRest(incoming);
+  throw tooLarge(max);
 }
 
 /** The body as text, refused past `max` bytes. On Node it reads the socket directly: building a web Request just

@@ -85,7 +85,7 @@ describe('messages', () => {
       { sender: 'b', content: '' },
     ]);
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/message 1: content must not be empty/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/message 2: content must not be empty/);
     expect(await client.history(roomId)).toEqual([]);
   });
 
