@@ -25,14 +25,14 @@ export const MESSAGE = JSON.stringify({
   type: 'result',
 });
 
-export async function load(url: string, body: string, connections: number, seconds: number, serverPid?: number): Promise<LoadResult> {
+export async function load(url: string, body: string, connections: number, seconds: number, serverPid?: number, headers: Record<string, string> = {}): Promise<LoadResult> {
   const cpu0 = serverPid === undefined ? 0 : cpuMs(serverPid);
   const r = await autocannon({
     url,
     method: 'POST',
     connections,
     duration: seconds,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body,
   });
   return {

@@ -9,6 +9,9 @@ import { ROOT, rssMb, startOurs, startReference } from './processes.js';
 import { measureUiPaint } from './ui-paint.js';
 
 const quick = process.argv.includes('--quick');
+/** `--only send,auth` runs just those phases (send, auth, batch, delivery, history, ui). */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const want = (phase: string) => !only || only.includes(phase);
 const SECONDS = quick ? 2 : 5;
 const DELIVERIES = quick ? 50 : 200;
 const CONNECTIONS = [1, 10, 100];
@@ -37,10 +40,15 @@ async function median<T extends { rps: number }>(measure: () => Promise<T>): Pro
   return middle(runs, throughput);
 }
 
-async function createRoom(url: string, name: string): Promise<string> {
-  const res = await fetch(`${url}/agent/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
-  return ((await res.json()) as { roomId: string }).roomId;
+async function createRoomWithKeys(url: string, name: string, admin?: string): Promise<{ roomId: string; keys: { write: string } }> {
+  const res = await fetch(`${url}/agent/rooms`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(admin && { authorization: `Bearer ${admin}` }) },
+    body: JSON.stringify({ name }),
+  });
+  return (await res.json()) as { roomId: string; keys: { write: string } };
 }
+const createRoom = async (url: string, name: string): Promise<string> => (await createRoomWithKeys(url, name)).roomId;
 
 /** Fills a room with `count` messages through the batch endpoint, 4 batches of 1,000 in flight. */
 async function fill(url: string, roomId: string, count: number): Promise<void> {
@@ -70,6 +78,26 @@ async function coldStartMs(dataDir: string): Promise<number> {
 
 const dataDir = await mkdtemp(join(tmpdir(), 'im-bench-'));
 try {
+  // 0. Sends with auth on (a room write key) against the same build with auth off, turn by turn, 100 connections.
+  if (want('auth')) {
+    const admin = 'ima_bench-admin-token-0123456789';
+    const open = await startOurs(join(dataDir, 'auth-off'));
+    const locked = await startOurs(join(dataDir, 'auth-on'), ['--token', admin]);
+    const openRoom = await createRoom(open.url, 'auth-off');
+    const { roomId, keys } = await createRoomWithKeys(locked.url, 'auth-on', admin);
+    const turns: { off: LoadResult; on: LoadResult }[] = [];
+    for (let i = 0; i < REPEAT; i++) {
+      turns.push({
+        off: await load(`${open.url}/agent/rooms/${openRoom}/messages`, MESSAGE, 100, SECONDS, open.child.pid),
+        on: await load(`${locked.url}/agent/rooms/${roomId}/messages`, MESSAGE, 100, SECONDS, locked.child.pid, { authorization: `Bearer ${keys.write}` }),
+      });
+    }
+    const { off, on } = middle(turns, (t) => t.on.rps / t.off.rps);
+    add('auth', { send: 'auth off (loopback default)', connections: 100, 'req/s': off.rps, 'p99 ms': off.p99, errors: off.errors, 'of auth off': '100%', 'server CPU µs/req': off.cpuUs ?? '' });
+    add('auth', { send: 'auth on, room write key', connections: 100, 'req/s': on.rps, 'p99 ms': on.p99, errors: on.errors, 'of auth off': `${Math.round((on.rps / off.rps) * 100)}%`, 'server CPU µs/req': on.cpuUs ?? '' });
+    await Promise.all([open.stop(), locked.stop()]);
+  }
+
   // 1. Single-message sends: ours, the bare node:http ceiling, and the peers.
   const ours = await startOurs(join(dataDir, 'send'));
   const ceiling = await startReference('ceiling-server.ts');
@@ -80,7 +108,7 @@ try {
   if (installed('nats-server')) peers.push(await startNats());
   else add('skipped', { peer: 'NATS core', why: 'nats-server not installed' });
 
-  for (const c of CONNECTIONS) {
+  for (const c of want('send') ? CONNECTIONS : []) {
     const room = await createRoom(ours.url, `send-${c}`);
     // Ours, bare Hono and the ceiling take turns, and the turn with the median ratio is kept: the machine's speed drifts.
     const turns: { us: LoadResult; bare: LoadResult; top: LoadResult }[] = [];
@@ -103,7 +131,7 @@ try {
   await Promise.all([ceiling.stop(), hono.stop()]);
 
   // 2. Batch sends.
-  for (const size of [100, 1000]) {
+  for (const size of want('batch') ? [100, 1000] : []) {
     const room = await createRoom(ours.url, `batch-${size}`);
     const body = `[${Array.from({ length: size }, () => MESSAGE).join(',')}]`;
     const r = await load(`${ours.url}/agent/rooms/${room}/messages`, body, 4, SECONDS);
@@ -111,71 +139,76 @@ try {
   }
 
   // 3. Delivery latency, send to receipt.
-  for (const transport of ['sse', 'long-poll'] as Transport[]) {
+  for (const transport of want('delivery') ? (['sse', 'long-poll'] as Transport[]) : []) {
     for (const n of SUBSCRIBERS) {
       const room = await createRoom(ours.url, `delivery-${transport}-${n}`);
       const d = await measureDelivery(ours.url, room, transport, n, DELIVERIES);
       add('delivery', { system: `im-for-agents ${transport}`, subscribers: n, 'p50 ms': d.p50, 'p99 ms': d.p99, samples: d.n });
     }
   }
-  for (const peer of peers) {
+  for (const peer of want('delivery') ? peers : []) {
     for (const n of SUBSCRIBERS) {
       const d = await peer.delivery(n, DELIVERIES);
       add('delivery', { system: peer.name, subscribers: n, 'p50 ms': d.p50, 'p99 ms': d.p99, samples: d.n });
     }
-    await peer.proc.stop();
   }
+  for (const peer of peers) await peer.proc.stop();
   await ours.stop();
 
-  // 4. Cost against stored history, memory, cold start.
-  const histDir = join(dataDir, 'history');
-  const coldEmpty = await coldStartMs(join(dataDir, 'cold-empty'));
-  let server = await startOurs(histDir);
-  const rooms: { stored: number; room: string; rss: number; fill: number | string }[] = [];
-  for (const stored of HISTORY) {
-    const room = await createRoom(server.url, `history-${stored}`);
-    const t0 = performance.now();
-    await fill(server.url, room, stored);
-    const fillS = (performance.now() - t0) / 1000;
-    // Restart, so memory shows what the stored history costs rather than what the fill left behind.
-    await server.stop();
-    server = await startOurs(histDir);
-    await new Promise((r) => setTimeout(r, 300));
-    rooms.push({ stored, room, rss: await rssMb(server.child.pid!), fill: stored ? Math.round(stored / fillS) : '-' });
-  }
-  // Then the rooms take turns under the same load, so drift in the machine's speed hits each alike.
-  const runs = new Map<number, LoadResult[]>(rooms.map((r) => [r.stored, []]));
-  // Each run adds its own messages; the empty case gets a fresh room every time so that it stays empty.
-  for (let i = 0; i < REPEAT; i++) {
-    for (const r of rooms) {
-      const room = r.stored === 0 ? await createRoom(server.url, `history-0-${i}`) : r.room;
-      runs.get(r.stored)!.push(await load(`${server.url}/agent/rooms/${room}/messages`, MESSAGE, 100, SECONDS, server.child.pid));
+  if (want('history')) {
+    // 4. Cost against stored history, memory, cold start.
+    const histDir = join(dataDir, 'history');
+    const coldEmpty = await coldStartMs(join(dataDir, 'cold-empty'));
+    let server = await startOurs(histDir);
+    const rooms: { stored: number; room: string; rss: number; fill: number | string }[] = [];
+    for (const stored of HISTORY) {
+      const room = await createRoom(server.url, `history-${stored}`);
+      const t0 = performance.now();
+      await fill(server.url, room, stored);
+      const fillS = (performance.now() - t0) / 1000;
+      // Restart, so memory shows what the stored history costs rather than what the fill left behind.
+      await server.stop();
+      server = await startOurs(histDir);
+      await new Promise((r) => setTimeout(r, 300));
+      rooms.push({ stored, room, rss: await rssMb(server.child.pid!), fill: stored ? Math.round(stored / fillS) : '-' });
     }
-  }
-  const empty = middle(runs.get(0)!, throughput).rps;
-  for (const r of rooms) {
-    const m = middle(runs.get(r.stored)!, throughput);
-    add('history', { 'stored before the first run': r.stored, 'send req/s (100 conn)': m.rps, 'of empty': `${Math.round((m.rps / empty) * 100)}%`, 'server CPU µs/req': m.cpuUs ?? '', 'p99 ms': m.p99, 'RSS MB after restart': r.rss, 'fill msg/s': r.fill });
-  }
-  await server.stop();
-  add('start', { data: 'empty', 'cold start to first answer ms': coldEmpty });
-  add('start', { data: `${HISTORY.reduce((a, b) => a + b, 0).toLocaleString('en')} stored messages`, 'cold start to first answer ms': await coldStartMs(histDir) });
+    // Then the rooms take turns under the same load, so drift in the machine's speed hits each alike.
+    const runs = new Map<number, LoadResult[]>(rooms.map((r) => [r.stored, []]));
+    // Each run adds its own messages; the empty case gets a fresh room every time so that it stays empty.
+    for (let i = 0; i < REPEAT; i++) {
+      for (const r of rooms) {
+        const room = r.stored === 0 ? await createRoom(server.url, `history-0-${i}`) : r.room;
+        runs.get(r.stored)!.push(await load(`${server.url}/agent/rooms/${room}/messages`, MESSAGE, 100, SECONDS, server.child.pid));
+      }
+    }
+    const empty = middle(runs.get(0)!, throughput).rps;
+    for (const r of rooms) {
+      const m = middle(runs.get(r.stored)!, throughput);
+      add('history', { 'stored before the first run': r.stored, 'send req/s (100 conn)': m.rps, 'of empty': `${Math.round((m.rps / empty) * 100)}%`, 'server CPU µs/req': m.cpuUs ?? '', 'p99 ms': m.p99, 'RSS MB after restart': r.rss, 'fill msg/s': r.fill });
+    }
+    await server.stop();
+    add('start', { data: 'empty', 'cold start to first answer ms': coldEmpty });
+    add('start', { data: `${HISTORY.reduce((a, b) => a + b, 0).toLocaleString('en')} stored messages`, 'cold start to first answer ms': await coldStartMs(histDir) });
 
-  // 5. The web UI opening a room of 1,000 messages (Markdown, code, hand-off fields), in headless Chromium.
-  const uiServer = await startOurs(join(dataDir, 'ui'));
-  const uiRoom = await createRoom(uiServer.url, 'ui-1000');
-  const uiBatch = Array.from({ length: 1000 }, (_, i) => ({
-    sender: `agent-${i % 5}`,
-    content: `Step ${i}: **parsed** the input, see \`rows.csv\`.\n\n\`\`\`ts\nconst rows = parse(input); // ${i}\n\`\`\`\n- one\n- two`,
-    to: [`agent-${(i + 1) % 5}`],
-    type: 'result',
-    metadata: { step: i },
-  }));
-  await fetch(`${uiServer.url}/agent/rooms/${uiRoom}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(uiBatch) });
-  const paint = await measureUiPaint(uiServer.url, uiRoom);
-  if (paint) add('ui', { room: '1,000 messages', 'first paint ms': paint.firstPaintMs, 'newest message in view ms': paint.newestShownMs, 'newest 100 rendered ms': paint.roomShownMs });
-  else add('skipped', { peer: 'web UI paint', why: 'no Chromium installed' });
-  await uiServer.stop();
+  }
+
+  if (want('ui')) {
+    // 5. The web UI opening a room of 1,000 messages (Markdown, code, hand-off fields), in headless Chromium.
+    const uiServer = await startOurs(join(dataDir, 'ui'));
+    const uiRoom = await createRoom(uiServer.url, 'ui-1000');
+    const uiBatch = Array.from({ length: 1000 }, (_, i) => ({
+      sender: `agent-${i % 5}`,
+      content: `Step ${i}: **parsed** the input, see \`rows.csv\`.\n\n\`\`\`ts\nconst rows = parse(input); // ${i}\n\`\`\`\n- one\n- two`,
+      to: [`agent-${(i + 1) % 5}`],
+      type: 'result',
+      metadata: { step: i },
+    }));
+    await fetch(`${uiServer.url}/agent/rooms/${uiRoom}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(uiBatch) });
+    const paint = await measureUiPaint(uiServer.url, uiRoom);
+    if (paint) add('ui', { room: '1,000 messages', 'first paint ms': paint.firstPaintMs, 'newest message in view ms': paint.newestShownMs, 'newest 100 rendered ms': paint.roomShownMs });
+    else add('skipped', { peer: 'web UI paint', why: 'no Chromium installed' });
+    await uiServer.stop();
+  }
 } finally {
   await rm(dataDir, { recursive: true, force: true });
 }
@@ -189,6 +222,6 @@ for (const [name, rows] of Object.entries(tables)) {
 }
 process.stdout.write(md);
 await mkdir(join(ROOT, 'test/bench/results'), { recursive: true });
-await writeFile(join(ROOT, 'test/bench/results', quick ? 'quick.json' : 'latest.json'), JSON.stringify({ machine, tables }, null, 2) + '\n');
+await writeFile(join(ROOT, 'test/bench/results', only ? 'partial.json' : quick ? 'quick.json' : 'latest.json'), JSON.stringify({ machine, tables }, null, 2) + '\n');
 
 process.exit(0);
