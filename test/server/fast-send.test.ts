@@ -220,11 +220,14 @@ describe('fast send path', () => {
     if (extra.rateLimit) expect(statuses.slice(4)).toEqual([429, 429]);
   });
 
-  test('a disk that refuses the write gets the same 503 on both paths, and nothing is stored', async () => {
+  test.each([
+    ['auth off', {}, 'none'],
+    ['auth on', withAuth, 'write'],
+  ] as [string, Partial<AppOptions>, Key][])('%s: a disk that refuses the write gets the same 503 on both paths, and nothing is stored', async (_, extra, key) => {
     const answers: Answer[] = [];
     for (const fast of [true, false]) {
-      const server = await start(fast, {}, true);
-      answers.push(await post(server, { body: msg({ sender: 'a', content: 'lost?' }) }));
+      const server = await start(fast, extra, true);
+      answers.push(await post(server, { body: msg({ sender: 'a', content: 'lost?' }), key }));
       expect(server.toApp).toBe(fast ? 0 : 1);
       expect(await stored(server)).toEqual([]);
     }
