@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Client } from '../../src/client/client.js';
 import { axeProblems } from '../helpers/axe.js';
 import { launchBrowser, skipBrowserTests } from '../helpers/browser.js';
-import { startServer } from '../helpers/server-process.js';
+import { startServer as startServerProcess } from '../helpers/server-process.js';
+import { startServer, type RunningServer } from '../../src/server/start.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const ADMIN = 'ima_accessibility-test-admin-token';
@@ -35,50 +36,58 @@ async function richRoom(client: Client): Promise<string> {
 
 const openRoom = async (page: Page, url: string, roomId: string) => {
   await page.goto(`${url}/#/room/${roomId}`);
-  await expect.poll(() => page.textContent('#conn')).toBe('Live');
+  // Waits for the room, not for the test to pass: on a loaded machine a page can take seconds to open its stream.
+  await page.waitForFunction(() => document.getElementById('conn')?.textContent === 'Live', null, { timeout: 15_000 });
   await expect.poll(() => page.locator('#messages li.message').count()).toBeGreaterThan(2);
 };
 
-/** Each view is brought up on a fresh server, then audited as it stands. */
-const views: Record<string, (page: Page) => Promise<void>> = {
-  'room list': async (page) => {
-    const server = await startServer(await tempDir());
-    const client = new Client({ baseUrl: server.url });
-    await richRoom(client);
-    await client.createRoom('empty-room');
-    await page.goto(server.url);
+/** Two real servers in this process (one with auth on), shared by the audits, which only read. */
+interface Fixture {
+  open: RunningServer;
+  guarded: RunningServer;
+  richRoomId: string;
+  connectRoomId: string;
+  guardedRoomId: string;
+}
+
+async function startFixture(): Promise<Fixture> {
+  const start = async (token?: string) =>
+    startServer({ host: '127.0.0.1', port: 0, dataDir: await tempDir(), token, log: () => {} });
+  const [open, guarded] = await Promise.all([start(), start(ADMIN)]);
+  const client = new Client({ baseUrl: open.url });
+  const richRoomId = await richRoom(client);
+  const { roomId: connectRoomId } = await client.createRoom('connect');
+  await client.sendBatch(connectRoomId, ['one', 'two', 'three'].map((content) => ({ sender: 'agent', content })));
+  const { roomId: guardedRoomId } = await new Client({ baseUrl: guarded.url, key: ADMIN }).createRoom('guarded');
+  return { open, guarded, richRoomId, connectRoomId, guardedRoomId };
+}
+
+/** Each view is brought up from a fresh page (nothing remembered), then audited as it stands. */
+const views: Record<string, (page: Page, f: Fixture) => Promise<void>> = {
+  'room list': async (page, f) => {
+    await page.goto(f.open.url);
     await expect.poll(() => page.locator('#room-list li').count()).toBe(2);
-    await expect.poll(() => page.locator('#room-list .unread').count()).toBe(1);
+    await expect.poll(() => page.locator('#room-list .unread').count()).toBe(2);
   },
-  'room with messages': async (page) => {
-    const server = await startServer(await tempDir());
-    const roomId = await richRoom(new Client({ baseUrl: server.url }));
-    await openRoom(page, server.url, roomId);
+  'room with messages': async (page, f) => {
+    await openRoom(page, f.open.url, f.richRoomId);
     await page.click('#messages details.metadata summary');
     const hues = await page.$$eval('#messages .sender', (els) => els.map((e) => Number(getComputedStyle(e).getPropertyValue('--hue'))));
     expect(new Set(hues.map((hue) => Math.floor(hue / 30))).size).toBe(12);
   },
-  'search results': async (page) => {
-    const server = await startServer(await tempDir());
-    const roomId = await richRoom(new Client({ baseUrl: server.url }));
-    await openRoom(page, server.url, roomId);
+  'search results': async (page, f) => {
+    await openRoom(page, f.open.url, f.richRoomId);
     await page.fill('#search-q', 'diff');
     await page.press('#search-q', 'Enter');
     await expect.poll(() => page.textContent('#results-title')).toBe('2 matches for “diff”');
   },
-  'key forms': async (page) => {
-    const server = await startServer(await tempDir(), ['--token', ADMIN]);
-    const room = await new Client({ baseUrl: server.url, key: ADMIN }).createRoom('guarded');
-    await page.goto(`${server.url}/#/room/${room.roomId}`);
+  'key forms': async (page, f) => {
+    await page.goto(`${f.guarded.url}/#/room/${f.guardedRoomId}`);
     await expect.poll(() => page.isVisible('#room-key-form')).toBe(true);
     await expect.poll(() => page.isVisible('#admin-key-form')).toBe(true);
   },
-  'connect panel': async (page) => {
-    const server = await startServer(await tempDir());
-    const client = new Client({ baseUrl: server.url });
-    const { roomId } = await client.createRoom('connect');
-    await client.sendBatch(roomId, ['one', 'two', 'three'].map((content) => ({ sender: 'agent', content })));
-    await openRoom(page, server.url, roomId);
+  'connect panel': async (page, f) => {
+    await openRoom(page, f.open.url, f.connectRoomId);
     await page.click('#connect summary');
     await expect.poll(() => page.isVisible('#connect-body pre')).toBe(true);
   },
@@ -93,17 +102,18 @@ const cases = [
 
 describe.skipIf(skipBrowserTests)('accessibility (axe-core)', () => {
   let browser: Browser;
+  let fixture: Fixture;
   beforeAll(async () => {
-    browser = await launchBrowser();
+    [browser, fixture] = await Promise.all([launchBrowser(), startFixture()]);
   });
   afterAll(async () => {
-    await browser?.close();
+    await Promise.all([browser?.close(), fixture?.open.shutdown(), fixture?.guarded.shutdown()]);
   });
 
   test.each(cases)('%s, %s scheme, %i px wide: no violations, nothing left unchecked', async (view, scheme, width) => {
     const page = await browser.newPage({ viewport: { width, height: 800 }, colorScheme: scheme });
     try {
-      await views[view]!(page);
+      await views[view]!(page, fixture);
       expect(await axeProblems(page)).toEqual([]);
     } finally {
       await page.close();
@@ -114,7 +124,8 @@ describe.skipIf(skipBrowserTests)('accessibility (axe-core)', () => {
     ['desktop', 1200],
     ['phone', 390],
   ])('keyboard only (%s): from the room list into a room, post a first message, and back', async (_, width) => {
-    const server = await startServer(await tempDir());
+    // Its own server: it posts, and the audits expect the shared one to stay as it was.
+    const server = await startServerProcess(await tempDir());
     const client = new Client({ baseUrl: server.url });
     const { roomId } = await client.createRoom('keyboard');
     await client.send(roomId, { sender: 'agent', content: 'anyone there?' });
