@@ -34,10 +34,12 @@ async function richRoom(client: Client): Promise<string> {
   return roomId;
 }
 
+/** Waits for the room, not for the test to pass: on a loaded machine a page can take seconds to open its stream. */
+const roomIsLive = (page: Page) => page.waitForFunction(() => document.getElementById('conn')?.textContent === 'Live', null, { timeout: 15_000 });
+
 const openRoom = async (page: Page, url: string, roomId: string) => {
   await page.goto(`${url}/#/room/${roomId}`);
-  // Waits for the room, not for the test to pass: on a loaded machine a page can take seconds to open its stream.
-  await page.waitForFunction(() => document.getElementById('conn')?.textContent === 'Live', null, { timeout: 15_000 });
+  await roomIsLive(page);
   await expect.poll(() => page.locator('#messages li.message').count()).toBeGreaterThan(2);
 };
 
@@ -137,7 +139,7 @@ describe.skipIf(skipBrowserTests)('accessibility (axe-core)', () => {
       const reached = await tabTo(page, 'Tab', (f) => f.href === `#/room/${roomId}`);
       expect(reached.map((f) => f.name)).toEqual(['new-room-name', 'Create', `#/room/${roomId}`]);
       await page.keyboard.press('Enter');
-      await expect.poll(() => page.textContent('#conn')).toBe('Live');
+      await roomIsLive(page);
       // The room opens with the message box focused, and the name already filled in: the first post needs nothing else.
       expect((await focused(page)).name).toBe('composer-text');
       await page.keyboard.type('hello from the keyboard');
