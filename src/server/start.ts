@@ -2,6 +2,7 @@
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ROOMS, DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../api/limits.js';
 import { UI_DIR } from '../paths.js';
 import { FileStore } from '../store/file-store.js';
+import { Webhooks } from '../webhooks/webhooks.js';
 import { decideAdminToken } from './admin-token.js';
 import { DEFAULT_STREAM_LIMITS, createApp } from './app.js';
 import { isLoopbackName } from './gate/host-origin.js';
@@ -28,6 +29,10 @@ export interface ServerConfig {
   maxStreamsPerClient?: number | undefined;
   requestTimeoutSeconds?: number | undefined;
   fsync?: boolean | undefined;
+  /** With auth on, still allow webhooks to loopback, private and link-local addresses (always allowed with auth off). */
+  allowPrivateWebhooks?: boolean | undefined;
+  /** Consecutive failed deliveries after which a webhook is paused (default 300, about a day). */
+  webhookMaxFailures?: number | undefined;
   /** Serve the bundled web UI (default true). */
   ui?: boolean | undefined;
   /** Server diagnostics (errors with request ids, store warnings). */
@@ -62,8 +67,17 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     warn: (m) => config.log(`warning: ${m}`),
   });
   await store.open();
+  let webhooks: Webhooks | undefined;
   try {
     const admin = await decideAdminToken(config.dataDir, config.host, config.token);
+    webhooks = new Webhooks({
+      store,
+      dataDir: config.dataDir,
+      allowPrivate: Boolean(config.allowPrivateWebhooks) || !admin.hash,
+      ...(config.webhookMaxFailures !== undefined && { maxFailures: config.webhookMaxFailures }),
+      log: config.log,
+    });
+    await webhooks.open();
     const perSecond = config.rateLimit ?? (isLoopbackName(config.host) ? 0 : EXPOSED_RATE_LIMIT);
     const streams = new StreamRegistry({
       ...DEFAULT_STREAM_LIMITS,
@@ -73,6 +87,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const app = createApp({
       store,
       streams,
+      webhooks,
       ...(config.ui !== false && { uiDir: UI_DIR }),
       maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       ...(admin.hash && { auth: { adminTokenHash: admin.hash } }),
@@ -102,11 +117,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           const drained = listening.drain();
           streams.closeAll();
           await drained;
+          await webhooks?.close(); // deliveries in flight are aborted; their messages go again after the restart
           await store.close();
           await listening.close();
         })()),
     };
   } catch (err) {
+    await webhooks?.close();
     await store.close();
     throw err;
   }

@@ -3,6 +3,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CreatedWebhook } from '../api/webhooks.js';
+import { StoreError } from '../store/errors.js';
 import { ROOM_ID_PATTERN } from '../store/ids.js';
 
 /** A hook as stored: its public state plus the signing secret. */
@@ -11,11 +12,6 @@ export type HookRecord = CreatedWebhook;
 interface HookFileData {
   version: 1;
   hooks: HookRecord[];
-}
-
-/** A hook file that cannot be read; the server refuses to start rather than lose or overwrite it. */
-export class HookFileError extends Error {
-  override name = 'HookFileError';
 }
 
 interface Writer {
@@ -42,9 +38,10 @@ export class HookFiles {
       try {
         data = JSON.parse(await readFile(path, 'utf8')) as HookFileData;
       } catch (err) {
-        throw new HookFileError(`The webhook file ${path} is not valid JSON (${(err as Error).message}). It was not changed: repair it or move it away, then start again.`);
+        // A file that cannot be read stops the start (like a corrupt catalog) rather than be lost or overwritten.
+        throw new StoreError('corrupt', `The webhook file ${path} is not valid JSON (${(err as Error).message}). It was not changed: repair it or move it away, then start again.`);
       }
-      if (!Array.isArray(data?.hooks)) throw new HookFileError(`The webhook file ${path} has no "hooks" list. It was not changed.`);
+      if (!Array.isArray(data?.hooks)) throw new StoreError('corrupt', `The webhook file ${path} has no "hooks" list. It was not changed.`);
       byRoom.set(roomId, data.hooks);
     }
     return byRoom;

@@ -121,7 +121,7 @@ export class HookWorker {
     const body = deliveryBody(m);
     for (;;) {
       if (this.stopped || this.hook.state === 'paused') return false;
-      const headers = signatureHeaders(this.hook.secret, `msg_${m.id}`, body);
+      const headers = await signatureHeaders(this.hook.secret, `msg_${m.id}`, body);
       const result = await this.deps.post(this.hook.url, body, headers, this.abort.signal);
       if (this.stopped) return false;
       if (result.ok) return true;

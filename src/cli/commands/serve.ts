@@ -28,6 +28,8 @@ interface ServeOptions {
   maxStreams: number;
   maxStreamsPerClient: number;
   requestTimeout: number;
+  allowPrivateWebhooks?: boolean;
+  webhookMaxFailures?: number;
 }
 
 export const defaultDataDir = (env: NodeJS.ProcessEnv): string => env.IM_DATA ?? join(homedir(), '.im-for-agents');
@@ -53,6 +55,8 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--max-streams-per-client <n>', 'most open SSE streams and long-polls per client', parseWholeNumber('--max-streams-per-client'), DEFAULT_STREAM_LIMITS.perClient)
     .option('--request-timeout <seconds>', 'a client must send its whole request within this time', parseWholeNumber('--request-timeout', 1), DEFAULT_REQUEST_TIMEOUT_SECONDS)
     .option('--fsync', 'fdatasync each write before acknowledging it (survives power loss, slower)')
+    .option('--allow-private-webhooks', 'with auth on, still allow webhooks to loopback, private and link-local addresses')
+    .option('--webhook-max-failures <n>', 'pause a webhook after this many failed deliveries in a row (default 300, about a day)', parseWholeNumber('--webhook-max-failures', 1))
     .action(async (opts: ServeOptions) => {
       let server: RunningServer;
       try {
@@ -72,6 +76,8 @@ export function registerServe(program: Command, io: CliIo): void {
           maxStreamsPerClient: opts.maxStreamsPerClient,
           requestTimeoutSeconds: opts.requestTimeout,
           fsync: opts.fsync,
+          allowPrivateWebhooks: opts.allowPrivateWebhooks,
+          webhookMaxFailures: opts.webhookMaxFailures,
           log: (m) => io.err(`${m}\n`),
         });
       } catch (err) {

@@ -1,0 +1,59 @@
+// Webhooks on a real server process: nothing lost across kill -9 mid-delivery, the CLI, and the server flags.
+import { expect, test } from 'vitest';
+import { Client } from '../../src/client/client.js';
+import { runCli, startServer } from '../helpers/server-process.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { startReceiver, until } from '../helpers/webhook-receiver.js';
+
+test('kill -9 between send and delivery loses nothing; a dead URL ends paused (--webhook-max-failures)', async () => {
+  let accept = false;
+  const receiver = await startReceiver(() => (accept ? 200 : 'hang'));
+  const dead = await startReceiver();
+  const deadUrl = dead.url;
+  await dead.close();
+
+  const data = await tempDir();
+  let server = await startServer(data, ['--webhook-max-failures', '2']);
+  let client = new Client({ baseUrl: server.url });
+  const room = (await client.createRoom('hooked')).id;
+  const added = await runCli(['hook', 'add', room, receiver.url], { env: { IM_SERVER: server.url } });
+  expect(added.code).toBe(0);
+  const [hookId, secret] = added.stdout.trim().split(' ');
+  receiver.setSecret(secret!);
+  const sent = await client.sendBatch(room, [1, 2, 3, 4, 5].map((n) => ({ sender: 'e2e', content: `m${n}` })));
+
+  // The first delivery is in flight (the receiver holds it) when the server dies.
+  await until(() => receiver.attempts.length === 1, 10_000, 'the first attempt');
+  await server.kill9();
+  accept = true;
+  server = await startServer(data, ['--webhook-max-failures', '2']);
+  client = new Client({ baseUrl: server.url });
+  await until(() => receiver.accepted.length >= 5, 15_000, 'all five after the restart');
+  expect(receiver.rejected).toEqual([]);
+  expect(receiver.accepted.map((d) => d.body.data.seq)).toEqual(sent.map((m) => m.seq));
+  expect(receiver.accepted.map((d) => d.body.data.content)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+
+  const env = { IM_SERVER: server.url };
+  const deadHook = (await runCli(['hook', 'add', room, deadUrl, '--json'], { env })).stdout;
+  const deadId = JSON.parse(deadHook).id as string;
+  await client.send(room, { sender: 'e2e', content: 'to nobody' });
+  await until(async () => (await client.listWebhooks(room)).find((h) => h.id === deadId)?.state === 'paused', 15_000, 'the dead hook paused');
+  const list = await runCli(['hook', 'list', room], { env });
+  expect(list.stdout).toContain(`${hookId}  active  seq 6  ${receiver.url}`);
+  expect(list.stdout).toMatch(new RegExp(`${deadId}  paused  seq 5  .*failures 2, last error: seq 6: .*ECONNREFUSED`));
+});
+
+test('with auth on, hooks to private addresses are refused unless --allow-private-webhooks', async () => {
+  const token = 'ima_e2e-webhook-admin-token-0000';
+  const refused = await startServer(await tempDir(), ['--token', token]);
+  const client = new Client({ baseUrl: refused.url, key: token });
+  const room = (await client.createRoom('locked')).id;
+  await expect(client.createWebhook(room, { url: 'http://127.0.0.1:9/hook' })).rejects.toThrow(
+    '127.0.0.1 is a loopback, private or link-local address; this server refuses such webhook URLs (start it with --allow-private-webhooks',
+  );
+
+  const allowed = await startServer(await tempDir(), ['--token', token, '--allow-private-webhooks']);
+  const client2 = new Client({ baseUrl: allowed.url, key: token });
+  const room2 = (await client2.createRoom('open')).id;
+  expect((await client2.createWebhook(room2, { url: 'http://127.0.0.1:9/hook' })).state).toBe('active');
+});
