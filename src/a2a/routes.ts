@@ -1,7 +1,7 @@
 // A2A routes: the Agent Card at both well-known paths, and the JSON-RPC endpoint under /agent (so behind its auth).
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { ServerDeps } from '../server/context.js';
-import { nodeOf, type AppEnv } from '../server/env.js';
+import { hangUp, type AppEnv } from '../server/env.js';
 import { HttpError } from '../server/errors.js';
 import { readJson } from '../server/request.js';
 import { A2A_RPC_PATH, AGENT_CARD_PATHS, agentCard } from './card.js';
@@ -14,14 +14,6 @@ export interface A2AOptions {
   app: () => { fetch: (request: Request) => Response | Promise<Response> };
 }
 
-/** Fires when the caller hangs up; read from the Node socket when there is one. */
-function hangUp(c: Context<AppEnv>): AbortSignal {
-  const { outgoing } = nodeOf(c);
-  if (!outgoing) return c.req.raw.signal;
-  const ac = new AbortController();
-  outgoing.once('close', () => ac.abort());
-  return ac.signal;
-}
 
 export function a2aRoutes({ maxBodyBytes, heartbeatMs }: ServerDeps, options: A2AOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

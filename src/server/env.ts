@@ -22,3 +22,12 @@ export function nodeOf(c: Context): Partial<HttpBindings> {
   const env = c.env as Partial<HttpBindings> | undefined;
   return env && typeof env.incoming?.on === 'function' ? env : {};
 }
+
+/** Aborts when the client hangs up. Read from the Node socket when there is one: `c.req.raw.signal` builds a whole web Request. */
+export function hangUp(c: Context): AbortSignal {
+  const { outgoing } = nodeOf(c);
+  if (!outgoing) return c.req.raw.signal;
+  const ac = new AbortController();
+  outgoing.once('close', () => ac.abort());
+  return ac.signal;
+}

@@ -1,12 +1,12 @@
 // Message routes: post one or a batch, and read history (paged by seq, optionally long-polling).
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_CHARS, HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS } from '../../api/limits.js';
 import type { Message } from '../../api/types.js';
 import { historyJson, jsonBody } from '../json-body.js';
 import type { Store } from '../../store/store.js';
 import { authorizeRoom } from '../auth/principal.js';
 import type { ServerDeps } from '../context.js';
-import { nodeOf, type AppEnv } from '../env.js';
+import { hangUp, type AppEnv } from '../env.js';
 import { withinChars } from '../room-cursor.js';
 import { streamOwner, type StreamRegistry } from '../streams.js';
 import { bodyText, queryInt, querySeconds } from '../request.js';
@@ -83,12 +83,4 @@ async function readOrWait(
   }
 }
 
-/** Aborts when the client hangs up. Read from the Node socket when there is one: `c.req.raw.signal` builds a whole web Request. */
-function hangUp(c: Context<AppEnv>): AbortSignal {
-  const { outgoing } = nodeOf(c);
-  if (!outgoing) return c.req.raw.signal;
-  const ac = new AbortController();
-  outgoing.once('close', () => ac.abort());
-  return ac.signal;
-}
 
