@@ -16,7 +16,7 @@ import { createRoomSchema, messageBatchSchema, messageInputSchema } from './sche
 import { webhookInputSchema } from './webhooks.js';
 
 /** Groups of routes, as /llms.txt presents them. */
-export type RouteFamily = 'rooms' | 'messages' | 'history' | 'stream' | 'search' | 'export' | 'webhooks' | 'health' | 'mcp' | 'docs';
+export type RouteFamily = 'rooms' | 'messages' | 'history' | 'stream' | 'search' | 'export' | 'webhooks' | 'health' | 'mcp' | 'a2a' | 'docs';
 
 export interface RouteDoc {
   method: 'get' | 'post' | 'delete';
@@ -109,6 +109,18 @@ export const ROUTES: readonly RouteDoc[] = [
     ok: { status: 200, contentType: 'text/event-stream', description: 'the JSON-RPC answer as Server-Sent Events' },
     auth: true,
   },
+  {
+    method: 'post',
+    path: '/agent/a2a',
+    family: 'a2a',
+    summary: 'A2A JSON-RPC (SendMessage / SendStreamingMessage with A2A-Version: 1.0; message/send, message/stream for 0.3): contextId is the room id',
+    body: z.record(z.string(), z.unknown()).describe('a JSON-RPC request'),
+    ok: { status: 200, contentType: 'application/json', description: 'the JSON-RPC answer (text/event-stream for the streaming methods)' },
+    auth: true,
+  },
+  ...['/.well-known/agent-card.json', '/.well-known/agent.json'].map(
+    (path): RouteDoc => ({ method: 'get', path, family: 'a2a', summary: 'The A2A Agent Card (the v1.0 shape with A2A-Version: 1.0)', ok: { status: 200, schema: z.record(z.string(), z.unknown()) }, auth: false }),
+  ),
   { method: 'get', path: '/openapi.json', family: 'docs', summary: 'This API as OpenAPI 3.1', ok: { status: 200, contentType: 'application/json', description: 'the OpenAPI document' }, auth: false },
   { method: 'get', path: '/llms.txt', family: 'docs', summary: 'A plain-text guide to this API for LLMs', ok: { status: 200, contentType: 'text/plain', description: 'the guide' }, auth: false },
 ];
