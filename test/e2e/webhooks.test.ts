@@ -1,7 +1,7 @@
 // Webhooks on a real server process: nothing lost across kill -9 mid-delivery, the CLI, and the server flags.
 import { expect, test } from 'vitest';
 import { Client } from '../../src/client/client.js';
-import { runCli, startServer } from '../helpers/server-process.js';
+import { startServer } from '../helpers/server-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { startReceiver, until } from '../helpers/webhook-receiver.js';
 
@@ -16,10 +16,8 @@ test('kill -9 between send and delivery loses nothing; a dead URL ends paused (-
   let server = await startServer(data, ['--webhook-max-failures', '2']);
   let client = new Client({ baseUrl: server.url });
   const room = (await client.createRoom('hooked')).id;
-  const added = await runCli(['hook', 'add', room, receiver.url], { env: { IM_SERVER: server.url } });
-  expect(added.code).toBe(0);
-  const [hookId, secret] = added.stdout.trim().split(' ');
-  receiver.setSecret(secret!);
+  const hook = await client.createWebhook(room, { url: receiver.url });
+  receiver.setSecret(hook.secret);
   const sent = await client.sendBatch(room, [1, 2, 3, 4, 5].map((n) => ({ sender: 'e2e', content: `m${n}` })));
 
   // The first delivery is in flight (the receiver holds it) when the server dies.
@@ -33,14 +31,13 @@ test('kill -9 between send and delivery loses nothing; a dead URL ends paused (-
   expect(receiver.accepted.map((d) => d.body.data.seq)).toEqual(sent.map((m) => m.seq));
   expect(receiver.accepted.map((d) => d.body.data.content)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
 
-  const env = { IM_SERVER: server.url };
-  const deadHook = (await runCli(['hook', 'add', room, deadUrl, '--json'], { env })).stdout;
-  const deadId = JSON.parse(deadHook).id as string;
+  const deadHook = await client.createWebhook(room, { url: deadUrl });
   await client.send(room, { sender: 'e2e', content: 'to nobody' });
-  await until(async () => (await client.listWebhooks(room)).find((h) => h.id === deadId)?.state === 'paused', 15_000, 'the dead hook paused');
-  const list = await runCli(['hook', 'list', room], { env });
-  expect(list.stdout).toContain(`${hookId}  active  seq 6  ${receiver.url}`);
-  expect(list.stdout).toMatch(new RegExp(`${deadId}  paused  seq 5  .*failures 2, last error: seq 6: .*ECONNREFUSED`));
+  await until(async () => (await client.listWebhooks(room)).find((h) => h.id === deadHook.id)?.state === 'paused', 15_000, 'the dead hook paused');
+  await until(() => receiver.accepted.length === 6, 15_000, 'the sixth');
+  const [live, paused] = await client.listWebhooks(room);
+  expect(live).toMatchObject({ id: hook.id, state: 'active', lastDeliveredSeq: 6, failures: 0 });
+  expect(paused).toMatchObject({ id: deadHook.id, state: 'paused', lastDeliveredSeq: 5, failures: 2, lastError: expect.stringMatching(/^seq 6: .*ECONNREFUSED/) });
 });
 
 test('with auth on, hooks to private addresses are refused unless --allow-private-webhooks', async () => {
