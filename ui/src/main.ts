@@ -2,6 +2,7 @@
 import { ApiError } from '../../src/client/errors.js';
 import { Client } from '../../src/client/client.js';
 import { byId } from './dom.js';
+import { startHooksPanel, stopHooksPanel } from './hooks-panel.js';
 import { prefs } from './prefs.js';
 import { RoomView } from './room-view.js';
 import { renderRooms, setupCreateRoom } from './rooms-view.js';
@@ -24,6 +25,7 @@ async function route(): Promise<void> {
   const left = current?.room.id;
   current?.stop();
   current = undefined;
+  stopHooksPanel();
   byId('app').classList.toggle('in-room', Boolean(roomId));
   byId('room').hidden = !roomId;
   byId('welcome').hidden = Boolean(roomId);
@@ -42,6 +44,7 @@ async function route(): Promise<void> {
     const view = new RoomView(client, await client.getRoom(roomId));
     current = view;
     await view.start();
+    void startHooksPanel(client, roomId);
     byId<HTMLTextAreaElement>('composer-text').focus({ preventScroll: true });
   } catch (err) {
     const status = err instanceof ApiError ? err.status : 0;
