@@ -1,6 +1,7 @@
 // /mcp at the HTTP level: the API's own gate (key, Host/Origin) answers before MCP does, in the one error shape.
 import { describe, expect, test } from 'vitest';
 import { hashKey } from '../../src/server/auth/keys.js';
+import { StreamRegistry } from '../../src/server/streams.js';
 import { testApp } from '../helpers/app.js';
 
 const initialize = {
@@ -42,5 +43,29 @@ describe('/mcp over HTTP', () => {
     expect(await rebound.json()).toMatchObject({ error: { code: 'host_not_allowed' } });
     const foreign = await app.request('http://127.0.0.1/mcp', { method: 'POST', headers: { ...mcpHeaders, origin: 'https://evil.example' }, body });
     expect(foreign.status).toBe(403);
+  });
+});
+
+describe('/mcp wait and hang-ups', () => {
+  const waitCall = (room: string, timeout: number) =>
+    JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'wait', arguments: { room, timeout } } });
+
+  test('a caller hanging up mid-wait frees its long-poll slot at once', async () => {
+    const streams = new StreamRegistry({ perClient: 1, total: 10, idleMs: 60_000 });
+    const { app, client } = await testApp({ streams });
+    const { id } = await client.createRoom('r');
+    const post = (body: string, signal?: AbortSignal) =>
+      app.request('http://127.0.0.1/mcp', { method: 'POST', headers: mcpHeaders, body, ...(signal && { signal }) });
+
+    const hungUp = new AbortController();
+    const first = await post(waitCall(id, 30), hungUp.signal);
+    expect(first.status).toBe(200);
+    // While it waits, the one slot is taken: a second wait is refused with the API's own 429.
+    expect(await (await post(waitCall(id, 1))).text()).toMatch(/too_many_streams \(HTTP 429\)/);
+    hungUp.abort();
+    await first.body?.cancel().catch(() => {});
+    await expect
+      .poll(async () => (await (await post(waitCall(id, 0.2))).text()).includes('too_many_streams'), { timeout: 5000 })
+      .toBe(false);
   });
 });
