@@ -16,6 +16,9 @@ export const MAX_NAME_LENGTH = 200;
 export const MAX_SENDER_LENGTH = 200;
 export const MAX_RECIPIENTS = 100;
 export const MAX_TYPE_LENGTH = 100;
+export const MAX_TOPIC_LENGTH = 1000;
+/** Highest loop-guard setting: consecutive agent messages allowed without a human one. */
+export const MAX_LOOP_GUARD = 1000;
 export const MAX_METADATA_DEPTH = 8;
 /** Longest message content, in characters. */
 export const MAX_CONTENT_LENGTH = 256 * 1024;

@@ -35,7 +35,7 @@ function operation(route: RouteDoc): Json {
   const success =
     'schema' in ok
       ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(ok.schema) } } }
-      : { description: ok.description, content: { [ok.contentType]: {} } };
+      : 'contentType' in ok ? { description: ok.description, content: { [ok.contentType]: {} } } : { description: ok.description };
   return {
     operationId: `${route.method}${route.path.replace(/[^a-zA-Z]+(\w)/g, (_, c: string) => c.toUpperCase())}`,
     summary: route.summary,

@@ -10,6 +10,13 @@ export const roomSchema = z.object({
   lastActivityAt: z.string().describe('time of the newest message, or of creation'),
   messageCount: z.number().int(),
   lastSeq: z.number().int().describe('seq of the newest message; 0 when empty'),
+  topic: z.string().optional(),
+  settings: z
+    .object({
+      agentKeysOnly: z.boolean().optional().describe('posts need an agent key (or the admin token)'),
+      loopGuard: z.number().int().optional().describe('most agent messages in a row without a human one'),
+    })
+    .optional(),
 });
 
 export const messageSchema = z.object({
@@ -23,6 +30,8 @@ export const messageSchema = z.object({
   replyTo: z.string().optional(),
   type: z.string().optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
+  mentions: z.array(z.string()).optional().describe('names @mentioned in content'),
+  verified: z.boolean().optional().describe('true when an agent key proved the sender'),
 });
 
 export const createdRoomSchema = roomSchema.extend({
@@ -50,6 +59,11 @@ export const webhookSchema = z.object({
 });
 export const createdWebhookSchema = webhookSchema.extend({ secret: z.string().describe('whsec_...: verifies deliveries; shown once') });
 export const webhookListSchema = z.object({ roomId: z.string(), webhooks: z.array(webhookSchema) });
+
+export const agentSchema = z.object({ name: z.string(), createdAt: z.string() });
+export const createdAgentSchema = agentSchema.extend({ key: z.string().describe('imag_...: posts as this name; shown once') });
+export const agentListSchema = z.object({ roomId: z.string(), agents: z.array(agentSchema) });
+export const rotatedKeysSchema = z.object({ roomId: z.string(), keys: z.object({ write: z.string(), read: z.string() }).describe('shown once; the old keys are refused from now on') });
 
 export const errorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string().describe('what to fix'), requestId: z.string().optional() }),

@@ -9,17 +9,20 @@ import {
   roomListSchema,
   roomSchema,
   webhookListSchema,
+  agentListSchema,
+  createdAgentSchema,
+  rotatedKeysSchema,
   webhookSchema,
   createdWebhookSchema,
 } from './response-schemas.js';
-import { createRoomSchema, messageBatchSchema, messageInputSchema } from './schemas.js';
+import { createAgentSchema, createRoomSchema, messageBatchSchema, messageInputSchema, patchRoomSchema } from './schemas.js';
 import { webhookInputSchema } from './webhooks.js';
 
 /** Groups of routes, as /llms.txt presents them. */
-export type RouteFamily = 'rooms' | 'messages' | 'history' | 'stream' | 'search' | 'export' | 'webhooks' | 'health' | 'mcp' | 'a2a' | 'docs';
+export type RouteFamily = 'rooms' | 'messages' | 'history' | 'stream' | 'search' | 'export' | 'webhooks' | 'agents' | 'health' | 'mcp' | 'a2a' | 'docs';
 
 export interface RouteDoc {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** Hono's form: /agent/rooms/:id */
   path: string;
   family: RouteFamily;
@@ -28,7 +31,7 @@ export interface RouteDoc {
   query?: Record<string, z.ZodType>;
   body?: z.ZodType;
   /** The success answer: a JSON schema, or another content type with a description. */
-  ok: { status: 200 | 201; schema: z.ZodType } | { status: 200; contentType: string; description: string };
+  ok: { status: 200 | 201; schema: z.ZodType } | { status: 204; description: string } | { status: 200; contentType: string; description: string };
   /** Needs a key when auth is on. */
   auth: boolean;
 }
@@ -42,6 +45,12 @@ export const ROUTES: readonly RouteDoc[] = [
   { method: 'post', path: '/agent/demo/room', family: 'rooms', summary: "Create a room (the hosted service's path)", body: createRoomSchema, ok: { status: 201, schema: createdRoomSchema }, auth: true },
   { method: 'get', path: '/agent/rooms', family: 'rooms', summary: 'List rooms, newest activity first', ok: { status: 200, schema: roomListSchema }, auth: true },
   { method: 'get', path: '/agent/rooms/:id', family: 'rooms', summary: 'Show one room', ok: { status: 200, schema: roomSchema }, auth: true },
+  { method: 'patch', path: '/agent/rooms/:id', family: 'rooms', summary: 'Rename a room, set its topic or settings (agentKeysOnly, loopGuard; null turns one off); write key or admin', body: patchRoomSchema, ok: { status: 200, schema: roomSchema }, auth: true },
+  { method: 'delete', path: '/agent/rooms/:id', family: 'rooms', summary: 'Delete a room, its messages and files; its streams get a final `deleted` event', ok: { status: 204, description: 'deleted' }, auth: true },
+  { method: 'post', path: '/agent/rooms/:id/keys', family: 'rooms', summary: "Rotate the room's write and read keys: the new ones are shown once, the old ones refused at once", ok: { status: 201, schema: rotatedKeysSchema }, auth: true },
+  { method: 'post', path: '/agent/rooms/:id/agents', family: 'agents', summary: 'Add a named agent: its key (shown once) posts as that name only, and its messages say verified: true', body: createAgentSchema, ok: { status: 201, schema: createdAgentSchema }, auth: true },
+  { method: 'get', path: '/agent/rooms/:id/agents', family: 'agents', summary: "List the room's agents (never their keys)", ok: { status: 200, schema: agentListSchema }, auth: true },
+  { method: 'delete', path: '/agent/rooms/:id/agents/:name', family: 'agents', summary: "Revoke an agent's key at once", ok: { status: 204, description: 'revoked' }, auth: true },
   {
     method: 'post',
     path: '/agent/rooms/:id/messages',

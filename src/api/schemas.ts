@@ -8,9 +8,11 @@ import {
   MAX_NAME_LENGTH,
   MAX_RECIPIENTS,
   MAX_SENDER_LENGTH,
+  MAX_TOPIC_LENGTH,
   MAX_TYPE_LENGTH,
+  MAX_LOOP_GUARD,
 } from './limits.js';
-import type { CreateRoomInput, MessageInput } from './types.js';
+import type { CreateRoomInput, MessageInput, RoomPatch } from './types.js';
 
 const text = (field: string, max?: number) => {
   let s = z.string({ error: (iss) => (iss.input === undefined ? `${field} is required` : `${field} must be a string`) });
@@ -68,6 +70,59 @@ export const createRoomSchema = z.object(
   { error: 'the body must be a JSON object with a name' },
 );
 
+/** Agent names go in paths and @mentions: letters, digits, `_`, `.` and `-`, starting and ending on a letter or digit. */
+export const AGENT_NAME = /^[\p{L}\p{N}_](?:[\p{L}\p{N}_.-]{0,62}[\p{L}\p{N}_])?$/u;
+
+export const createAgentSchema = z.object(
+  {
+    name: z
+      .string({ error: (iss) => (iss.input === undefined ? 'name is required' : 'name must be a string') })
+      .regex(AGENT_NAME, { error: 'name must be 1 to 64 letters, digits, "_", "." or "-", starting and ending on a letter, digit or "_" (so it can be @mentioned)' }),
+  },
+  { error: 'the body must be a JSON object with a name' },
+);
+
+const SETTING_KEYS = ['agentKeysOnly', 'loopGuard'] as const;
+
+const settingsSchema = z
+  .object(
+    {
+      agentKeysOnly: z.boolean({ error: 'agentKeysOnly must be true, false or null' }).nullable().optional(),
+      loopGuard: z
+        .number({ error: 'loopGuard must be a whole number or null (off)' })
+        .int({ error: 'loopGuard must be a whole number' })
+        .min(1, { error: 'loopGuard must be at least 1 (null turns it off)' })
+        .max(MAX_LOOP_GUARD, { error: `loopGuard must be at most ${MAX_LOOP_GUARD}` })
+        .nullable()
+        .optional(),
+    },
+    { error: 'settings must be a JSON object' },
+  )
+  .strict();
+
+// Settings may also be given at the top level ({"loopGuard": 5}); they are folded into `settings`.
+export const patchRoomSchema = z.preprocess(
+  (body) => {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+    const { settings, ...rest } = body as Record<string, unknown>;
+    const top = Object.fromEntries(SETTING_KEYS.filter((k) => k in rest).map((k) => [k, rest[k]]));
+    for (const k of SETTING_KEYS) delete rest[k];
+    if (Object.keys(top).length === 0) return settings === undefined ? rest : { ...rest, settings };
+    return { ...rest, settings: settings !== null && typeof settings === 'object' ? { ...settings, ...top } : top };
+  },
+  z
+    .object(
+      {
+        name: text('name', MAX_NAME_LENGTH).optional(),
+        topic: z.string({ error: 'topic must be a string or null' }).max(MAX_TOPIC_LENGTH, { error: `topic must be at most ${MAX_TOPIC_LENGTH} characters` }).nullable().optional(),
+        settings: settingsSchema.optional(),
+      },
+      { error: 'the body must be a JSON object with name, topic or settings' },
+    )
+    .strict()
+    .refine((p) => p.name !== undefined || p.topic !== undefined || p.settings !== undefined, { error: 'give at least one of name, topic or settings' }),
+);
+
 /** Turns a zod failure into one sentence naming the field and the fix. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -86,4 +141,6 @@ function run<T>(schema: z.ZodType<T>, body: unknown): ParseResult<T> {
 
 export const parseMessageInput = (body: unknown): ParseResult<MessageInput> => run(messageInputSchema, body);
 export const parseMessageBatch = (body: unknown): ParseResult<MessageInput[]> => run(messageBatchSchema, body);
+export const parseCreateAgent = (body: unknown): ParseResult<{ name: string }> => run(createAgentSchema, body);
+export const parsePatchRoom = (body: unknown): ParseResult<RoomPatch> => run(patchRoomSchema as z.ZodType<RoomPatch>, body);
 export const parseCreateRoom = (body: unknown): ParseResult<CreateRoomInput> => run(createRoomSchema, body);

@@ -10,6 +10,36 @@ export interface Room {
   messageCount: number;
   /** Seq of the newest message; 0 when the room is empty. */
   lastSeq: number;
+  /** Set by PATCH /agent/rooms/:id. */
+  topic?: string;
+  /** Present once a setting was changed from its default. */
+  settings?: RoomSettings;
+}
+
+/** A room's settings; each is off when absent. */
+export interface RoomSettings {
+  /** Posts need an agent key (the admin token still may post); the room's write key alone is refused. */
+  agentKeysOnly?: boolean;
+  /** Most consecutive agent messages without a human message between them; past it agent posts get 429 loop_guard. */
+  loopGuard?: number;
+}
+
+/** Body of PATCH /agent/rooms/:id: each field optional; a setting given as null goes back to its default. */
+export interface RoomPatch {
+  name?: string;
+  topic?: string | null;
+  settings?: { [K in keyof RoomSettings]?: RoomSettings[K] | null };
+}
+
+/** A room's named agent as listed (its key is shown once, when it is made). */
+export interface Agent {
+  name: string;
+  createdAt: string;
+}
+
+/** Answer of POST /agent/rooms/:id/agents. */
+export interface CreatedAgent extends Agent {
+  key: string;
 }
 
 /** A stored message. `seq` starts at 1 in each room and only grows. */
@@ -24,6 +54,10 @@ export interface Message {
   replyTo?: string;
   type?: string;
   metadata?: Record<string, unknown>;
+  /** Names @mentioned in the content (word-bounded `@name`), in order of first mention. */
+  mentions?: string[];
+  /** True when the sender was proven by an agent key. */
+  verified?: boolean;
 }
 
 /** What a client sends to post one message. */

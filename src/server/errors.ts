@@ -27,6 +27,7 @@ const storeStatus: Record<StoreError['code'], ContentfulStatusCode> = {
   corrupt: 500,
   limit: 409,
   locked: 503,
+  conflict: 409,
 };
 
 /** What an API user can do about a store error: the store's own text says only what happened to the data. */

@@ -1,12 +1,15 @@
 // The one send: every rule a posted message or batch passes, for the Hono route and the raw-Node fast path alike.
 import { parseMessageBatch, parseMessageInput } from '../api/schemas.js';
 import { messageJson } from '../store/message-json.js';
-import type { Store } from '../store/store.js';
+import type { MessageInput, Room } from '../api/types.js';
+import type { NewMessage, Store } from '../store/store.js';
 import { authorizeRoomFor, type Principal } from './auth/principal.js';
 import { HttpError } from './errors.js';
 import { historyJson } from './json-body.js';
 import { parseJsonText, requireJsonType } from './request.js';
 import { findRoom } from './routes/room-param.js';
+import { checkLoopGuard } from './rules/loop-guard.js';
+import { mentionsIn } from './rules/mentions.js';
 
 export interface SendDeps {
   store: Store;
@@ -29,21 +32,54 @@ export interface SendAnswer {
 }
 
 /**
- * Key, room, content type, body, validation, append, answer: in this order, for every way a message arrives. Throws an
- * HttpError or StoreError that describeError turns into the one error shape.
+ * Key, room, room settings, content type, body, validation, signature, loop guard, append, answer: in this order,
+ * for every way a message arrives. Throws an HttpError or StoreError that describeError turns into the one error shape.
  */
 export async function postMessages(deps: SendDeps, req: SendRequest): Promise<SendAnswer> {
-  authorizeRoomFor(req.principal, req.roomId, 'write');
+  const p = req.principal;
+  authorizeRoomFor(p, req.roomId, 'write');
   const room = await findRoom(deps.store, req.roomId);
+  const agent = p.kind === 'room' ? p.agent : undefined;
+  if (room.settings?.agentKeysOnly && p.kind === 'room' && agent === undefined) {
+    throw new HttpError(403, 'agent_key_required', 'This room takes posts only with an agent key (POST /agent/rooms/:id/agents makes one) or the admin token.');
+  }
   requireJsonType(req.contentType);
   const body = parseJsonText(await req.readBody(deps.maxBodyBytes));
+  if (agent !== undefined) fillSender(body, agent);
+  let inputs: MessageInput[];
   if (Array.isArray(body)) {
     const parsed = parseMessageBatch(body);
     if (!parsed.ok) throw new HttpError(400, 'invalid_message', `${parsed.message}. Nothing was stored.`);
-    return { status: 201, json: historyJson(room.id, await deps.store.append(room.id, parsed.value)) };
+    inputs = parsed.value;
+  } else {
+    const parsed = parseMessageInput(body);
+    if (!parsed.ok) throw new HttpError(400, 'invalid_message', parsed.message);
+    inputs = [parsed.value];
   }
-  const parsed = parseMessageInput(body);
-  if (!parsed.ok) throw new HttpError(400, 'invalid_message', parsed.message);
-  const [message] = await deps.store.append(room.id, [parsed.value]);
-  return { status: 201, json: messageJson(message!) };
+  const messages = await deps.store.append(room.id, await prepare(deps.store, room, agent, inputs));
+  return { status: 201, json: Array.isArray(body) ? historyJson(room.id, messages) : messageJson(messages[0]!) };
+}
+
+/** An agent key may leave `sender` out: it is the key's name. */
+function fillSender(body: unknown, agent: string): void {
+  for (const m of Array.isArray(body) ? body : [body]) {
+    if (m !== null && typeof m === 'object' && !Array.isArray(m) && (m as { sender?: unknown }).sender === undefined) {
+      (m as { sender: string }).sender = agent;
+    }
+  }
+}
+
+/** The server's part of each message: the proven sender, the @mentions; then the loop guard over the whole batch. */
+async function prepare(store: Store, room: Room, agent: string | undefined, inputs: MessageInput[]): Promise<NewMessage[]> {
+  const out = inputs.map((input, i): NewMessage => {
+    if (agent !== undefined && input.sender !== agent) {
+      const which = inputs.length > 1 ? `message ${i + 1}: ` : '';
+      throw new HttpError(403, 'sender_mismatch', `${which}this agent key posts as "${agent}", not as "${input.sender}": leave sender out or set it to "${agent}". Nothing was stored.`);
+    }
+    const mentions = mentionsIn(input.content);
+    return { ...input, ...(mentions && { mentions }), ...(agent !== undefined && { verified: true as const }) };
+  });
+  const max = room.settings?.loopGuard;
+  if (max !== undefined) await checkLoopGuard(store, room.id, max, out);
+  return out;
 }

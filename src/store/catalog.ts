@@ -1,6 +1,7 @@
 // The room catalog: one lowdb JSON file holding each room's id, name and creation time.
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
+import type { RoomSettings } from '../api/types.js';
 import { StoreError } from './errors.js';
 
 export interface CatalogEntry {
@@ -9,6 +10,16 @@ export interface CatalogEntry {
   createdAt: string;
   /** SHA-256 hex digests of the room's write and read keys. */
   keys?: { write: string; read: string };
+  topic?: string;
+  settings?: RoomSettings;
+  /** Named agents of the room, each with the SHA-256 hex digest of its key. */
+  agents?: AgentEntry[];
+}
+
+export interface AgentEntry {
+  name: string;
+  key: string;
+  createdAt: string;
 }
 
 interface CatalogData {
@@ -53,5 +64,24 @@ export class Catalog {
         cause: err,
       });
     }
+  }
+
+  /** Writes the catalog as it now is, after the caller changed an entry; `undo` puts the entry back if the write fails. */
+  async save(undo: () => void): Promise<void> {
+    try {
+      await this.db.write();
+    } catch (err) {
+      undo();
+      throw new StoreError('unavailable', `Could not write the room catalog ${this.path}: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+
+  /** Drops an entry and writes the catalog; the entry stays if the write fails. */
+  async remove(entry: CatalogEntry): Promise<void> {
+    const before = this.db.data.rooms;
+    this.db.data.rooms = before.filter((r) => r !== entry);
+    await this.save(() => (this.db.data.rooms = before));
   }
 }

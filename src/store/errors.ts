@@ -1,7 +1,7 @@
 // Storage failures that callers map to answers: a missing room, a store that cannot write, a corrupt file, a held lock.
 // The text says what happened to the data; words about routes or flags belong to the server and the CLI.
 
-export type StoreErrorCode = 'room_not_found' | 'unavailable' | 'corrupt' | 'limit' | 'locked';
+export type StoreErrorCode = 'room_not_found' | 'unavailable' | 'corrupt' | 'limit' | 'locked' | 'conflict';
 
 export class StoreError extends Error {
   constructor(

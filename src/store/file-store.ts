@@ -2,7 +2,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_MAX_ROOMS } from '../api/limits.js';
-import type { Message, MessageInput, Room } from '../api/types.js';
+import type { Agent, Message, Room, RoomPatch } from '../api/types.js';
 import { CacheBudget } from './cache-budget.js';
 import { Catalog, type CatalogEntry } from './catalog.js';
 import { lockDataDir } from './data-lock.js';
@@ -11,7 +11,7 @@ import { ROOM_ID_PATTERN, newRoomId } from './ids.js';
 import { recoverLog, type Warn } from './log-recovery.js';
 import { MessageWindow } from './message-window.js';
 import { RoomLog, type Retention } from './room-log.js';
-import type { KeyOwner, MessageListener, NewRoom, ReadOptions, Store } from './store.js';
+import type { KeyHashes, KeyOwner, MessageListener, NewMessage, NewRoom, ReadOptions, Store } from './store.js';
 
 export interface FileStoreOptions {
   /** The data directory: rooms.json and rooms/<id>.jsonl (+ .idx). */
@@ -46,6 +46,7 @@ export class FileStore implements Store {
   private readonly roomsDir: string;
   private readonly rooms = new Map<string, OpenRoom>();
   private readonly keys = new Map<string, KeyOwner>();
+  private readonly deleteListeners = new Map<string, Set<() => void>>();
   /** Rooms being created: counted against the maximum until they are in `rooms` or have failed. */
   private creating = 0;
   private readonly budget: CacheBudget;
@@ -121,6 +122,100 @@ export class FileStore implements Store {
       this.keys.set(entry.keys.write, { roomId: entry.id, access: 'write' });
       this.keys.set(entry.keys.read, { roomId: entry.id, access: 'read' });
     }
+    for (const agent of entry.agents ?? []) this.keys.set(agent.key, { roomId: entry.id, access: 'write', agent: agent.name });
+  }
+
+  private unregisterKeys(entry: CatalogEntry): void {
+    for (const [hash, owner] of this.keys) if (owner.roomId === entry.id) this.keys.delete(hash);
+  }
+
+  async updateRoom(id: string, patch: RoomPatch): Promise<Room> {
+    const room = this.room(id);
+    const { entry } = room;
+    const before = { name: entry.name, topic: entry.topic, settings: entry.settings };
+    if (patch.name !== undefined) entry.name = patch.name;
+    if (patch.topic === null) delete entry.topic;
+    else if (patch.topic !== undefined) entry.topic = patch.topic;
+    if (patch.settings) {
+      const settings: Record<string, unknown> = { ...entry.settings };
+      for (const [k, v] of Object.entries(patch.settings)) {
+        if (v === null || v === undefined) delete settings[k];
+        else settings[k] = v;
+      }
+      if (Object.keys(settings).length > 0) entry.settings = settings;
+      else delete entry.settings;
+    }
+    await this.catalog.save(() => Object.assign(entry, before));
+    return toRoom(room);
+  }
+
+  async deleteRoom(id: string): Promise<boolean> {
+    const room = this.rooms.get(id);
+    if (!room) return false;
+    // The catalog first: once it no longer names the room, the room is gone, also after a restart.
+    await this.catalog.remove(room.entry);
+    this.rooms.delete(id);
+    this.unregisterKeys(room.entry);
+    const listeners = this.deleteListeners.get(id);
+    this.deleteListeners.delete(id);
+    for (const listener of listeners ?? []) listener();
+    await room.log.close();
+    const base = join(this.roomsDir, id);
+    await Promise.all(['.jsonl', '.idx', '.jsonl.compact', '.idx.compact'].map((ext) => rm(base + ext, { force: true })));
+    return true;
+  }
+
+  onDelete(roomId: string, listener: () => void): () => void {
+    this.room(roomId);
+    let set = this.deleteListeners.get(roomId);
+    if (!set) this.deleteListeners.set(roomId, (set = new Set()));
+    set.add(listener);
+    return () => void set.delete(listener);
+  }
+
+  async setKeys(roomId: string, keyHashes: KeyHashes): Promise<void> {
+    const { entry } = this.room(roomId);
+    const before = entry.keys;
+    entry.keys = { ...keyHashes };
+    await this.catalog.save(() => (before ? (entry.keys = before) : delete entry.keys));
+    if (before) {
+      this.keys.delete(before.write);
+      this.keys.delete(before.read);
+    }
+    this.keys.set(keyHashes.write, { roomId, access: 'write' });
+    this.keys.set(keyHashes.read, { roomId, access: 'read' });
+  }
+
+  async addAgent(roomId: string, name: string, keyHash: string): Promise<Agent> {
+    const { entry } = this.room(roomId);
+    const agents = (entry.agents ??= []);
+    if (agents.some((a) => a.name === name)) {
+      throw new StoreError('conflict', `Room ${roomId} already has an agent named "${name}".`);
+    }
+    const agent = { name, key: keyHash, createdAt: new Date().toISOString() };
+    agents.push(agent);
+    await this.catalog.save(() => agents.splice(agents.indexOf(agent), 1));
+    this.keys.set(keyHash, { roomId, access: 'write', agent: name });
+    return { name, createdAt: agent.createdAt };
+  }
+
+  async listAgents(roomId: string): Promise<Agent[]> {
+    return (this.room(roomId).entry.agents ?? []).map(({ name, createdAt }) => ({ name, createdAt }));
+  }
+
+  async removeAgent(roomId: string, name: string): Promise<boolean> {
+    const { entry } = this.room(roomId);
+    const agents = entry.agents ?? [];
+    const i = agents.findIndex((a) => a.name === name);
+    if (i < 0) return false;
+    const [agent] = agents.splice(i, 1);
+    // Refused at once, before the catalog is written; put back only if the write fails.
+    this.keys.delete(agent!.key);
+    await this.catalog.save(() => {
+      agents.splice(i, 0, agent!);
+      this.keys.set(agent!.key, { roomId, access: 'write', agent: name });
+    });
+    return true;
   }
 
   async close(): Promise<void> {
@@ -178,7 +273,7 @@ export class FileStore implements Store {
       .sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt) || b.createdAt.localeCompare(a.createdAt));
   }
 
-  async append(roomId: string, inputs: readonly MessageInput[]): Promise<Message[]> {
+  async append(roomId: string, inputs: readonly NewMessage[]): Promise<Message[]> {
     return this.room(roomId).log.append(inputs);
   }
 
@@ -205,5 +300,7 @@ function toRoom({ entry, log }: OpenRoom): Room {
     lastActivityAt: log.lastActivityAt ?? entry.createdAt,
     messageCount: log.messageCount,
     lastSeq: log.lastSeq,
+    ...(entry.topic !== undefined && { topic: entry.topic }),
+    ...(entry.settings && { settings: { ...entry.settings } }),
   };
 }

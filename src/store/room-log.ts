@@ -1,14 +1,14 @@
 // One room's append-only JSON Lines log: group-committed appends, seq-indexed reads, retention, live listeners.
 import { randomUUID } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import type { Message, MessageInput } from '../api/types.js';
+import type { Message } from '../api/types.js';
 import { StoreError } from './errors.js';
 import { INDEX_ENTRY, getOffset, putOffset, readAt, truncateSync, writeAtSync } from './file-io.js';
 import { compactLog } from './log-compaction.js';
 import { rememberJson } from './message-json.js';
 import type { RecoveredLog, Warn } from './log-recovery.js';
 import type { MessageWindow } from './message-window.js';
-import type { MessageListener } from './store.js';
+import type { MessageListener, NewMessage } from './store.js';
 
 export interface Retention {
   /** Keep at most this many messages (the newest). */
@@ -142,7 +142,7 @@ export class RoomLog {
   }
 
   /** Queues the messages for the next group commit; resolves when all of them are written, rejects if none is. */
-  append(inputs: readonly MessageInput[]): Promise<Message[]> {
+  append(inputs: readonly NewMessage[]): Promise<Message[]> {
     if (this.closed) return Promise.reject(new StoreError('unavailable', 'The store is shutting down.'));
     const createdAt = isoNow();
     const messages: Message[] = [];

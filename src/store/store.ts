@@ -1,11 +1,14 @@
 // The Store interface: what the server needs from any storage (the file store now, Redis later).
-import type { CreateRoomInput, Message, MessageInput, Room } from '../api/types.js';
+import type { Agent, CreateRoomInput, Message, MessageInput, Room, RoomPatch } from '../api/types.js';
 
 /** Without `after`: the newest `limit` messages. With `after`: the first `limit` messages whose seq is past it. */
 export interface ReadOptions {
   after?: number;
   limit: number;
 }
+
+/** What the server appends: the client's message plus what the server derived (mentions, a proven sender). */
+export type NewMessage = MessageInput & Pick<Message, 'mentions' | 'verified'>;
 
 export type MessageListener = (messages: readonly Message[]) => void;
 
@@ -22,6 +25,8 @@ export interface NewRoom extends CreateRoomInput {
 export interface KeyOwner {
   roomId: string;
   access: 'read' | 'write';
+  /** Set for an agent key: the name its posts are signed with. */
+  agent?: string;
 }
 
 export interface Store {
@@ -36,9 +41,22 @@ export interface Store {
   getRoom(id: string): Promise<Room | undefined>;
   /** Newest activity first. */
   listRooms(): Promise<Room[]>;
+  /** Renames the room, sets its topic or changes its settings (a setting given as null is cleared). */
+  updateRoom(id: string, patch: RoomPatch): Promise<Room>;
+  /** Removes the room, its keys and its files; its subscribers are told through `onDelete`. False if there was none. */
+  deleteRoom(id: string): Promise<boolean>;
+  /** Replaces the room's write and read keys: the old ones stop working at once. */
+  setKeys(roomId: string, keyHashes: KeyHashes): Promise<void>;
+  /** Adds a named agent with its key's digest; StoreError('conflict') if the room already has an agent by that name. */
+  addAgent(roomId: string, name: string, keyHash: string): Promise<Agent>;
+  listAgents(roomId: string): Promise<Agent[]>;
+  /** Revokes an agent's key at once; false if the room has no agent by that name. */
+  removeAgent(roomId: string, name: string): Promise<boolean>;
   /** Appends all messages or none; resolves once they are durable, in one contiguous seq range. */
-  append(roomId: string, inputs: readonly MessageInput[]): Promise<Message[]>;
+  append(roomId: string, inputs: readonly NewMessage[]): Promise<Message[]>;
   read(roomId: string, options: ReadOptions): Promise<Message[]>;
   /** Calls `listener` with every batch of messages made durable after this call, in seq order. */
   subscribe(roomId: string, listener: MessageListener): () => void;
+  /** Calls `listener` once if the room is deleted; returns the unsubscribe function. */
+  onDelete(roomId: string, listener: () => void): () => void;
 }

@@ -29,7 +29,7 @@ const cases: Case[] = [
   ['unknown room history', 'GET', '/agent/rooms/doesnotexist/history', undefined, {}, 404, 'room_not_found', /addressed by the id .*not by their name.*room create NAME/],
   ['room id with a path', 'GET', '/agent/rooms/..%2F..%2Fetc/history', undefined, {}, 404, 'room_not_found', /No room/],
   ['unknown route', 'GET', '/agent/nothing-here', undefined, {}, 404, 'not_found', /No route GET \/agent\/nothing-here/],
-  ['unknown method', 'PUT', `/agent/rooms/${ROOM}`, undefined, {}, 405, 'method_not_allowed', /takes GET, not PUT/],
+  ['unknown method', 'PUT', `/agent/rooms/${ROOM}`, undefined, {}, 405, 'method_not_allowed', /takes GET or PATCH or DELETE, not PUT/],
   ['reading with GET on the send path', 'GET', `/agent/rooms/${ROOM}/messages`, undefined, {}, 405, 'method_not_allowed', /takes POST, not GET\. To read a room, use GET \/agent\/rooms\/ROOM_ID\/history/],
   ['room without name', 'POST', '/agent/rooms', '{}', json, 400, 'invalid_room', /name is required/],
   ['room name of wrong type', 'POST', '/agent/demo/room', '{"name":3}', json, 400, 'invalid_room', /name must be a string/],

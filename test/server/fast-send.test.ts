@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import type { CreatedRoom } from '../../src/api/types.js';
+import type { CreatedAgent, CreatedRoom } from '../../src/api/types.js';
 import { createApp, type AppOptions } from '../../src/server/app.js';
 import { hashKey } from '../../src/server/auth/keys.js';
 import { listen, type Listening } from '../../src/server/listen.js';
@@ -23,6 +23,8 @@ interface Server {
   store: FileStore;
   room: CreatedRoom;
   other: CreatedRoom;
+  /** Agent keys of the first room: "a" (the name the cases post as), "z", and one revoked. */
+  agents: { a: string; z: string; revoked: string };
   /** Requests that reached the Hono app (the fast path answers sends itself). */
   toApp: number;
 }
@@ -35,6 +37,10 @@ async function start(fast: boolean, extra: Partial<AppOptions> = {}, fullDisk = 
   const create = async (name: string) =>
     (await (await setup.request('/agent/rooms', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) })).json()) as CreatedRoom;
   const [room, other] = [await create('r'), await create('other')];
+  const agent = async (name: string) =>
+    ((await (await setup.request(`/agent/rooms/${room.roomId}/agents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) })).json()) as CreatedAgent).key;
+  const agents = { a: await agent('a'), z: await agent('z'), revoked: await agent('gone') };
+  await setup.request(`/agent/rooms/${room.roomId}/agents/gone`, { method: 'DELETE' });
   if (fullDisk) {
     await store.close();
     const idx = join(dir, 'rooms', `${room.roomId}.idx`);
@@ -43,7 +49,7 @@ async function start(fast: boolean, extra: Partial<AppOptions> = {}, fullDisk = 
     store = await openStore({ dir });
   }
   const app = createApp({ store, maxBodyBytes: 4096, log: () => {}, ...extra });
-  const server: Server = { url: '', store, room, other, toApp: 0 };
+  const server: Server = { url: '', store, room, other, agents, toApp: 0 };
   const counted = { fetch: (req: Request, env: Parameters<typeof app.fetch>[1]) => (server.toApp++, app.fetch(req, env)), withFastSend: app.withFastSend };
   const listening = await listen(counted, { host: '127.0.0.1', port: 0, fastPath: fast });
   servers.push(listening);
@@ -51,7 +57,7 @@ async function start(fast: boolean, extra: Partial<AppOptions> = {}, fullDisk = 
   return server;
 }
 
-type Key = 'none' | 'write' | 'read' | 'other room' | 'admin' | 'unknown' | 'malformed';
+type Key = 'none' | 'write' | 'read' | 'other room' | 'admin' | 'unknown' | 'malformed' | 'agent a' | 'agent z' | 'revoked agent';
 
 interface Req {
   path?: string;
@@ -78,6 +84,9 @@ function authorization(server: Server, key: Key): Record<string, string> {
     case 'admin': return bearer(ADMIN);
     case 'unknown': return bearer('imw_not-a-key-of-this-server-000000');
     case 'malformed': return { authorization: 'Basic abc' };
+    case 'agent a': return bearer(server.agents.a);
+    case 'agent z': return bearer(server.agents.z);
+    case 'revoked agent': return bearer(server.agents.revoked);
   }
 }
 
@@ -161,10 +170,17 @@ const KEYS: [Key, number][] = [
   ['malformed', 401],
   ['write', 201],
   ['admin', 201],
+  // Agent keys: the cases post as "a", which is agent a's own name and not agent z's.
+  ['agent a', 201],
+  ['agent z', 403],
+  ['revoked agent', 401],
 ];
 
+/** With auth off every request acts as the admin, except with an agent key: it signs (or is refused) all the same. */
+const KEYS_AUTH_OFF: Key[] = ['agent a', 'agent z', 'revoked agent'];
+
 async function stored(s: Server): Promise<unknown[]> {
-  return (await s.store.read(s.room.roomId, { after: 0, limit: 1000 })).map(({ seq, sender, content, to, type, metadata }) => ({ seq, sender, content, to, type, metadata }));
+  return (await s.store.read(s.room.roomId, { after: 0, limit: 1000 })).map(({ seq, sender, content, to, type, metadata, mentions, verified }) => ({ seq, sender, content, to, type, metadata, mentions, verified }));
 }
 
 /** Sends every request to both servers and requires equal answers; returns the statuses. */
@@ -191,6 +207,16 @@ describe('fast send path', () => {
     const statuses = await compare(fast, slow, CASES.map(([name, req]) => [name, req]));
     expect(statuses).toEqual(CASES.map(([, , status]) => status));
     expect((await stored(fast)).length).toBe(CASES.filter(([, , s]) => s === 201).length + 1);
+  });
+
+  test('with auth off: agent keys sign, refuse another sender and a revoked key, on both paths alike', async () => {
+    const [fast, slow] = await Promise.all([start(true), start(false)]);
+    const reqs: [string, Req][] = KEYS_AUTH_OFF.flatMap((key) => CASES.map(([name, req]): [string, Req] => [`${key} key: ${name}`, { ...req, key }]));
+    const statuses = await compare(fast, slow, reqs);
+    expect(KEYS_AUTH_OFF.map((_, i) => statuses[i * CASES.length])).toEqual([201, 403, 401]);
+    const signed = (await fast.store.read(fast.room.roomId, { after: 0, limit: 1000 })).filter((m) => m.verified);
+    expect(signed.length).toBeGreaterThan(5);
+    expect(new Set(signed.map((m) => m.sender))).toEqual(new Set(['a']));
   });
 
   test('with auth on: each kind of key, on every case, the same answers and the same stored messages', async () => {

@@ -167,6 +167,7 @@ export class RoomView {
   }
 
   async post(sender: string, content: string, to: string[]): Promise<void> {
-    await this.client.send(this.room.id, { sender, content, ...(to.length > 0 && { to }) });
+    // type "human": a post from the UI is a person's, which releases a room's loop guard.
+    await this.client.send(this.room.id, { sender, content, type: 'human', ...(to.length > 0 && { to }) });
   }
 }

@@ -1,9 +1,12 @@
-// Room keys and the admin token: 192 random bits, stored only as SHA-256 digests, compared in constant time.
+// Room keys, agent keys and the admin token: 192 random bits, stored only as SHA-256 digests, compared in constant time.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
-export type KeyKind = 'admin' | 'write' | 'read';
+export type KeyKind = 'admin' | 'write' | 'read' | 'agent';
 
-const PREFIX: Record<KeyKind, string> = { admin: 'ima_', write: 'imw_', read: 'imr_' };
+const PREFIX: Record<KeyKind, string> = { admin: 'ima_', write: 'imw_', read: 'imr_', agent: 'imag_' };
+
+/** Agent keys are looked up even with auth off, so a name stays proven (and a revoked key refused) either way. */
+export const AGENT_KEY_PREFIX = PREFIX.agent;
 
 /** A new secret; the prefix tells a person which kind it is. SHA-256 suffices: the secret is random, not a password. */
 export function newKey(kind: KeyKind): string {

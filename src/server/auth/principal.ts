@@ -4,7 +4,7 @@ import { HttpError } from '../errors.js';
 
 export type Principal =
   | { kind: 'admin' }
-  | { kind: 'room'; roomId: string; access: 'read' | 'write' }
+  | { kind: 'room'; roomId: string; access: 'read' | 'write'; /** Set for an agent key: the only sender it may post as. */ agent?: string }
   | { kind: 'anonymous' };
 
 export const ADMIN: Principal = { kind: 'admin' };
@@ -32,4 +32,14 @@ export function authorizeAdmin(c: Context, what: string): void {
   if (p.kind === 'admin') return;
   if (p.kind === 'anonymous') throw needKey();
   throw new HttpError(403, 'forbidden', `${what} needs the admin token; a room key cannot do it.`);
+}
+
+/** Managing a room (agents, settings, keys, deletion, redaction) needs its write key or the admin token; an agent key
+ *  posts and reads but cannot manage. */
+export function authorizeManage(c: Context, roomId: string, what: string): void {
+  authorizeRoom(c, roomId, 'write');
+  const p = c.get('principal') as Principal;
+  if (p.kind === 'room' && p.agent !== undefined) {
+    throw new HttpError(403, 'forbidden', `${what} needs the room's write key or the admin token; an agent key cannot do it.`);
+  }
 }

@@ -1,7 +1,8 @@
-// Turns the Authorization header into a Principal. With auth off, every request acts as the admin.
+// Turns the Authorization header into a Principal. With auth off, every request acts as the admin, except one that
+// shows an agent key: it acts as that agent, so its name is proven (and a revoked agent key refused) either way.
 import type { Store } from '../../store/store.js';
 import { ADMIN, type Principal } from '../auth/principal.js';
-import { hashKey, sameDigest } from '../auth/keys.js';
+import { AGENT_KEY_PREFIX, hashKey, sameDigest } from '../auth/keys.js';
 import { HttpError } from '../errors.js';
 
 export interface AuthConfig {
@@ -19,9 +20,9 @@ const ANONYMOUS: Authenticated = { principal: { kind: 'anonymous' } };
 const AS_ADMIN: Authenticated = { principal: ADMIN };
 
 export async function authenticate(store: Store, auth: AuthConfig, header: string | undefined): Promise<Authenticated> {
-  if (!auth.adminTokenHash) return AS_ADMIN;
+  if (!auth.adminTokenHash) return header?.includes(AGENT_KEY_PREFIX) ? asAgent(store, header) : AS_ADMIN;
   if (header === undefined) return ANONYMOUS;
-  const token = /^Bearer +([\w-]{1,200})$/i.exec(header.trim())?.[1];
+  const token = bearer(header);
   if (!token) throw new HttpError(401, 'invalid_authorization', 'The Authorization header must be "Bearer KEY".');
   const digest = hashKey(token);
   const keyId = `key:${digest.slice(0, 16)}`;
@@ -29,4 +30,16 @@ export async function authenticate(store: Store, auth: AuthConfig, header: strin
   const owner = await store.findKey(digest);
   if (!owner) throw new HttpError(401, 'invalid_key', 'This key is not valid on this server.');
   return { principal: { kind: 'room', ...owner }, keyId };
+}
+
+const bearer = (header: string): string | undefined => /^Bearer +([\w-]{1,200})$/i.exec(header.trim())?.[1];
+
+/** With auth off: an agent key names its agent; an unknown or revoked one is refused; any other header is ignored. */
+async function asAgent(store: Store, header: string): Promise<Authenticated> {
+  const token = bearer(header);
+  if (!token?.startsWith(AGENT_KEY_PREFIX)) return AS_ADMIN;
+  const digest = hashKey(token);
+  const owner = await store.findKey(digest);
+  if (!owner?.agent) throw new HttpError(401, 'invalid_key', 'This agent key is not valid on this server (it may have been revoked).');
+  return { principal: { kind: 'room', ...owner }, keyId: `key:${digest.slice(0, 16)}` };
 }
