@@ -240,7 +240,8 @@ describe.skipIf(skipBrowserTests)('web UI', () => {
     const { roomId } = await client.createRoom('long');
     await client.sendBatch(roomId, Array.from({ length: 1000 }, (_, i) => ({ sender: `agent-${i % 3}`, content: `message number ${i + 1}` })));
     await page.goto(`${server.url}/#/room/${roomId}`);
-    await expect.poll(async () => (await seqsShown(page)).length).toBe(100);
+    // How soon is the benchmark's business (npm run bench, ui rows); here only what is drawn, given time on a busy machine.
+    await expect.poll(async () => (await seqsShown(page)).length, { timeout: 10_000 }).toBe(100);
     expect((await seqsShown(page))[0]).toBe(901);
     // The newest 20 are drawn first and the rest of the page after; the view stays on the newest message.
     expect(await page.$eval('#scroller', (s) => s.scrollHeight - s.scrollTop - s.clientHeight)).toBeLessThan(48);
