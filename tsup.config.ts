@@ -3,12 +3,21 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { cli: 'src/cli/main.ts', index: 'src/index.ts' },
+    entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],
     target: 'node20',
     platform: 'node',
     sourcemap: true,
     splitting: true,
+    noExternal: ['commander', 'chalk'],
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  },
+  {
+    entry: { index: 'src/index.ts' },
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    sourcemap: true,
   },
   {
     entry: { app: 'ui/src/main.ts' },

@@ -1,7 +1,6 @@
 // What a CLI command may touch: output streams, input, environment and the client factory; injectable for tests.
 import { Chalk, type ChalkInstance } from 'chalk';
-import { Client, type ClientOptions } from '../client/client.js';
-import { DEFAULT_HOST, DEFAULT_PORT } from '../api/limits.js';
+import type { ClientOptions } from '../client/client.js';
 
 export interface CliIo {
   out: (text: string) => void;
@@ -25,6 +24,11 @@ export class CliError extends Error {
 }
 
 export function processIo(): CliIo {
+  // The reader went away (`tail ROOM | head -2`): nothing more can be shown, so stop quietly, as `yes | head` does.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') process.stderr.write(`error: cannot write the output: ${err.message}\n`);
+    process.exit(err.code === 'EPIPE' ? 0 : 1);
+  });
   return {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
@@ -37,12 +41,4 @@ export function processIo(): CliIo {
 export function colors(io: CliIo): ChalkInstance {
   const on = io.interactive && !io.env.NO_COLOR && io.env.TERM !== 'dumb';
   return new Chalk({ level: on ? 1 : 0 });
-}
-
-export const defaultServer = (env: NodeJS.ProcessEnv): string =>
-  env.IM_SERVER ?? `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
-
-export function clientFor(io: CliIo, options: { server?: string; key?: string }): Client {
-  const key = options.key ?? io.env.IM_KEY;
-  return new Client({ baseUrl: options.server ?? defaultServer(io.env), ...(io.fetch && { fetch: io.fetch }), ...(key && { key }) });
 }

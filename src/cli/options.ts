@@ -1,4 +1,4 @@
-// The global options every client command reads (--server, --as), with their environment fallbacks.
+// The global options every client command reads (--server, --as, --key, --connect-timeout), and the option parsers.
 import type { Command } from 'commander';
 import { CliError } from './io.js';
 
@@ -6,6 +6,7 @@ export interface GlobalOptions {
   server?: string;
   as?: string;
   key?: string;
+  connectTimeout?: number;
 }
 
 export function globals(cmd: Command): GlobalOptions {

@@ -1,17 +1,43 @@
-// The one typed HTTP client of the API, used by the CLI, the tests and the MCP server.
+// The one typed HTTP client of the API, used by the CLI, the web UI, the tests and the MCP server.
 import { HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS } from '../api/limits.js';
 import type { CreatedRoom, ErrorBody, History, Message, MessageInput, Room } from '../api/types.js';
 import type { CreatedWebhook, Webhook, WebhookInput, WebhookList } from '../api/webhooks.js';
-import { ApiError, ServerUnreachableError } from './errors.js';
+import { ApiError, NotImServerError, ServerUnreachableError } from './errors.js';
 import { parseSse } from './sse.js';
+
+/** What the client passes to `fetch`. */
+export interface FetchInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+}
+
+/** The part of a fetch `Response` the client reads, so a small fetch (the CLI's node:http one) fits as well as the real one. */
+export interface FetchResponse {
+  ok: boolean;
+  status: number;
+  statusText: string;
+  headers: { get(name: string): string | null };
+  body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | null;
+  json(): Promise<unknown>;
+  text(): Promise<string>;
+}
+
+export type FetchLike = (url: string, init: FetchInit) => Promise<FetchResponse>;
+
+/** How long a server has to start answering a call (a long-poll gets its wait on top), unless `timeoutMs` says otherwise. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
 
 export interface ClientOptions {
   /** e.g. http://127.0.0.1:7331 */
   baseUrl: string;
-  /** Injectable for in-process tests (`app.request`). */
-  fetch?: (input: string, init?: RequestInit) => Promise<Response>;
+  /** Default: the global `fetch`. Injectable for in-process tests (`app.request`) and the CLI's lighter node:http fetch. */
+  fetch?: FetchLike;
   /** A room key or the admin token, sent as `Authorization: Bearer KEY`. */
   key?: string;
+  /** Milliseconds a server has to answer before the call fails with ServerUnreachableError (reason "timeout"); 0: never. */
+  timeoutMs?: number;
 }
 
 export interface HistoryQuery {
@@ -44,13 +70,16 @@ export interface StreamQuery {
 
 export class Client {
   readonly baseUrl: string;
-  private readonly fetchImpl: NonNullable<ClientOptions['fetch']>;
+  private readonly fetchImpl: FetchLike;
   private readonly auth: Record<string, string>;
+  private readonly timeoutMs: number;
 
   constructor(options: ClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    // Looked up at call time: Node builds its fetch on first use, which a client given another fetch never pays for.
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.auth = options.key ? { authorization: `Bearer ${options.key}` } : {};
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
   health(): Promise<{ ok: boolean; name: string; version: string; auth: boolean }> {
@@ -83,8 +112,8 @@ export class Client {
     if (query.limit !== undefined) params.set('limit', String(query.limit));
     if (query.wait !== undefined) params.set('wait', String(query.wait));
     const qs = params.size > 0 ? `?${params}` : '';
-    const init = query.signal ? { signal: query.signal } : {};
-    return (await this.request<History>('GET', `/agent/rooms/${enc(roomId)}/history${qs}`, undefined, init)).messages;
+    const call = { ...(query.signal && { signal: query.signal }), ...(query.wait !== undefined && { waitSeconds: query.wait }) };
+    return (await this.request<History>('GET', `/agent/rooms/${enc(roomId)}/history${qs}`, undefined, call)).messages;
   }
 
   /** Every message of the room, oldest first, paging through history 1,000 at a time. */
@@ -117,11 +146,13 @@ export class Client {
   async waitForMessages(roomId: string, query: WaitQuery = {}): Promise<{ messages: Message[]; cursor: number }> {
     let after = query.after ?? (await this.getRoom(roomId)).lastSeq;
     const deadline = query.timeoutMs === undefined ? Infinity : Date.now() + query.timeoutMs;
-    for (;;) {
+    for (let first = query.after !== undefined; ; first = false) {
       const left = deadline - Date.now();
       if (left <= 0 || query.signal?.aborted) return { messages: [], cursor: after };
-      const wait = Math.min(MAX_WAIT_SECONDS, Math.ceil(left / 100) / 10);
-      const page = await this.history(roomId, { after, wait, limit: 1000, ...(query.signal && { signal: query.signal }) });
+      // Given a seq to start from, ask first without waiting: a message already there comes at once, and a server
+      // that never answers is found within the timeout rather than after a whole long-poll.
+      const wait = first ? undefined : Math.min(MAX_WAIT_SECONDS, Math.ceil(left / 100) / 10);
+      const page = await this.history(roomId, { after, limit: 1000, ...(wait !== undefined && { wait }), ...(query.signal && { signal: query.signal }) });
       if (page.length > 0) after = page.at(-1)!.seq;
       const messages = page.filter(
         (m) => (query.from === undefined || m.sender === query.from) && (query.to === undefined || (m.to?.includes(query.to) ?? false)),
@@ -133,20 +164,24 @@ export class Client {
   /** Every message past `after`, live, reconnecting with Last-Event-ID whenever the connection drops. */
   async *stream(roomId: string, query: StreamQuery = {}): AsyncGenerator<Message> {
     let last = query.after;
-    const url = `${this.baseUrl}/agent/rooms/${enc(roomId)}/stream`;
+    const path = `/agent/rooms/${enc(roomId)}/stream`;
     while (!query.signal?.aborted) {
-      let res: Response;
+      let res: FetchResponse;
       try {
-        const headers: Record<string, string> = { accept: 'text/event-stream', ...this.auth };
+        const headers: Record<string, string> = { accept: 'text/event-stream' };
         if (last !== undefined) headers['last-event-id'] = String(last);
-        res = await this.fetchImpl(url, { headers, ...(query.signal && { signal: query.signal }) });
+        // The timeout covers the start of the answer only: a stream then stays open for as long as it is read.
+        res = await this.call('GET', path, { headers, ...(query.signal && { signal: query.signal }) }, async (r) => r);
       } catch (err) {
         if (query.signal?.aborted) return;
-        query.onState?.('retrying', (err as Error).message);
+        if (!(err instanceof ServerUnreachableError)) throw err;
+        query.onState?.('retrying', (err.cause as Error | undefined)?.message ?? err.reason);
         await sleep(query.retryMs ?? 1000, query.signal);
         continue;
       }
-      if (!res.ok || !res.body) throw await toApiError(res);
+      if (!res.body || !res.headers.get('content-type')?.startsWith('text/event-stream')) {
+        throw new NotImServerError(this.baseUrl, res.status, res.headers.get('content-type') ?? '');
+      }
       query.onState?.('open');
       try {
         for await (const event of parseSse(res.body)) {
@@ -182,47 +217,94 @@ export class Client {
     return this.request('POST', `/agent/rooms/${enc(roomId)}/webhooks/${enc(hookId)}/resume`);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown, init: RequestInit = {}): Promise<T> {
-    let res: Response;
-    try {
-      res = await this.fetchImpl(`${this.baseUrl}${path}`, {
-        ...init,
-        method,
-        headers: { ...this.auth, ...(body !== undefined && { 'content-type': 'application/json' }) },
-        ...(body !== undefined && { body: JSON.stringify(body) }),
-      });
-    } catch (err) {
-      if ((err as Error).name === 'AbortError') throw err;
-      throw new ServerUnreachableError(this.baseUrl, { cause: err });
-    }
-    if (!res.ok) throw await toApiError(res);
-    return (await res.json()) as T;
+  /** The whole room as JSON Lines or Markdown text. */
+  exportRoom(roomId: string, format: 'jsonl' | 'markdown'): Promise<string> {
+    return this.call('GET', `/agent/rooms/${enc(roomId)}/export?format=${format}`, {}, (res) => res.text());
   }
 
-  /** The whole room as JSON Lines or Markdown text. */
-  async exportRoom(roomId: string, format: 'jsonl' | 'markdown'): Promise<string> {
-    let res: Response;
-    try {
-      res = await this.fetchImpl(`${this.baseUrl}/agent/rooms/${enc(roomId)}/export?format=${format}`, { headers: this.auth });
-    } catch (err) {
-      throw new ServerUnreachableError(this.baseUrl, { cause: err });
-    }
-    if (!res.ok) throw await toApiError(res);
-    return res.text();
+  private request<T>(method: string, path: string, body?: unknown, call: CallOptions = {}): Promise<T> {
+    const json = body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
+    return this.call(method, path, { ...call, ...json }, async (res) => {
+      if (!isJson(res)) throw new NotImServerError(this.baseUrl, res.status, res.headers.get('content-type') ?? '');
+      return (await res.json()) as T;
+    });
   }
+
+  /**
+   * Makes one call and reads its answer with `read`, both within the timeout (plus the long-poll's wait). A failure
+   * comes out as ApiError (the server said no), ServerUnreachableError or NotImServerError; the caller's own abort
+   * comes out as the AbortError it is.
+   */
+  private async call<T>(method: string, path: string, call: CallOptions, read: (res: FetchResponse) => Promise<T>): Promise<T> {
+    const ms = this.timeoutMs > 0 ? this.timeoutMs + (call.waitSeconds ?? 0) * 1000 : Infinity;
+    const deadline = new AbortController();
+    const signal = call.signal ? AbortSignal.any([call.signal, deadline.signal]) : deadline.signal;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Raced rather than trusted to the signal: a fetch that ignores it (an in-process app) must not hang the caller.
+    const timedOut = new Promise<never>((_, reject) => {
+      if (ms === Infinity) return;
+      timer = setTimeout(() => {
+        deadline.abort();
+        reject(new ServerUnreachableError(this.baseUrl, 'timeout', { timeoutMs: ms }));
+      }, ms);
+    });
+    const answer = async (): Promise<T> => {
+      let res: FetchResponse;
+      try {
+        res = await this.fetchImpl(`${this.baseUrl}${path}`, {
+          method,
+          headers: { ...this.auth, ...call.headers },
+          ...(call.body !== undefined && { body: call.body }),
+          signal,
+        });
+      } catch (err) {
+        if (call.signal?.aborted || deadline.signal.aborted) throw err;
+        throw new ServerUnreachableError(this.baseUrl, closedUnanswered(err) ? 'closed' : 'refused', { cause: err });
+      }
+      if (!res.ok) throw await this.toError(res);
+      return read(res);
+    };
+    try {
+      return await Promise.race([answer(), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The server's error answer, or, when it is not in the API's error shape, what answered instead. */
+  private async toError(res: FetchResponse): Promise<Error> {
+    const text = await res.text().catch(() => '');
+    if (isJson(res)) {
+      try {
+        const { error } = JSON.parse(text) as ErrorBody;
+        if (error?.message) return new ApiError(res.status, error.code, error.message);
+      } catch {
+        // not our error shape: fall through
+      }
+    }
+    // Node itself answers some errors (408, 431) with no body; anything with a body of its own is not our server.
+    if (text.trim() !== '') return new NotImServerError(this.baseUrl, res.status, res.headers.get('content-type') ?? '');
+    return new ApiError(res.status, 'http_error', `HTTP ${res.status} ${res.statusText}`.trim());
+  }
+}
+
+interface CallOptions {
+  signal?: AbortSignal;
+  /** A long-poll's wait in seconds, added to the timeout. */
+  waitSeconds?: number;
+  headers?: Record<string, string>;
+  body?: string;
 }
 
 const enc = encodeURIComponent;
 
-async function toApiError(res: Response): Promise<ApiError> {
-  const text = await res.text().catch(() => '');
-  try {
-    const { error } = JSON.parse(text) as ErrorBody;
-    if (error?.message) return new ApiError(res.status, error.code, error.message);
-  } catch {
-    // not our error shape: fall through
-  }
-  return new ApiError(res.status, 'http_error', `HTTP ${res.status} ${res.statusText}${text ? `: ${text.slice(0, 200)}` : ''}`);
+const isJson = (res: FetchResponse): boolean => /^application\/json\b/i.test(res.headers.get('content-type') ?? '');
+
+/** The connection was made, then closed before an answer: not "nothing listens". */
+function closedUnanswered(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } } | undefined;
+  const code = e?.cause?.code ?? e?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET';
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

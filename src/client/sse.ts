@@ -1,4 +1,4 @@
-// A minimal Server-Sent Events parser over a fetch body: yields each event's id, event name and data.
+// A minimal Server-Sent Events parser over a response body (a web stream or Node's): yields each event's id, event name and data.
 
 export interface SseEvent {
   id?: string;
@@ -6,7 +6,7 @@ export interface SseEvent {
   data: string;
 }
 
-export async function* parseSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseEvent> {
+export async function* parseSse(body: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent> {
   const decoder = new TextDecoder();
   let buffer = '';
   let event: SseEvent = { event: 'message', data: '' };

@@ -64,7 +64,9 @@ describe('CLI client commands', () => {
     [['send'], 2, /missing required argument 'room'/],
     [['send', 'r', 'x', '--metadata', '{'], 2, /--metadata is not valid JSON/],
     [['tail', 'r', '-n', 'many'], 2, /--lines must be a whole number/],
-    [['bogus-command'], 2, /unknown command|too many arguments/],
+    [['bogus-command'], 2, /^error: unknown command 'bogus-command'. See im-for-agents --help.\n$/],
+    [['sned', 'r', 'hi'], 2, /^error: unknown command 'sned'. Did you mean 'send'\? See im-for-agents --help.\n$/],
+    [['--as', 'bob', 'wiat', 'r'], 2, /^error: unknown command 'wiat'. Did you mean 'wait'\?/],
     [['send', 'nosuchroom', 'hi'], 1, /No room with id "nosuchroom"/],
   ])('%j exits %i with one clear line on stderr', async (argv, code, says) => {
     const { fetch } = await testApp();
@@ -72,6 +74,19 @@ describe('CLI client commands', () => {
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(says);
     expect(r.stdout).toBe('');
+  });
+
+  test('--help lists every command and the server options; send --help lists --as', async () => {
+    const top = await cli(['--help'], undefined);
+    expect(top).toMatchObject({ code: 0, stderr: '' });
+    for (const line of [/send \[options\] <room> \[text\.\.\.\]/, /wait \[options\] <room>/, /Server options \(im-for-agents \[serve\] \[options\]\):/, /-p, --port <port>/, /--data <dir>/, /--no-open/]) {
+      expect(top.stdout).toMatch(line);
+    }
+    const send = await cli(['send', '--help'], undefined);
+    expect(send).toMatchObject({ code: 0, stderr: '' });
+    expect(send.stdout).toMatch(/--as <name> +sender name/);
+    expect(send.stdout).toMatch(/--connect-timeout <seconds>/);
+    expect((await cli(['serve', '--help'], undefined)).stdout).not.toMatch(/--as <name>/);
   });
 
   test('send with no text on a terminal explains how to give it', async () => {

@@ -2,7 +2,8 @@
 import type { ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
 import type { Webhook, WebhookInput } from '../../api/webhooks.js';
-import { clientFor, colors, type CliIo } from '../io.js';
+import { clientFor } from '../connect.js';
+import { colors, type CliIo } from '../io.js';
 import { globals, parseWholeNumber } from '../options.js';
 
 interface AddOptions {

@@ -1,6 +1,7 @@
 // `mcp`: an MCP server on stdio for coding agents, a client of a running server (the SDK loads only for this command).
 import type { Command } from 'commander';
-import { defaultServer, type CliIo } from '../io.js';
+import { serverFor } from '../connect.js';
+import type { CliIo } from '../io.js';
 import { globals } from '../options.js';
 
 /** The agent's name when neither --as nor IM_SENDER gives one. */
@@ -17,7 +18,7 @@ export function registerMcp(program: Command, io: CliIo): void {
       const key = g.key ?? io.env.IM_KEY;
       const room = opts.room ?? io.env.IM_ROOM;
       await runStdioServer({
-        server: g.server ?? defaultServer(io.env),
+        server: serverFor(io, g),
         sender: g.as ?? io.env.IM_SENDER ?? DEFAULT_MCP_AGENT,
         ...(key && { key }),
         ...(room && { room }),

@@ -4,7 +4,8 @@ import { spawn } from 'node:child_process';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { Message } from '../../api/types.js';
-import { CliError, clientFor, type CliIo } from '../io.js';
+import { clientFor } from '../connect.js';
+import { CliError, type CliIo } from '../io.js';
 import { globals, parseWholeNumber } from '../options.js';
 
 interface OnOptions {

@@ -1,6 +1,7 @@
 // `room create NAME` (prints the id alone) and `room list` / `room show ID`.
 import type { Command } from 'commander';
-import { clientFor, colors, type CliIo } from '../io.js';
+import { colors, type CliIo } from '../io.js';
+import { clientFor } from '../connect.js';
 import { formatRoom } from '../format.js';
 import { globals } from '../options.js';
 

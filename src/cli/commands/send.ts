@@ -1,7 +1,8 @@
 // `send ROOM [TEXT...]`: posts one message (text from the arguments, else standard input) and prints its seq.
 import type { Command } from 'commander';
 import type { MessageInput } from '../../api/types.js';
-import { CliError, clientFor, type CliIo } from '../io.js';
+import { CliError, type CliIo } from '../io.js';
+import { clientFor } from '../connect.js';
 import { collectNames, globals } from '../options.js';
 
 interface SendOptions {

@@ -1,7 +1,8 @@
 // `tail ROOM`: the last N messages, and with -f every new one live (reconnecting if the server restarts).
 import type { Command } from 'commander';
 import type { Message } from '../../api/types.js';
-import { clientFor, colors, type CliIo } from '../io.js';
+import { colors, type CliIo } from '../io.js';
+import { clientFor } from '../connect.js';
 import { formatMessage } from '../format.js';
 import { globals, parseWholeNumber } from '../options.js';
 

@@ -1,6 +1,7 @@
 // `wait ROOM`: blocks until the next (matching) message, prints it and exits 0; exit 124 past --timeout.
 import type { Command } from 'commander';
-import { CliError, clientFor, colors, type CliIo } from '../io.js';
+import { CliError, colors, type CliIo } from '../io.js';
+import { clientFor } from '../connect.js';
 import { formatMessage } from '../format.js';
 import { globals, parseSeconds, parseWholeNumber } from '../options.js';
 
