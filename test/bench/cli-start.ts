@@ -110,13 +110,15 @@ export async function withCliRoom<T>(dataDir: string, use: (url: string, roomId:
   }
 }
 
-// `npm run bench:cli [-- --runs N] [-- --no-npx]`: this table alone.
+// `npm run bench:cli [-- --runs N] [-- --no-npx]`: this table alone, as Markdown.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const at = process.argv.indexOf('--runs');
   const runs = at > 0 ? Number(process.argv[at + 1]) : 10;
   const dir = await mkdtemp(join(tmpdir(), 'im-cli-bench-data-'));
   const rows = await withCliRoom(dir, (url, room) => measureCliStart(url, room, runs, { npx: !process.argv.includes('--no-npx') }));
   await rm(dir, { recursive: true, force: true });
-  console.table(rows);
+  const cols = Object.keys(rows[0]!) as (keyof CliRow)[];
+  console.log(`| ${cols.join(' | ')} |\n| ${cols.map(() => '---').join(' | ')} |`);
+  for (const row of rows) console.log(`| ${cols.map((c) => row[c]).join(' | ')} |`);
   process.exit(0);
 }

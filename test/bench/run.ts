@@ -2,6 +2,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { measureCliStart, withCliRoom } from './cli-start.js';
 import { measureDelivery, type Transport } from './delivery.js';
 import { load, MESSAGE, type LoadResult } from './load.js';
 import { installed, startNats, startRedis, type Peer } from './peers.js';
@@ -9,7 +10,7 @@ import { ROOT, rssMb, startOurs, startReference } from './processes.js';
 import { measureUiPaint } from './ui-paint.js';
 
 const quick = process.argv.includes('--quick');
-/** `--only send,auth` runs just those phases (send, auth, batch, delivery, history, ui). */
+/** `--only send,auth` runs just those phases (send, auth, batch, delivery, history, ui, cli). */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const want = (phase: string) => !only || only.includes(phase);
 const SECONDS = quick ? 2 : 5;
@@ -19,6 +20,8 @@ const SUBSCRIBERS = [1, 10, 100];
 const HISTORY = quick ? [0, 100_000] : [0, 100_000, 1_000_000];
 /** Load runs are repeated and the median kept: on a shared 2-core machine single runs swing by tens of percent. */
 const REPEAT = quick ? 1 : 3;
+/** Runs of each CLI call, interleaved; the median is kept. */
+const CLI_RUNS = 10;
 
 type Row = Record<string, string | number>;
 const tables: Record<string, Row[]> = {};
@@ -208,6 +211,13 @@ try {
     if (paint) add('ui', { room: '1,000 messages', 'first paint ms': paint.firstPaintMs, 'newest message in view ms': paint.newestShownMs, 'newest 100 rendered ms': paint.roomShownMs });
     else add('skipped', { peer: 'web UI paint', why: 'no Chromium installed' });
     await uiServer.stop();
+  }
+
+  if (want('cli')) {
+    // 6. One CLI call as a script makes it (send, wait, tail), against the same request from a one-shot node:http script, and npx.
+    const cliRows = await withCliRoom(join(dataDir, 'cli'), (url, room) => measureCliStart(url, room, CLI_RUNS, { npx: !quick }));
+    for (const row of cliRows) add('cli', { ...row });
+    if (quick) add('skipped', { peer: 'npx rows of the cli table', why: 'quick run' });
   }
 } finally {
   await rm(dataDir, { recursive: true, force: true });

@@ -43,10 +43,10 @@ describe.each(fetches)('client with %s', (_name, fetch) => {
 
   test('a long-poll may take its wait on top of the timeout', async () => {
     const server = await startServer(await tempDir());
-    const c = client(server.url, 300);
-    const { roomId } = await c.createRoom('slow');
+    const { roomId } = await client(server.url, 10_000).createRoom('slow');
     const t0 = Date.now();
-    expect(await c.history(roomId, { after: 0, wait: 1 })).toEqual([]);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
+    // Answered after 2 s, past the 1 s timeout: the wait is added to it.
+    expect(await client(server.url, 1000).history(roomId, { after: 0, wait: 2 })).toEqual([]);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1900);
   });
 });

@@ -73,7 +73,7 @@ describe('CLI against something that is not a working im-for-agents server', () 
   test('a long-poll is not cut short by the timeout: wait --timeout past --connect-timeout still exits 124', async () => {
     const server = await startServer(await tempDir());
     const room = (await runCli(['room', 'create', 'w'], { env: { IM_SERVER: server.url } })).stdout.trim();
-    const r = await runCli(['wait', room, '--timeout', '1.5', '--connect-timeout', '0.5'], { env: { IM_SERVER: server.url } });
+    const r = await runCli(['wait', room, '--timeout', '4', '--connect-timeout', '2'], { env: { IM_SERVER: server.url } });
     expect(r).toMatchObject({ code: 124, stdout: '' });
   });
 });
