@@ -2,8 +2,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig([
+  // The CLI: one file holds the program, the client commands, commander and chalk, since each further ES module is a
+  // file to read at start-up; a command loaded with import() (serve) becomes a chunk that only it loads. Bundled
+  // CommonJS (commander) calls require(), which ES modules lack: the banner gives them one. Chunk names change
+  // with their content, so this build first removes the old ones (not the library's files or the UI, built beside
+  // it at the same time), which npm pack would otherwise ship.
   {
     entry: { cli: 'src/cli/main.ts' },
+    clean: ['!index.*', '!ui/**'],
     format: ['esm'],
     target: 'node20',
     platform: 'node',
@@ -12,12 +18,14 @@ export default defineConfig([
     noExternal: ['commander', 'chalk'],
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   },
+  // The library (`import { Client } from 'im-for-agents'`), with its type declarations.
   {
     entry: { index: 'src/index.ts' },
     format: ['esm'],
     target: 'node20',
     platform: 'node',
     sourcemap: true,
+    dts: true,
   },
   {
     entry: { app: 'ui/src/main.ts' },

@@ -2,14 +2,18 @@
 import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import { run } from '../../src/cli/run.js';
+import { Client } from '../../src/client/client.js';
+import { hashKey } from '../../src/server/auth/keys.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { testApp } from '../helpers/app.js';
 
-async function cli(argv: string[], fetch: CliIo['fetch'], input?: string) {
+const ADMIN = 'ima_cli-test-admin-token-123';
+
+async function cli(argv: string[], fetch: CliIo['fetch'], input?: string, more: Partial<CliIo> = {}) {
   let stdout = '';
   let stderr = '';
   const stdin = Object.assign(Readable.from(input === undefined ? [] : [Buffer.from(input)]), { isTTY: input === undefined });
-  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), stdin, env: {}, interactive: false, ...(fetch && { fetch }) };
+  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), stdin, env: {}, interactive: false, ...(fetch && { fetch }), ...more };
   const code = await run(argv, io);
   return { code, stdout, stderr };
 }
@@ -23,6 +27,22 @@ describe('CLI client commands', () => {
     expect((await client.getRoom(plain.stdout.trim())).name).toBe('my room');
     const json = await cli(['room', 'create', 'x', '--json'], fetch);
     expect(JSON.parse(json.stdout)).toMatchObject({ name: 'x', messageCount: 0 });
+  });
+
+  test.each([
+    ['on a terminal', true, /^[a-z2-7]{26}\nwrite key: imw_\S+\nread key:  imr_\S+\n$/, /^These keys are shown this once: keep them\./],
+    ['in a pipe', false, /^[a-z2-7]{26}\n$/, /^write key: imw_\S+\nread key:  imr_\S+\nThese keys are shown this once: keep them\./],
+  ])('with auth on, room create prints the keys %s (stdout keeps the id alone in a pipe)', async (_where, interactive, stdout, stderr) => {
+    const { fetch } = await testApp({ auth: { adminTokenHash: hashKey(ADMIN) } });
+    const r = await cli(['room', 'create', 'guarded', '--key', ADMIN], fetch, undefined, { interactive, env: { NO_COLOR: '1' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(stdout);
+    expect(r.stderr).toMatch(stderr);
+    // The printed keys are the room's: the write key posts, the read key reads.
+    const [, write, read] = /write key: (\S+)\nread key: {2}(\S+)/.exec(r.stdout + r.stderr)!;
+    const roomId = r.stdout.slice(0, 26);
+    await new Client({ baseUrl: 'http://test', fetch, key: write! }).send(roomId, { sender: 'a', content: 'hi' });
+    expect(await new Client({ baseUrl: 'http://test', fetch, key: read! }).history(roomId)).toMatchObject([{ content: 'hi' }]);
   });
 
   test('send takes the text from arguments or standard input and prints the seq', async () => {

@@ -1,4 +1,4 @@
-// `room create NAME` (prints the id alone) and `room list` / `room show ID`.
+// `room create NAME` (prints the id, and with auth on the room's keys) and `room list` / `room show ID`.
 import type { Command } from 'commander';
 import { colors, type CliIo } from '../io.js';
 import { clientFor } from '../connect.js';
@@ -10,12 +10,20 @@ export function registerRoom(program: Command, io: CliIo): void {
 
   room
     .command('create')
-    .description('create a room and print its id')
+    .description("create a room and print its id (with auth on, also its keys: on stderr when stdout is not a terminal)")
     .argument('<name...>', 'the room name')
-    .option('--json', 'print the whole room as JSON')
+    .option('--json', 'print the whole room, keys included, as JSON')
     .action(async (name: string[], opts: { json?: boolean }, cmd: Command) => {
-      const created = await clientFor(io, globals(cmd)).createRoom(name.join(' '));
-      io.out(opts.json ? `${JSON.stringify(created)}\n` : `${created.roomId}\n`);
+      const flags = globals(cmd);
+      const created = await clientFor(io, flags).createRoom(name.join(' '));
+      if (opts.json) return io.out(`${JSON.stringify(created)}\n`);
+      io.out(`${created.roomId}\n`);
+      // A key was needed to create it, so auth is on and the room's keys are the only way in; the server keeps only
+      // their digests. `ROOM=$(im-for-agents room create x)` still gets the id alone on stdout.
+      if (!(flags.key ?? io.env.IM_KEY)) return;
+      const keys = `write key: ${created.keys.write}\nread key:  ${created.keys.read}\n`;
+      (io.interactive ? io.out : io.err)(keys);
+      io.err('These keys are shown this once: keep them. The write key posts and reads; the read key only reads.\n');
     });
 
   room
