@@ -4,7 +4,6 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ROOT, startOurs } from './processes.js';
 
 export interface CliRow {
@@ -13,6 +12,7 @@ export interface CliRow {
   'wall ms (median)': number;
   'of one-shot': string;
   'CPU ms (median)': number;
+  'peak MB (median)': number;
   'peak MB (max)': number;
   runs: number;
 }
@@ -88,6 +88,7 @@ export async function measureCliStart(url: string, roomId: string, runs: number,
         'wall ms (median)': Math.round(ms),
         'of one-shot': `${(ms / reference).toFixed(2)}x`,
         'CPU ms (median)': Math.round(median(rs.map((r) => r.cpuMs))),
+        'peak MB (median)': Math.round(median(rs.map((r) => r.peakKb)) / 102.4) / 10,
         'peak MB (max)': Math.round(Math.max(...rs.map((r) => r.peakKb)) / 102.4) / 10,
         runs: rs.length,
       });
@@ -108,17 +109,4 @@ export async function withCliRoom<T>(dataDir: string, use: (url: string, roomId:
   } finally {
     await server.stop();
   }
-}
-
-// `npm run bench:cli [-- --runs N] [-- --no-npx]`: this table alone, as Markdown.
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const at = process.argv.indexOf('--runs');
-  const runs = at > 0 ? Number(process.argv[at + 1]) : 10;
-  const dir = await mkdtemp(join(tmpdir(), 'im-cli-bench-data-'));
-  const rows = await withCliRoom(dir, (url, room) => measureCliStart(url, room, runs, { npx: !process.argv.includes('--no-npx') }));
-  await rm(dir, { recursive: true, force: true });
-  const cols = Object.keys(rows[0]!) as (keyof CliRow)[];
-  console.log(`| ${cols.join(' | ')} |\n| ${cols.map(() => '---').join(' | ')} |`);
-  for (const row of rows) console.log(`| ${cols.map((c) => row[c]).join(' | ')} |`);
-  process.exit(0);
 }
