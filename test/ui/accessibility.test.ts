@@ -60,6 +60,8 @@ async function startFixture(): Promise<Fixture> {
   const richRoomId = await richRoom(client);
   const { roomId: connectRoomId } = await client.createRoom('connect');
   await client.sendBatch(connectRoomId, ['one', 'two', 'three'].map((content) => ({ sender: 'agent', content })));
+  // Nothing listens on port 9 here: the hook shows its failed deliveries and last error.
+  await client.createWebhook(connectRoomId, { url: 'http://127.0.0.1:9/hook', to: 'reviewer' });
   const { roomId: guardedRoomId } = await new Client({ baseUrl: guarded.url, key: ADMIN }).createRoom('guarded');
   return { open, guarded, richRoomId, connectRoomId, guardedRoomId };
 }
@@ -92,6 +94,12 @@ const views: Record<string, (page: Page, f: Fixture) => Promise<void>> = {
     await openRoom(page, f.open.url, f.connectRoomId);
     await page.click('#connect summary');
     await expect.poll(() => page.isVisible('#connect-body pre')).toBe(true);
+  },
+  'webhooks panel': async (page, f) => {
+    await openRoom(page, f.open.url, f.connectRoomId);
+    await page.waitForSelector('#hooks-summary', { state: 'visible', timeout: 15_000 });
+    await page.click('#hooks-summary');
+    await expect.poll(() => page.locator('#hooks-body li.hook').count()).toBe(1);
   },
 };
 
