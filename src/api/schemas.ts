@@ -119,7 +119,8 @@ export const patchRoomSchema = z.preprocess(
       },
       { error: 'the body must be a JSON object with name, topic or settings' },
     )
-    .strict()
+    // Not .strict(): its message would be replaced by the object's own error above.
+    .catchall(z.unknown().refine(() => false, { error: `a room patch takes only name, topic and settings (${SETTING_KEYS.join(', ')})` }))
     .refine((p) => p.name !== undefined || p.topic !== undefined || p.settings !== undefined, { error: 'give at least one of name, topic or settings' }),
 );
 

@@ -69,7 +69,9 @@ async function readOrWait(
   let unsubscribe = () => {};
   try {
     // Subscribe before reading, so a message that lands in between still wakes us.
-    unsubscribe = store.subscribe(roomId, () => wake());
+    const unsubscribeMessages = store.subscribe(roomId, () => wake());
+    const unsubscribeDelete = store.onDelete(roomId, stop);
+    unsubscribe = () => (unsubscribeMessages(), unsubscribeDelete());
     for (;;) {
       const woken = new Promise<void>((resolve) => (wake = resolve));
       const now = await store.read(roomId, { after, limit });

@@ -96,10 +96,13 @@ async function pump(sink: SseSink, { store, roomId, start, heartbeatMs, idleMs, 
     await sink.write('retry: 1000\n\n');
     try {
       // Subscribed before the first read, so nothing that lands in between is missed.
-      unsubscribe = store.subscribe(roomId, () => {
+      const unsubscribeMessages = store.subscribe(roomId, () => {
         more = true;
         wake?.();
       });
+      // A deleted room ends its streams with a final event; the client should not reconnect.
+      const unsubscribeDelete = store.onDelete(roomId, () => void sink.end('event: deleted\ndata: {"reason":"the room was deleted"}\n\n'));
+      unsubscribe = () => (unsubscribeMessages(), unsubscribeDelete());
     } catch (err) {
       return void (await sink.end(failed(err)));
     }
