@@ -15,6 +15,7 @@ export function messageItem(m: Message, find: (id: string) => Message | undefine
       'div',
       { class: 'meta' },
       sender,
+      m.verified ? h('span', { class: 'verified', title: 'sender proven by an agent key' }, '✓ verified') : null,
       m.to?.length ? h('span', { class: 'to' }, `→ ${m.to.join(', ')}`) : null,
       m.type ? h('span', { class: 'type' }, m.type) : null,
       h('time', { datetime: m.createdAt, title: `${m.createdAt} · seq ${m.seq} · id ${m.id}` }, timeLabel(m.createdAt)),
