@@ -12,7 +12,7 @@ export const DEFAULT_ROOM_NAME = 'A2A conversation';
 const textPart = (text: string): Part => ({ content: { $case: 'text', value: text }, metadata: undefined, filename: '', mediaType: 'text/plain' });
 
 /** The room message an A2A SendMessage asks to post. The room's own validation runs when it is posted. */
-export function toMessageInput(request: SendMessageRequest): { messageId: string; input: MessageInput; roomName: string } {
+export function toMessageInput(request: SendMessageRequest, defaultSender = DEFAULT_A2A_SENDER): { messageId: string; input: MessageInput; roomName: string } {
   const message = request.message;
   if (!message) throw new RequestMalformedError('params.message is required.');
   if (!message.messageId) throw new RequestMalformedError('message.messageId is required (a unique id the client makes, e.g. a UUID).');
@@ -28,7 +28,7 @@ export function toMessageInput(request: SendMessageRequest): { messageId: string
   // The message's own metadata wins over the request's.
   const { sender, to, type, replyTo, roomName, ...rest } = { ...request.metadata, ...message.metadata } as Record<string, unknown>;
   const input = {
-    sender: sender ?? DEFAULT_A2A_SENDER,
+    sender: sender ?? defaultSender,
     content,
     metadata: { ...rest, a2a: { messageId: message.messageId, ...(message.taskId && { taskId: message.taskId }) } },
     ...(to !== undefined && { to }),

@@ -22,6 +22,8 @@ export interface RoomAgentDeps {
   sent: SentIds;
   /** Ends a stream when the caller hangs up. */
   signal: AbortSignal;
+  /** The sender when the message's metadata names none (an agent key's name); default DEFAULT_A2A_SENDER. */
+  defaultSender?: string;
 }
 
 const NO_TASKS = 'This agent keeps no tasks: a streamed room has no task to look up. Send again with SendStreamingMessage, or read the room with contextId.';
@@ -118,7 +120,7 @@ export class RoomAgent implements A2ARequestHandler {
 
   /** Posts once per messageId: to the room named by contextId, or to a new room. */
   private async post(params: SendMessageRequest): Promise<Message> {
-    const { messageId, input, roomName } = toMessageInput(params);
+    const { messageId, input, roomName } = toMessageInput(params, this.deps.defaultSender);
     const { client, sent } = this.deps;
     const contextId = params.message?.contextId;
     try {

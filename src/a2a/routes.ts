@@ -38,10 +38,12 @@ export function a2aRoutes({ maxBodyBytes, heartbeatMs }: ServerDeps, options: A2
       return c.json({ jsonrpc: '2.0', id: null, error }, err.status);
     }
     const { handleRpc } = await import('./rpc.js'); // the SDK loads on the first call, not at every start
+    const principal = c.get('principal');
     return handleRpc({
       body,
       version: c.req.header('a2a-version'),
       authorization: c.req.header('authorization'),
+      ...(principal.kind === 'room' && principal.agent !== undefined && { agent: principal.agent }),
       origin: new URL(c.req.url).origin,
       auth: options.auth,
       app: () => (request) => options.app().fetch(request),

@@ -17,6 +17,8 @@ export interface RpcCall {
   version: string | undefined;
   /** The caller's Authorization header, passed on to the room routes. */
   authorization: string | undefined;
+  /** The agent name of the caller's agent key, if it is one: the sender when metadata names none. */
+  agent?: string;
   /** This server as the caller reached it, e.g. http://127.0.0.1:7331. */
   origin: string;
   auth: boolean;
@@ -50,7 +52,7 @@ export async function handleRpc(call: RpcCall): Promise<Response> {
   const card = AgentCard.fromJSON(agentCard(call.origin, { auth: call.auth, version: '1.0' }));
   const key = /^Bearer +(\S+)$/i.exec(call.authorization?.trim() ?? '')?.[1];
   const client = new Client({ baseUrl: call.origin, fetch: inProcessFetch(call.app), ...(key && { key }) });
-  const agent = new RoomAgent({ client, card, sent: call.sent, signal: abort.signal });
+  const agent = new RoomAgent({ client, card, sent: call.sent, signal: abort.signal, ...(call.agent && { defaultSender: call.agent }) });
   const context = new ServerCallContext({ ...(call.version && { requestedVersion: call.version }) });
 
   let answer: Envelope | AsyncGenerator<Envelope>;

@@ -49,7 +49,7 @@ export async function postDelivery(url: string, body: string, headers: Record<st
     res.resume(); // the answer's body is not kept
     const status = res.statusCode ?? 0;
     if (status >= 200 && status < 300) return { ok: true };
-    if (status >= 300 && status < 400) return { ok: false, error: `HTTP ${status}: redirects are not followed (Location: ${res.headers.location ?? 'none'})` };
+    if (status >= 300 && status < 400) return { ok: false, error: `HTTP ${status}: redirects are not followed (Location: ${res.headers.location?.slice(0, 200) ?? 'none'})` };
     const retryAfter = Number(res.headers['retry-after']);
     return {
       ok: false,

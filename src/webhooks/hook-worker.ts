@@ -50,7 +50,10 @@ export class HookWorker {
   ) {}
 
   start(): void {
-    this.done = this.loop().catch((err) => this.deps.log(`webhook ${this.hook.id}: delivery stopped: ${(err as Error)?.stack ?? String(err)}`));
+    this.done = this.loop().catch((err) => {
+      // Stopping (the room was deleted, the server is shutting down) may fail a read in flight: nothing to report.
+      if (!this.stopped) this.deps.log(`webhook ${this.hook.id}: delivery stopped: ${(err as Error)?.stack ?? String(err)}`);
+    });
   }
 
   /** Ends the loop; an attempt in flight is aborted and counts for nothing, so it is made again after a restart. */

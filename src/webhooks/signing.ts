@@ -10,9 +10,11 @@ export function newSecret(): string {
  * The `webhook-id`, `webhook-timestamp` and `webhook-signature` headers for one attempt. Signed by the specification's
  * reference library, so whatever a receiver verifies with (any language's `standardwebhooks`) agrees with it.
  */
+let library: Promise<typeof import('standardwebhooks')> | undefined;
+
 export async function signatureHeaders(secret: string, id: string, body: string, now = new Date()): Promise<Record<string, string>> {
   // Loaded on the first delivery, not at every server start.
-  const { Webhook } = await import('standardwebhooks');
+  const { Webhook } = await (library ??= import('standardwebhooks'));
   return {
     'webhook-id': id,
     'webhook-timestamp': String(Math.floor(now.getTime() / 1000)),

@@ -42,6 +42,8 @@ export class Webhooks {
   private readonly files: HookFiles;
   /** Workers by room, in creation order. */
   private readonly rooms = new Map<string, HookWorker[]>();
+  /** Unsubscribes from each room's deletion. */
+  private readonly deletions = new Map<string, () => void>();
   private readonly log: (message: string) => void;
   private closed = false;
 
@@ -58,7 +60,9 @@ export class Webhooks {
   async open(): Promise<void> {
     for (const [roomId, records] of await this.files.loadAll()) {
       if (!(await this.options.store.getRoom(roomId))) {
-        this.log(`warning: webhooks of room ${roomId} were not started: the room does not exist`);
+        // The room was deleted and the server stopped before its hooks were removed: finish the job.
+        this.log(`warning: removed the webhooks of room ${roomId}, which no longer exists`);
+        await this.save(roomId);
         continue;
       }
       for (const record of records) this.startWorker(record);
@@ -68,6 +72,7 @@ export class Webhooks {
   /** Stops every worker (aborting attempts in flight) and waits for their state to be written. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const unwatch of this.deletions.values()) unwatch();
     await Promise.all([...this.rooms.values()].flat().map((w) => w.stop()));
     await this.files.flush();
   }
@@ -136,6 +141,16 @@ export class Webhooks {
     worker.start();
   }
 
+  /** A deleted room takes its hooks with it: their workers stop and its hook file goes. */
+  private async roomDeleted(roomId: string): Promise<void> {
+    const workers = this.rooms.get(roomId) ?? [];
+    this.rooms.delete(roomId);
+    this.deletions.get(roomId)?.();
+    this.deletions.delete(roomId);
+    await Promise.all(workers.map((w) => w.stop()));
+    await this.save(roomId).catch((err: Error) => this.log(`webhooks of deleted room ${roomId}: could not remove their file: ${err.message}`));
+  }
+
   private workerDeps(roomId: string) {
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
     return {
@@ -151,12 +166,15 @@ export class Webhooks {
   }
 
   private save(roomId: string): Promise<void> {
-    return this.files.save(roomId, () => this.workers(roomId).map((w) => ({ ...w.hook })));
+    return this.files.save(roomId, () => (this.rooms.get(roomId) ?? []).map((w) => ({ ...w.hook })));
   }
 
   private workers(roomId: string): HookWorker[] {
     let list = this.rooms.get(roomId);
-    if (!list) this.rooms.set(roomId, (list = []));
+    if (!list) {
+      this.rooms.set(roomId, (list = []));
+      if (!this.deletions.has(roomId)) this.deletions.set(roomId, this.options.store.onDelete(roomId, () => void this.roomDeleted(roomId)));
+    }
     return list;
   }
 

@@ -225,6 +225,25 @@ describe('A2A with auth on', () => {
     expect((await send(room.keys.write, room.id)).body.result?.message?.contextId).toBe(room.id);
     expect((await send(ADMIN)).body.result?.message?.contextId).toMatch(/^[a-z2-7]{26}$/);
 
+    // An agent key signs: no metadata.sender means the key's name; another name is the route's sender_mismatch.
+    const agent = (await (await fetch(`${url}/agent/rooms/${room.id}/agents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${room.keys.write}` },
+      body: JSON.stringify({ name: 'signed-bot' }),
+    })).json()) as { key: string };
+    const unsigned = await rpc(url, { jsonrpc: '2.0', id: 3, method: 'SendMessage', params: { message: { messageId: randomUUID(), contextId: room.id, role: 'ROLE_USER', parts: [{ text: 'by key' }] } } }, {
+      'A2A-Version': '1.0',
+      authorization: `Bearer ${agent.key}`,
+    });
+    expect(unsigned.body.result?.message?.metadata).toMatchObject({ sender: 'signed-bot' });
+    expect((await admin.history(room.id)).at(-1)).toMatchObject({ sender: 'signed-bot', content: 'by key', verified: true });
+    const spoofed = await rpc(url, { jsonrpc: '2.0', id: 4, method: 'SendMessage', params: { message: { messageId: randomUUID(), contextId: room.id, role: 'ROLE_USER', parts: [{ text: 'x' }], metadata: { sender: 'someone-else' } } } }, {
+      'A2A-Version': '1.0',
+      authorization: `Bearer ${agent.key}`,
+    });
+    expect(spoofed.status).toBe(403);
+    expect(spoofed.body.error).toMatchObject({ code: 403, message: expect.stringContaining('this agent key posts as "signed-bot"') });
+
     const client = await new ClientFactory().createFromUrl(url);
     const answer = (await client.sendMessage(request('with the SDK', { contextId: room.id, metadata: { sender: 'sdk' } }), {
       serviceParameters: { authorization: `Bearer ${room.keys.write}` },

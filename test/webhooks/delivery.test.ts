@@ -1,4 +1,6 @@
 // Delivery against a real receiver that verifies every request with the `standardwebhooks` library.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { CreatedWebhook, Webhook } from '../../src/api/webhooks.js';
 import { openStore } from '../helpers/app.js';
@@ -122,5 +124,22 @@ describe('webhook delivery', () => {
     await openWebhooks({ store: store2, dataDir: dir });
     await until(() => receiver.accepted.length === 5, 5000, 'the two sent while stopped');
     expect(seqs(receiver)).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('a deleted room', () => {
+  test('takes its hooks with it: workers stop, the hook file goes, nothing is logged', async () => {
+    const logged: string[] = [];
+    const receiver = await startReceiver();
+    const { client, room, addHook, json, dir } = await setup({ hooks: { log: (m) => logged.push(m) } });
+    await addHook(receiver);
+    await client.send(room.id, { sender: 'a', content: 'before' });
+    await until(() => receiver.accepted.length === 1, 5000, 'one delivery');
+    const file = join(dir, 'webhooks', `${room.id}.json`);
+    expect(existsSync(file)).toBe(true);
+    expect((await json('DELETE', `/agent/rooms/${room.id}`)).status).toBe(204);
+    await until(() => !existsSync(file), 5000, 'the hook file removed');
+    expect((await json('GET', `/agent/rooms/${room.id}/webhooks`)).status).toBe(404);
+    expect(logged).toEqual([]);
   });
 });

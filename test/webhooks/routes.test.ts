@@ -109,6 +109,13 @@ describe('webhook routes with auth on', () => {
     expect((await json('POST', `${url}/${hook.id}/resume`, undefined, auth(room.keys.read))).status).toBe(403);
     expect((await json('POST', `${url}/${hook.id}/resume`, undefined, auth(room.keys.write))).status).toBe(200);
     expect((await json('DELETE', `${url}/${hook.id}`, undefined, auth(room.keys.write))).status).toBe(200);
+
+    // An agent key posts and reads, but managing hooks is the room owner's: listing yes, adding no.
+    const agent = (await (await json('POST', `/agent/rooms/${room.id}/agents`, { name: 'bot' }, auth(room.keys.write))).json()) as { key: string };
+    expect((await json('GET', url, undefined, auth(agent.key))).status).toBe(200);
+    const refused = await json('POST', url, body, auth(agent.key));
+    expect(refused.status).toBe(403);
+    expect((await refused.json()).error.message).toBe("Adding a webhook needs the room's write key or the admin token; an agent key cannot do it.");
   });
 
   test.each([
