@@ -1,13 +1,12 @@
 // How messages and rooms look on a terminal: one line per message, a stable colour per sender.
 import type { ChalkInstance } from 'chalk';
+import { senderHash } from '../api/colour.js';
 import type { Message, Room } from '../api/types.js';
 
 const PALETTE = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red'] as const;
 
 function senderColor(c: ChalkInstance, sender: string): ChalkInstance {
-  let h = 0;
-  for (const ch of sender) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return c[PALETTE[h % PALETTE.length] ?? 'cyan'];
+  return c[PALETTE[senderHash(sender) % PALETTE.length] ?? 'cyan'];
 }
 
 export function formatMessage(m: Message, c: ChalkInstance): string {

@@ -1,4 +1,5 @@
 // A tiny element builder: text is always set as text, never parsed as HTML.
+import { senderHash } from '../../src/api/colour.js';
 
 type Child = Node | string | false | null | undefined;
 
@@ -25,9 +26,7 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
 
 /** Stable hue per sender, so one agent keeps one colour everywhere. */
 export function senderHue(sender: string): number {
-  let h = 0;
-  for (const ch of sender) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return h % 360;
+  return senderHash(sender) % 360;
 }
 
 // Made once: toLocaleTimeString() builds a new formatter on every call, which was a tenth of opening a room.
