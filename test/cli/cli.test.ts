@@ -87,6 +87,8 @@ describe('CLI client commands', () => {
     [['bogus-command'], 2, /^error: unknown command 'bogus-command'. See im-for-agents --help.\n$/],
     [['sned', 'r', 'hi'], 2, /^error: unknown command 'sned'. Did you mean 'send'\? See im-for-agents --help.\n$/],
     [['--as', 'bob', 'wiat', 'r'], 2, /^error: unknown command 'wiat'. Did you mean 'wait'\?/],
+    [['--port', '99999'], 2, /^error: --port must be a port number from 0 to 65535 \(got "99999"\)\n$/],
+    [['serve', '-p', '-1'], 2, /^error: --port must be a port number from 0 to 65535 \(got "-1"\)\n$/],
     [['send', 'nosuchroom', 'hi'], 1, /No room with id "nosuchroom"/],
   ])('%j exits %i with one clear line on stderr', async (argv, code, says) => {
     const { fetch } = await testApp();
