@@ -53,17 +53,36 @@ export class Catalog {
     return this.db.data.rooms;
   }
 
-  /** Resolves once the entry is on disk (lowdb writes a temp file and renames it, so the file is never torn). */
-  async add(entry: CatalogEntry): Promise<void> {
-    this.db.data.rooms.push(entry);
-    try {
-      await this.db.write();
-    } catch (err) {
-      this.db.data.rooms = this.db.data.rooms.filter((r) => r !== entry);
-      throw new StoreError('unavailable', `Could not write the room catalog ${this.path}: ${(err as Error).message}`, {
-        cause: err,
-      });
+  private queue: { entry: CatalogEntry; resolve: () => void; reject: (err: Error) => void }[] = [];
+  private writing: Promise<void> | undefined;
+
+  /** Resolves once the entry is on disk (lowdb writes a temp file and renames it, so the file is never torn). Adds made
+   *  together share one write, and only one write runs at a time, so a failed write's entries never reach the file
+   *  through a later one. */
+  add(entry: CatalogEntry): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ entry, resolve, reject });
+      this.writing ??= this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const group = this.queue.splice(0);
+      this.db.data.rooms.push(...group.map((g) => g.entry));
+      try {
+        await this.db.write();
+        for (const g of group) g.resolve();
+      } catch (err) {
+        const failed = new Set(group.map((g) => g.entry));
+        this.db.data.rooms = this.db.data.rooms.filter((r) => !failed.has(r));
+        const error = new StoreError('unavailable', `Could not write the room catalog ${this.path}: ${(err as Error).message}`, {
+          cause: err,
+        });
+        for (const g of group) g.reject(error);
+      }
     }
+    this.writing = undefined;
   }
 
   /** Writes the catalog as it now is, after the caller changed an entry; `undo` puts the entry back if the write fails. */

@@ -46,6 +46,22 @@ function parseLock(text: string): { pid: number; start: string | undefined } | u
   return Number.isSafeInteger(n) && n > 0 ? { pid: n, start: start || undefined } : undefined;
 }
 
+/** Puts the lock in place whole by linking the written temp file; where the file system has no hard links, by an
+ *  exclusive create (a second server starting in the same instant could then read it empty and take it over). */
+async function placeLock(tmp: string, path: string, content: string): Promise<void> {
+  try {
+    await link(tmp, path);
+  } catch (err) {
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+    const fh = await open(path, 'wx', 0o600);
+    try {
+      await fh.writeFile(content);
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
 /** Takes DIR/server.lock or throws a StoreError('locked') naming the process that holds it; returns the release. */
 export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   const path = join(dir, 'server.lock');
@@ -62,7 +78,7 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   try {
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        await link(tmp, path);
+        await placeLock(tmp, path, content);
         return async () => {
           // Removed only while it is still ours.
           if ((await readFile(path, 'utf8').catch(() => '')) === content) await rm(path, { force: true });

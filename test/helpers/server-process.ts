@@ -35,16 +35,20 @@ function exited(proc: ChildProcessWithoutNullStreams, signal: NodeJS.Signals): P
   });
 }
 
-export function startServer(dataDir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
-  const proc = spawn(process.execPath, [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--no-open', ...args], {
-    env: { ...process.env, CI: '1', NO_COLOR: '1', ...env },
-  });
+/** `openFiles` runs the server under that open-file limit (`ulimit -n`). */
+export function startServer(dataDir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, options: { openFiles?: number } = {}): Promise<ServerProcess> {
+  const argv = [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--no-open', ...args];
+  const [command, commandArgs] =
+    options.openFiles === undefined
+      ? [process.execPath, argv]
+      : ['bash', ['-c', `ulimit -n ${options.openFiles} && exec "$0" "$@"`, process.execPath, ...argv]];
+  const proc = spawn(command, commandArgs, { env: { ...process.env, CI: '1', NO_COLOR: '1', ...env } });
   running.add(proc);
   let out = '';
   let err = '';
   proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${err}`)), 30_000); // a guard against a hang, not a speed check: the machine may be busy
     proc.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`server exited with ${code}: ${err}`));
