@@ -21,7 +21,7 @@ const HISTORY = quick ? [0, 100_000] : [0, 100_000, 1_000_000];
 /** Load runs are repeated and the median kept: on a shared 2-core machine single runs swing by tens of percent. */
 const REPEAT = quick ? 1 : 3;
 /** Runs of each CLI call, interleaved; the median is kept. */
-const CLI_RUNS = 10;
+const CLI_RUNS = 20;
 
 type Row = Record<string, string | number>;
 const tables: Record<string, Row[]> = {};
