@@ -78,10 +78,26 @@ export async function runProgram(argv: string[], io: CliIo, signal?: AbortSignal
     }
     await define(sub);
   });
-  // Help that lists every command shows their arguments too, so it loads them all (as every call did before).
-  if (argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') await Promise.all([...stubs.keys()].map(define));
+  // commander prints help without running the hook: what it will show is defined first.
+  const shown = helpShows(argv);
+  await Promise.all([...stubs.keys()].filter((stub) => shown.includes(stub.name())).map(define));
   program.addHelpText('after', () => serverOptions(program));
   await program.parseAsync(argv, { from: 'user' });
+}
+
+/**
+ * The commands a help request shows: `help send` shows send; the program's own help (`--help` before any command
+ * name, or `help` alone) lists them all, with their arguments and the server's options. `send --help` goes through
+ * the hook like any call.
+ */
+function helpShows(argv: string[]): string[] {
+  const names = COMMANDS.map((c) => c.name);
+  if (argv[0] === 'help') return names.includes(argv[1] ?? '') ? [argv[1]!] : names;
+  for (const arg of argv) {
+    if (arg === '--help' || arg === '-h') return names;
+    if (names.includes(arg)) return [];
+  }
+  return [];
 }
 
 /** The top-level help also lists the server's options: serve is what `npx im-for-agents` runs. */

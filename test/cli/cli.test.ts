@@ -98,7 +98,7 @@ describe('CLI client commands', () => {
     expect(r.stdout).toBe('');
   });
 
-  test('--help lists every command and the server options; send --help lists --as', async () => {
+  test('--help lists every command and the server options; send --help and help send list --as', async () => {
     const top = await cli(['--help'], undefined);
     expect(top).toMatchObject({ code: 0, stderr: '' });
     for (const line of [/send \[options\] <room> \[text\.\.\.\]/, /wait \[options\] <room>/, /Server options \(im-for-agents \[serve\] \[options\]\):/, /-p, --port <port>/, /--data <dir>/, /--no-open/]) {
@@ -109,6 +109,9 @@ describe('CLI client commands', () => {
     expect(send.stdout).toMatch(/--as <name> +sender name/);
     expect(send.stdout).toMatch(/--connect-timeout <seconds>/);
     expect((await cli(['serve', '--help'], undefined)).stdout).not.toMatch(/--as <name>/);
+    const helpSend = await cli(['help', 'send'], undefined);
+    expect(helpSend).toMatchObject({ code: 0, stderr: '' });
+    expect(helpSend.stdout).toMatch(/^Usage: im-for-agents send \[options\] <room> \[text\.\.\.\]\n/);
   });
 
   test('send with no text on a terminal explains how to give it', async () => {
