@@ -14,11 +14,16 @@ const openError = (dir: string) => new FileStore({ dir, warn: () => {} }).open()
 
 /** A live process that is not a server, with its start time from /proc (field 22 of /proc/PID/stat). */
 async function otherProcess() {
-  const child = spawn('sleep', ['30']);
+  const child = spawn('sleep', ['30'], { stdio: 'ignore' });
   await new Promise((r) => child.once('spawn', r));
   const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
   const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
-  return { pid: child.pid!, start, stop: () => child.kill('SIGKILL') };
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+  return { pid: child.pid!, start, stop };
 }
 
 describe('data-folder lock', () => {
@@ -36,12 +41,12 @@ describe('data-folder lock', () => {
   });
 
   test.each([
-    ['a process that is gone', async () => ({ text: '999999999 12345\n', stop: () => {} })],
+    ['a process that is gone', async () => ({ text: '999999999 12345\n', stop: async () => {} })],
     ['a reused pid (another process, another start time)', async () => {
       const p = await otherProcess();
       return { text: `${p.pid} ${Number(p.start) + 1}\n`, stop: p.stop };
     }],
-    ['an empty lock', async () => ({ text: '', stop: () => {} })],
+    ['an empty lock', async () => ({ text: '', stop: async () => {} })],
   ])('a lock left by %s is taken over', async (_name, make) => {
     const dir = await tempDir();
     const { text, stop } = await make();
@@ -52,7 +57,7 @@ describe('data-folder lock', () => {
       await store.close();
       await expect(readFile(join(dir, 'server.lock'))).rejects.toThrow(/ENOENT/);
     } finally {
-      stop();
+      await stop();
     }
   });
 
@@ -67,7 +72,25 @@ describe('data-folder lock', () => {
       expect(await openError(dir)).toMatchObject({ code: 'locked', message: expect.stringContaining(`pid ${p.pid}`) });
       expect(await readFile(join(dir, 'server.lock'), 'utf8')).toBe(format(p));
     } finally {
-      p.stop();
+      await p.stop();
     }
+  });
+});
+
+describe('a failed open leaves nothing open', () => {
+  test('a room whose index cannot be opened fails the open without leaking its log handle or the lock', async () => {
+    const { mkdir, readdir, rm } = await import('node:fs/promises');
+    const dir = await tempDir();
+    const store = await openStore({ dir });
+    const rooms = await Promise.all(['a', 'b', 'c'].map((name) => store.createRoom({ name })));
+    await store.close();
+    const idx = join(dir, 'rooms', `${rooms[1]!.id}.idx`);
+    await rm(idx);
+    await mkdir(idx); // opening it for writing fails with EISDIR
+    const fds = async () => (await readdir('/proc/self/fd')).length;
+    const before = await fds();
+    expect(await openError(dir)).toMatchObject({ code: 'EISDIR' });
+    expect(await fds()).toBe(before);
+    await expect(readFile(join(dir, 'server.lock'))).rejects.toThrow(/ENOENT/);
   });
 });
