@@ -5,6 +5,7 @@ import { DEFAULT_MAX_ROOMS } from '../api/limits.js';
 import type { Agent, Message, Room, RoomPatch } from '../api/types.js';
 import { CacheBudget } from './cache-budget.js';
 import { Catalog, type CatalogEntry } from './catalog.js';
+import { CursorFile } from './cursor-file.js';
 import { lockDataDir } from './data-lock.js';
 import { StoreError, outOfFiles, roomNotFound } from './errors.js';
 import { ROOM_ID_PATTERN, newRoomId } from './ids.js';
@@ -14,7 +15,7 @@ import { RoomLog, type Retention } from './room-log.js';
 import type { KeyHashes, KeyOwner, MessageListener, NewMessage, NewRoom, ReadOptions, Store } from './store.js';
 
 export interface FileStoreOptions {
-  /** The data directory: rooms.json and rooms/<id>.jsonl (+ .idx). */
+  /** The data directory: rooms.json and rooms/<id>.jsonl (+ .idx, + .cursors.json once an inbox cursor moved). */
   dir: string;
   /** fdatasync every group commit (default false: a write is acknowledged once the OS has it). */
   fsync?: boolean;
@@ -35,6 +36,7 @@ export interface FileStoreOptions {
 interface OpenRoom {
   entry: CatalogEntry;
   log: RoomLog;
+  cursors: CursorFile;
 }
 
 const OPEN_CONCURRENCY = 16;
@@ -104,6 +106,7 @@ export class FileStore implements Store {
     const windowBytes = Math.min(this.options.windowBytes ?? DEFAULT_WINDOW_BYTES, this.budget.maxBytes);
     return {
       entry,
+      cursors: new CursorFile(`${base}.cursors.json`, this.options.fsync ?? false),
       log: new RoomLog(entry.id, recovered, {
         fsync: this.options.fsync ?? false,
         window: new MessageWindow(this.options.windowSize ?? 256, windowBytes, this.budget),
@@ -161,7 +164,10 @@ export class FileStore implements Store {
     for (const listener of listeners ?? []) listener();
     await room.log.close();
     const base = join(this.roomsDir, id);
-    await Promise.all(['.jsonl', '.idx', '.jsonl.compact', '.idx.compact'].map((ext) => rm(base + ext, { force: true })));
+    await Promise.all([
+      ...['.jsonl', '.idx', '.jsonl.compact', '.idx.compact'].map((ext) => rm(base + ext, { force: true })),
+      room.cursors.remove(),
+    ]);
     return true;
   }
 
@@ -220,7 +226,7 @@ export class FileStore implements Store {
 
   async close(): Promise<void> {
     clearInterval(this.retentionTimer);
-    await Promise.all([...this.rooms.values()].map((r) => r.log.close()));
+    await Promise.all([...this.rooms.values()].map((r) => Promise.all([r.log.close(), r.cursors.settle()])));
     this.rooms.clear();
     this.keys.clear();
     await this.unlock?.();
@@ -279,6 +285,14 @@ export class FileStore implements Store {
 
   async read(roomId: string, options: ReadOptions): Promise<Message[]> {
     return this.room(roomId).log.read(options.after, options.limit);
+  }
+
+  async getCursor(roomId: string, name: string): Promise<number> {
+    return this.room(roomId).cursors.get(name);
+  }
+
+  async setCursor(roomId: string, name: string, seq: number): Promise<number> {
+    return this.room(roomId).cursors.set(name, seq);
   }
 
   subscribe(roomId: string, listener: MessageListener): () => void {

@@ -55,6 +55,11 @@ export interface Store {
   /** Appends all messages or none; resolves once they are durable, in one contiguous seq range. */
   append(roomId: string, inputs: readonly NewMessage[]): Promise<Message[]>;
   read(roomId: string, options: ReadOptions): Promise<Message[]>;
+  /** NAME's inbox read cursor in the room: the seq of the last message it acknowledged, 0 before any. */
+  getCursor(roomId: string, name: string): Promise<number>;
+  /** Moves NAME's cursor forward to `seq`, never back (a smaller seq leaves it); resolves with the cursor after the
+   *  call, once it is durable. Kept with the room, removed with it. The caller checks seq against the room's lastSeq. */
+  setCursor(roomId: string, name: string, seq: number): Promise<number>;
   /** Calls `listener` with every batch of messages made durable after this call, in seq order. */
   subscribe(roomId: string, listener: MessageListener): () => void;
   /** Calls `listener` once if the room is deleted; returns the unsubscribe function. */
