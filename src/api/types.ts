@@ -58,7 +58,14 @@ export interface Message {
   mentions?: string[];
   /** True when the sender was proven by an agent key. */
   verified?: boolean;
+  /** Set when the message was redacted: its content is REDACTED_CONTENT and its metadata is gone. */
+  redacted?: true;
+  /** When it was redacted. */
+  redactedAt?: string;
 }
+
+/** The content a redacted message keeps in place of its text. */
+export const REDACTED_CONTENT = '[redacted]';
 
 /** What a client sends to post one message. */
 export interface MessageInput {

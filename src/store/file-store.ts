@@ -12,7 +12,7 @@ import { ROOM_ID_PATTERN, newRoomId } from './ids.js';
 import { recoverLog, type Warn } from './log-recovery.js';
 import { MessageWindow } from './message-window.js';
 import { RoomLog, type Retention } from './room-log.js';
-import type { KeyHashes, KeyOwner, MessageListener, NewMessage, NewRoom, ReadOptions, Store } from './store.js';
+import type { KeyHashes, KeyOwner, MessageListener, NewMessage, NewRoom, ReadOptions, RedactListener, Store } from './store.js';
 
 export interface FileStoreOptions {
   /** The data directory: rooms.json and rooms/<id>.jsonl (+ .idx, + .cursors.json once an inbox cursor moved). */
@@ -297,6 +297,14 @@ export class FileStore implements Store {
 
   subscribe(roomId: string, listener: MessageListener): () => void {
     return this.room(roomId).log.subscribe(listener);
+  }
+
+  async redact(roomId: string, seq: number): Promise<Message | undefined> {
+    return this.room(roomId).log.redact(seq);
+  }
+
+  onRedact(roomId: string, listener: RedactListener): () => void {
+    return this.room(roomId).log.onRedact(listener);
   }
 
   private room(id: string): OpenRoom {

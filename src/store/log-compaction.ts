@@ -1,9 +1,17 @@
-// Rewrites a room's log and index without the bytes that retention dropped, replacing the files by rename.
+// Rewrites a room's log and index (without the bytes retention dropped, or with one line replaced by its redaction),
+// replacing the files by rename.
 import { constants } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { INDEX_ENTRY, getOffset, putOffset, readAt, writeAt } from './file-io.js';
 
 const CHUNK = 1 << 20;
+
+/** One log line swapped for another of any length: the bytes [start, end) become `line` (newline included). */
+export interface LineReplacement {
+  start: number;
+  end: number;
+  line: Buffer;
+}
 
 export interface CompactionInput {
   log: FileHandle;
@@ -16,12 +24,15 @@ export interface CompactionInput {
   /** First index entry to keep, and how many. */
   fromEntry: number;
   entries: number;
+  /** A line (at or past `cut`) written differently in the new log; the entries after it shift by the difference. */
+  replace?: LineReplacement;
 }
 
 /**
- * Copies the kept tail of both files to temp files, syncs them, and renames the log first, then the index.
- * A crash in between leaves a new log with an old index: recovery notices and rebuilds the index from the log,
- * whose first line says where its seqs start.
+ * Copies the kept part of both files to temp files, syncs them, and renames the log first, then the index.
+ * A crash in between leaves a new log with an old index: recovery notices (the old index's last entry does not point
+ * at the last line's start with the right seq) and rebuilds the index from the log, whose first line says where its
+ * seqs start. A crash before the log's rename leaves the old files untouched.
  */
 export async function compactLog(input: CompactionInput): Promise<{ log: FileHandle; index: FileHandle }> {
   const logTmp = `${input.logPath}.compact`;
@@ -29,13 +40,26 @@ export async function compactLog(input: CompactionInput): Promise<{ log: FileHan
   const flags = constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC;
   const newLog = await open(logTmp, flags, 0o600);
   const newIndex = await open(indexTmp, flags, 0o600);
+  const { cut, replace } = input;
   try {
-    for (let pos = input.cut; pos < input.size; pos += CHUNK) {
-      await writeAt(newLog, await readAt(input.log, pos, Math.min(CHUNK, input.size - pos)), pos - input.cut);
+    // The new log is the old one's [cut, size) with [start, end) swapped for the new line.
+    const copy = async (from: number, to: number, at: number) => {
+      for (let pos = from; pos < to; pos += CHUNK) await writeAt(newLog, await readAt(input.log, pos, Math.min(CHUNK, to - pos)), at + pos - from);
+    };
+    if (replace) {
+      await copy(cut, replace.start, 0);
+      await writeAt(newLog, replace.line, replace.start - cut);
+      await copy(replace.end, input.size, replace.start - cut + replace.line.length);
+    } else {
+      await copy(cut, input.size, 0);
     }
+    const delta = replace ? replace.line.length - (replace.end - replace.start) : 0;
     const old = await readAt(input.index, input.fromEntry * INDEX_ENTRY, input.entries * INDEX_ENTRY);
     const shifted = Buffer.allocUnsafe(old.length);
-    for (let i = 0; i < input.entries; i++) putOffset(shifted, i, getOffset(old, i) - input.cut);
+    for (let i = 0; i < input.entries; i++) {
+      const offset = getOffset(old, i);
+      putOffset(shifted, i, offset - cut + (replace && offset >= replace.end ? delta : 0));
+    }
     await writeAt(newIndex, shifted, 0);
     await Promise.all([newLog.datasync(), newIndex.datasync()]);
     await rename(logTmp, input.logPath);

@@ -44,6 +44,16 @@ export class MessageWindow {
     this.budget?.charge(this, this.held);
   }
 
+  /** Swaps in a changed copy of a message the window holds (a redaction); a message outside it is not added. */
+  replace(message: Message): void {
+    const i = message.seq - (this.firstSeq ?? 0);
+    const old = this.messages[i];
+    if (old === undefined || old.seq !== message.seq) return;
+    this.messages[i] = message;
+    this.held += sizeOf(message) - sizeOf(old);
+    this.budget?.charge(this, this.held);
+  }
+
   /** Forgets the messages before `seq` (dropped by retention). */
   dropBefore(seq: number): void {
     const first = this.firstSeq;

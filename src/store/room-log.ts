@@ -8,7 +8,8 @@ import { compactLog } from './log-compaction.js';
 import { rememberJson } from './message-json.js';
 import type { RecoveredLog, Warn } from './log-recovery.js';
 import type { MessageWindow } from './message-window.js';
-import type { MessageListener, NewMessage } from './store.js';
+import { redactedCopy } from './redaction.js';
+import type { MessageListener, NewMessage, RedactListener } from './store.js';
 
 export interface Retention {
   /** Keep at most this many messages (the newest). */
@@ -48,6 +49,12 @@ interface Pending {
   /** Each message's JSON text, one log line without its newline. */
   texts: string[];
   resolve: (messages: Message[]) => void;
+  reject: (err: Error) => void;
+}
+
+interface Redaction {
+  seq: number;
+  resolve: (message: Message | undefined) => void;
   reject: (err: Error) => void;
 }
 
@@ -107,11 +114,13 @@ export class RoomLog {
   private nextSeq: number;
   private lastAt: string | undefined;
   private queue: Pending[] = [];
+  private redactions: Redaction[] = [];
   private retentionDue = false;
   private flushing: Promise<void> | undefined;
   private closed = false;
   private readonly window: MessageWindow;
   private readonly listeners = new Set<MessageListener>();
+  private readonly redactListeners = new Set<RedactListener>();
 
   constructor(
     readonly roomId: string,
@@ -163,6 +172,20 @@ export class RoomLog {
     });
   }
 
+  /** Queues a redaction for the writer, so it never races a group commit or a compaction (see Store.redact). */
+  redact(seq: number): Promise<Message | undefined> {
+    if (this.closed) return Promise.reject(new StoreError('unavailable', 'The store is shutting down.'));
+    return new Promise((resolve, reject) => {
+      this.redactions.push({ seq, resolve, reject });
+      this.flushing ??= this.flushSoon();
+    });
+  }
+
+  onRedact(listener: RedactListener): () => void {
+    this.redactListeners.add(listener);
+    return () => this.redactListeners.delete(listener);
+  }
+
   /** Applies the retention policy soon, in the writer, so it never races a write. */
   enforceRetention(): void {
     const { maxMessages, maxAgeMs } = this.options.retention;
@@ -181,9 +204,12 @@ export class RoomLog {
   /** The single writer: group commits, then retention, until there is nothing left to do. */
   private async flush(): Promise<void> {
     try {
-      while (this.queue.length > 0 || this.retentionDue) {
+      while (this.queue.length > 0 || this.redactions.length > 0 || this.retentionDue) {
         if (this.queue.length > 0) await this.commit();
-        else {
+        else if (this.redactions.length > 0) {
+          const r = this.redactions.shift()!;
+          await this.rewriteRedacted(r.seq).then(r.resolve, r.reject);
+        } else {
           this.retentionDue = false;
           await this.retain().catch(() => {
             // A failed compaction leaves the old files in place; it is tried again at the next retention.
@@ -291,6 +317,52 @@ export class RoomLog {
     await this.retire(old);
   }
 
+  /**
+   * Rewrites the log with the message's line replaced by its redacted copy (the compaction's temp files, sync and
+   * renames, so a crash leaves the old files or the new ones), then updates the window and tells the listeners.
+   */
+  private async rewriteRedacted(seq: number): Promise<Message | undefined> {
+    if (!Number.isSafeInteger(seq) || seq < this.first || seq > this.last) return undefined;
+    const old = this.files;
+    const start = await offsetIn(old, seq);
+    const end = seq < this.last ? await offsetIn(old, seq + 1) : this.size;
+    const message = JSON.parse((await readAt(old.log, start, end - start)).toString('utf8')) as Message;
+    if (message.redacted) return message;
+    const redacted = redactedCopy(message, new Date().toISOString());
+    const json = JSON.stringify(redacted);
+    rememberJson(redacted, json);
+    const line = Buffer.from(`${json}\n`, 'utf8');
+    let compacted;
+    try {
+      compacted = await compactLog({
+        log: old.log,
+        index: old.index,
+        logPath: this.options.logPath,
+        indexPath: this.options.indexPath,
+        cut: 0,
+        size: this.size,
+        fromEntry: 0,
+        entries: this.last - old.base,
+        replace: { start, end, line },
+      });
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new StoreError('unavailable', `Could not rewrite the room log (${e.code ?? e.message}); the message was not redacted.`, { cause: err });
+    }
+    this.files = { ...compacted, base: old.base, readers: 0, retired: false };
+    this.size += line.length - (end - start);
+    await this.retire(old);
+    this.window.replace(redacted);
+    for (const listener of this.redactListeners) {
+      try {
+        listener(redacted);
+      } catch (err) {
+        this.options.warn(`a redaction listener of room ${this.roomId} failed: ${(err as Error)?.stack ?? String(err)}`);
+      }
+    }
+    return redacted;
+  }
+
   /** Closes a generation of files now, or when its last reader is done. */
   private async retire(files: Files): Promise<void> {
     files.retired = true;
@@ -355,6 +427,7 @@ export class RoomLog {
     this.closed = true;
     while (this.flushing) await this.flushing.catch(() => {});
     this.listeners.clear();
+    this.redactListeners.clear();
     this.window.clear();
     await this.retire(this.files);
   }

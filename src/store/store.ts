@@ -12,6 +12,8 @@ export type NewMessage = MessageInput & Pick<Message, 'mentions' | 'verified'>;
 
 export type MessageListener = (messages: readonly Message[]) => void;
 
+export type RedactListener = (message: Message) => void;
+
 /** SHA-256 hex digests of a room's keys; the keys themselves are never stored. */
 export interface KeyHashes {
   write: string;
@@ -62,6 +64,15 @@ export interface Store {
   setCursor(roomId: string, name: string, seq: number): Promise<number>;
   /** Calls `listener` with every batch of messages made durable after this call, in seq order. */
   subscribe(roomId: string, listener: MessageListener): () => void;
+  /**
+   * Replaces the message's content by REDACTED_CONTENT and drops its metadata (id, seq, sender, times, to, mentions
+   * kept), so the original text is nowhere in storage afterwards; then tells `onRedact` listeners. Undefined when the
+   * room has no message with this seq (never written, or dropped by retention). Redacting again returns the redacted
+   * message unchanged and tells nobody.
+   */
+  redact(roomId: string, seq: number): Promise<Message | undefined>;
+  /** Calls `listener` with each message redacted after this call; returns the unsubscribe function. */
+  onRedact(roomId: string, listener: RedactListener): () => void;
   /** Calls `listener` once if the room is deleted; returns the unsubscribe function. */
   onDelete(roomId: string, listener: () => void): () => void;
 }
