@@ -1,6 +1,6 @@
 // The one typed HTTP client of the API, used by the CLI, the web UI, the tests and the MCP server.
 import { HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS } from '../api/limits.js';
-import type { CreatedRoom, ErrorBody, History, Message, MessageInput, Room } from '../api/types.js';
+import type { Agent, CreatedAgent, CreatedRoom, ErrorBody, History, Message, MessageInput, Room, RoomKeys, RoomPatch } from '../api/types.js';
 import type { CreatedWebhook, Webhook, WebhookInput, WebhookList } from '../api/webhooks.js';
 import { ApiError, NotImServerError, ServerUnreachableError } from './errors.js';
 import { parseSse } from './sse.js';
@@ -66,6 +66,8 @@ export interface StreamQuery {
   retryMs?: number;
   /** Told about connection state changes, for UIs and `tail -f` diagnostics. */
   onState?: (state: 'open' | 'retrying', detail?: string) => void;
+  /** Told about every event other than a message (its name and raw data); after `deleted` the stream ends. */
+  onEvent?: (event: string, data: string) => void;
 }
 
 export class Client {
@@ -96,6 +98,35 @@ export class Client {
 
   getRoom(roomId: string): Promise<Room> {
     return this.request('GET', `/agent/rooms/${enc(roomId)}`);
+  }
+
+  /** Renames the room, sets its topic or settings (a setting given as null goes back to off); answers the room. */
+  updateRoom(roomId: string, patch: RoomPatch): Promise<Room> {
+    return this.request('PATCH', `/agent/rooms/${enc(roomId)}`, patch);
+  }
+
+  /** Removes the room and its messages for good; its streams end with a `deleted` event. */
+  async deleteRoom(roomId: string): Promise<void> {
+    await this.requestNoContent('DELETE', `/agent/rooms/${enc(roomId)}`);
+  }
+
+  /** New write and read keys, shown this once; the old ones are refused from now on. */
+  rotateKeys(roomId: string): Promise<{ roomId: string; keys: RoomKeys }> {
+    return this.request('POST', `/agent/rooms/${enc(roomId)}/keys`);
+  }
+
+  /** Adds a named agent; the answer holds its key, shown this once. */
+  addAgent(roomId: string, name: string): Promise<CreatedAgent> {
+    return this.request('POST', `/agent/rooms/${enc(roomId)}/agents`, { name });
+  }
+
+  async listAgents(roomId: string): Promise<Agent[]> {
+    return (await this.request<{ agents: Agent[] }>('GET', `/agent/rooms/${enc(roomId)}/agents`)).agents;
+  }
+
+  /** Revokes an agent's key at once. */
+  async removeAgent(roomId: string, name: string): Promise<void> {
+    await this.requestNoContent('DELETE', `/agent/rooms/${enc(roomId)}/agents/${enc(name)}`);
   }
 
   send(roomId: string, input: MessageInput): Promise<Message> {
@@ -185,7 +216,11 @@ export class Client {
       query.onState?.('open');
       try {
         for await (const event of parseSse(res.body)) {
-          if (event.event !== 'message') continue;
+          if (event.event !== 'message') {
+            query.onEvent?.(event.event, event.data);
+            if (event.event === 'deleted') return;
+            continue;
+          }
           const message = JSON.parse(event.data) as Message;
           last = message.seq;
           yield message;
@@ -228,6 +263,11 @@ export class Client {
       if (!isJson(res)) throw new NotImServerError(this.baseUrl, res.status, res.headers.get('content-type') ?? '');
       return (await res.json()) as T;
     });
+  }
+
+  /** A call answered with 204 and no body. */
+  private requestNoContent(method: string, path: string): Promise<void> {
+    return this.call(method, path, {}, async () => undefined);
   }
 
   /**
