@@ -13,13 +13,13 @@ import type { Message } from '../api/types.js';
 import type { Client } from '../client/client.js';
 import { ApiError } from '../client/errors.js';
 import { receipt, toA2AMessage, toMessageInput } from './messages.js';
-import { REMEMBERED_PER_ROOM, type SentIds } from './sent-ids.js';
+import { REMEMBERED_PER_ROOM, type SendOnce } from './sent-ids.js';
 
 export interface RoomAgentDeps {
   /** A client of this server's own routes, carrying the caller's key. */
   client: Client;
   card: AgentCard;
-  sent: SentIds;
+  sent: SendOnce;
   /** Ends a stream when the caller hangs up. */
   signal: AbortSignal;
   /** The sender when the message's metadata names none (an agent key's name); default DEFAULT_A2A_SENDER. */

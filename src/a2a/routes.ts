@@ -5,19 +5,21 @@ import { hangUp, type AppEnv } from '../server/env.js';
 import { HttpError } from '../server/errors.js';
 import { readJson } from '../server/request.js';
 import { A2A_RPC_PATH, AGENT_CARD_PATHS, agentCard } from './card.js';
-import { SentIds } from './sent-ids.js';
+import { SentIds, type SendOnce } from './sent-ids.js';
 
 export interface A2AOptions {
   /** Whether the server needs keys (the card then declares Bearer auth). */
   auth: boolean;
   /** The whole app, called in-process for every room operation. */
   app: () => { fetch: (request: Request) => Response | Promise<Response> };
+  /** How retried sends are recognised (default: this server's memory; a fleet shares them in Redis). */
+  sent?: SendOnce;
 }
 
 
 export function a2aRoutes({ maxBodyBytes, heartbeatMs }: ServerDeps, options: A2AOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const sent = new SentIds();
+  const sent = options.sent ?? new SentIds();
 
   for (const path of AGENT_CARD_PATHS) {
     app.get(path, (c) => {

@@ -8,7 +8,7 @@ import { Client } from '../client/client.js';
 import { agentCard } from './card.js';
 import { inProcessFetch } from './in-process-fetch.js';
 import { RoomAgent } from './room-agent.js';
-import type { SentIds } from './sent-ids.js';
+import type { SendOnce } from './sent-ids.js';
 
 export interface RpcCall {
   /** The parsed request body. */
@@ -23,7 +23,7 @@ export interface RpcCall {
   origin: string;
   auth: boolean;
   app: () => (request: Request) => Response | Promise<Response>;
-  sent: SentIds;
+  sent: SendOnce;
   heartbeatMs: number;
   /** Fires when the caller hangs up. */
   hangUp: AbortSignal;

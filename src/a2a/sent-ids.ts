@@ -6,7 +6,19 @@ import { a2aMessageId } from './messages.js';
 export const REMEMBERED_PER_ROOM = 1000;
 const MAX_ROOMS = 10_000;
 
-export class SentIds {
+/** Posts an A2A message once per messageId, however often it is retried (and, with a fleet, whichever server gets it). */
+export interface SendOnce {
+  /**
+   * Posts to an existing room unless this messageId was posted there already. `recent` reads the room's latest
+   * messages back, for an implementation that remembers in memory only.
+   */
+  inRoom(roomId: string, messageId: string, post: () => Promise<Message>, recent: () => Promise<Message[]>): Promise<Message>;
+  /** Opens a room and posts to it, unless this messageId did so already. */
+  inNewRoom(messageId: string, post: () => Promise<Message>): Promise<Message>;
+}
+
+/** One server's memory of recent sends, read back from the room after a restart. */
+export class SentIds implements SendOnce {
   /** Per room: messageId -> the stored message (or the send in flight). */
   private readonly rooms = new Map<string, Map<string, Promise<Message>>>();
   private readonly loaded = new Map<string, Promise<void>>();

@@ -1,13 +1,10 @@
-// Where hooks and their delivery cursors live: DATA/webhooks/<roomId>.json, one small file per room, replaced
+// Hooks and their delivery cursors in the data folder: DATA/webhooks/<roomId>.json, one small file per room, replaced
 // atomically (temp file + rename) so a crash leaves the old or the new version, never a torn one.
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CreatedWebhook } from '../api/webhooks.js';
 import { StoreError } from '../store/errors.js';
 import { ROOM_ID_PATTERN } from '../store/ids.js';
-
-/** A hook as stored: its public state plus the signing secret. */
-export type HookRecord = CreatedWebhook;
+import { soleLease, type HookLease, type HookRecord, type HookState } from './hook-state.js';
 
 interface HookFileData {
   version: 1;
@@ -21,10 +18,59 @@ interface Writer {
   tail: Promise<void>;
 }
 
-export class HookFiles {
+/** The hook state of one server: the records its workers change in place, written per room. */
+export class HookFiles implements HookState {
   private readonly writers = new Map<string, Writer>();
+  /** Per room, by hook id: the very records the workers hold, so a write takes their latest state. */
+  private readonly rooms = new Map<string, Map<string, HookRecord>>();
 
   constructor(readonly dir: string) {}
+
+  async loadRoom(roomId: string): Promise<HookRecord[]> {
+    return [...(this.rooms.get(roomId)?.values() ?? [])];
+  }
+
+  async loadHook(roomId: string, hookId: string): Promise<HookRecord | undefined> {
+    return this.rooms.get(roomId)?.get(hookId);
+  }
+
+  async add(hook: HookRecord, max: number): Promise<boolean> {
+    let hooks = this.rooms.get(hook.roomId);
+    if (!hooks) this.rooms.set(hook.roomId, (hooks = new Map()));
+    if (hooks.size >= max) return false;
+    hooks.set(hook.id, hook);
+    try {
+      await this.save(hook.roomId);
+    } catch (err) {
+      hooks.delete(hook.id);
+      throw err;
+    }
+    return true;
+  }
+
+  async update(hook: HookRecord): Promise<boolean> {
+    if (this.rooms.get(hook.roomId)?.get(hook.id) !== hook) return true; // removed: nothing to write
+    await this.save(hook.roomId);
+    return true;
+  }
+
+  async remove(roomId: string, hookId: string): Promise<void> {
+    this.rooms.get(roomId)?.delete(hookId);
+    await this.save(roomId);
+  }
+
+  async removeRoom(roomId: string): Promise<void> {
+    this.rooms.delete(roomId);
+    await this.save(roomId);
+  }
+
+  lease(): HookLease {
+    return soleLease();
+  }
+
+  async watch(): Promise<() => void> {
+    return () => {}; // nobody else writes this folder: the data folder's lock sees to that
+  }
 
   /** Every stored hook, by room. */
   async loadAll(): Promise<Map<string, HookRecord[]>> {
@@ -43,22 +89,23 @@ export class HookFiles {
       }
       if (!Array.isArray(data?.hooks)) throw new StoreError('corrupt', `The webhook file ${path} has no "hooks" list. It was not changed.`);
       byRoom.set(roomId, data.hooks);
+      this.rooms.set(roomId, new Map(data.hooks.map((h) => [h.id, h])));
     }
     return byRoom;
   }
 
   /**
-   * Writes the room's hooks as `snapshot()` returns them when the write starts. Saves that arrive while a write is
-   * running share the next one, so a busy room costs at most one write in flight and one waiting.
+   * Writes the room's hooks as they are when the write starts. Saves that arrive while a write is running share the
+   * next one, so a busy room costs at most one write in flight and one waiting.
    */
-  save(roomId: string, snapshot: () => HookRecord[]): Promise<void> {
+  private save(roomId: string): Promise<void> {
     let w = this.writers.get(roomId);
     if (!w) this.writers.set(roomId, (w = { tail: Promise.resolve() }));
     if (w.queued) return w.queued;
     const writer = w;
     const queued = writer.tail.then(() => {
       writer.queued = undefined;
-      return this.write(roomId, snapshot());
+      return this.write(roomId, [...(this.rooms.get(roomId)?.values() ?? [])].map((h) => ({ ...h })));
     });
     writer.queued = queued;
     writer.tail = queued.catch(() => {});

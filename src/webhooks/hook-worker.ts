@@ -1,11 +1,12 @@
-// One hook's delivery loop: reads the room past the hook's cursor, posts each matching message in seq order (one in
-// flight), retries with backoff, stores the cursor after each 2xx, and pauses after too many failures.
+// One hook's delivery loop: while it holds the hook's lease, reads the room past the hook's cursor, posts each matching
+// message in seq order (one in flight), retries with backoff, stores the cursor after each 2xx, and pauses after too
+// many failures.
 import type { Message } from '../api/types.js';
 import { MESSAGE_CREATED } from '../api/webhooks.js';
 import type { Store } from '../store/store.js';
 import { retryDelay, type Backoff } from './backoff.js';
 import type { DeliveryResult } from './deliver.js';
-import type { HookRecord } from './hook-files.js';
+import type { HookLease, HookRecord, HookState } from './hook-state.js';
 import { signatureHeaders } from './signing.js';
 
 export interface WorkerDeps {
@@ -14,8 +15,10 @@ export interface WorkerDeps {
   maxFailures: number;
   /** Posts one signed delivery. */
   post: (url: string, body: string, headers: Record<string, string>, signal: AbortSignal) => Promise<DeliveryResult>;
-  /** Persists the hook's current state; resolves once it is on disk. */
-  save: () => Promise<void>;
+  /** Where the hook's state is stored (its cursor after each 2xx). */
+  state: HookState;
+  /** Who may deliver it: this server only while it holds the lease. */
+  lease: HookLease;
   log: (message: string) => void;
   random?: () => number;
 }
@@ -73,6 +76,13 @@ export class HookWorker {
     this.wakeBackoff();
   }
 
+  /** Another server changed the hook: a waiting worker takes the stored state, a delivering one only a resume. */
+  changed(stored: HookRecord): void {
+    if (!this.deps.lease.held) Object.assign(this.hook, stored);
+    else if (stored.state === 'active' && this.hook.state === 'paused') this.resume();
+    this.wakeIdle();
+  }
+
   private async loop(): Promise<void> {
     const { store } = this.deps;
     // Subscribed before the first read, so nothing that lands in between is missed.
@@ -82,6 +92,7 @@ export class HookWorker {
     });
     try {
       while (!this.stopped) {
+        if (!this.deps.lease.held && !(await this.takeLease())) continue;
         if (this.hook.state === 'paused') {
           await this.idle();
           continue;
@@ -96,13 +107,34 @@ export class HookWorker {
       }
     } finally {
       unsubscribe();
+      await this.deps.lease.release().catch(() => {});
     }
+  }
+
+  /** Waits for the lease; once held, continues from the state the last holder stored. */
+  private async takeLease(): Promise<boolean> {
+    const { lease, state } = this.deps;
+    if (!(await lease.acquire().catch(() => false))) {
+      await this.backoff(lease.retryMs);
+      return false;
+    }
+    const stored = await state.loadHook(this.hook.roomId, this.hook.id);
+    if (!stored) {
+      this.stopped = true; // removed meanwhile; the server that removed it tells the others
+      return false;
+    }
+    Object.assign(this.hook, stored);
+    lease.signal.addEventListener('abort', () => {
+      this.wakeIdle();
+      this.wakeBackoff();
+    });
+    return true;
   }
 
   private async deliverPage(page: readonly Message[]): Promise<void> {
     let skipped = false;
     for (const m of page) {
-      if (this.stopped || this.hook.state === 'paused') break;
+      if (this.stopped || this.hook.state === 'paused' || !this.deps.lease.held) break;
       if (!matches(this.hook, m)) {
         this.hook.lastDeliveredSeq = m.seq;
         skipped = true;
@@ -123,10 +155,11 @@ export class HookWorker {
   private async deliver(m: Message): Promise<boolean> {
     const body = deliveryBody(m);
     for (;;) {
-      if (this.stopped || this.hook.state === 'paused') return false;
+      if (this.stopped || this.hook.state === 'paused' || !this.deps.lease.held) return false;
       const headers = await signatureHeaders(this.hook.secret, `msg_${m.id}`, body);
-      const result = await this.deps.post(this.hook.url, body, headers, this.abort.signal);
-      if (this.stopped) return false;
+      const signal = AbortSignal.any([this.abort.signal, this.deps.lease.signal]);
+      const result = await this.deps.post(this.hook.url, body, headers, signal);
+      if (this.stopped || !this.deps.lease.held) return false;
       if (result.ok) return true;
       this.hook.failures += 1;
       this.hook.lastError = `seq ${m.seq}: ${result.error ?? 'failed'}`;
@@ -143,7 +176,8 @@ export class HookWorker {
 
   private async save(): Promise<void> {
     try {
-      await this.deps.save();
+      // False when the lease was lost: the loop sees `held` is false and waits to take it again.
+      await this.deps.state.update(this.hook, this.deps.lease);
     } catch (err) {
       // Delivery goes on; the state is written again with the next change.
       this.deps.log(`webhook ${this.hook.id}: could not store its state: ${(err as Error).message}`);

@@ -24,13 +24,13 @@ export function webhookRoutes({ store, maxBodyBytes }: ServerDeps, hooks: Webhoo
   app.get('/rooms/:id/webhooks', async (c) => {
     authorizeRoom(c, c.req.param('id'), 'read');
     const room = await findRoom(store, c.req.param('id'));
-    return c.json({ roomId: room.id, webhooks: hooks.list(room.id) } satisfies WebhookList);
+    return c.json({ roomId: room.id, webhooks: await hooks.list(room.id) } satisfies WebhookList);
   });
 
   app.get('/rooms/:id/webhooks/:hookId', async (c) => {
     authorizeRoom(c, c.req.param('id'), 'read');
     const room = await findRoom(store, c.req.param('id'));
-    return c.json(hooks.get(room.id, c.req.param('hookId')));
+    return c.json(await hooks.get(room.id, c.req.param('hookId')));
   });
 
   app.delete('/rooms/:id/webhooks/:hookId', async (c) => {

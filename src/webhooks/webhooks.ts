@@ -1,4 +1,5 @@
-// The webhook service: the hooks of every room, persisted in the data folder, each with its delivery worker.
+// The webhook service: the hooks of every room, kept in a HookState (the data folder, or Redis for a fleet), each with
+// its delivery worker.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Room } from '../api/types.js';
@@ -8,14 +9,17 @@ import type { Store } from '../store/store.js';
 import { privateUrlProblem } from './address-policy.js';
 import { DEFAULT_BACKOFF, type Backoff } from './backoff.js';
 import { postDelivery } from './deliver.js';
-import { HookFiles, type HookRecord } from './hook-files.js';
+import { HookFiles } from './hook-files.js';
+import type { HookRecord, HookState } from './hook-state.js';
 import { HookWorker } from './hook-worker.js';
 import { newSecret } from './signing.js';
 
 export interface WebhookOptions {
   store: Store;
-  /** The data folder; hooks live in DIR/webhooks/. */
+  /** The data folder; without `state`, hooks live in DIR/webhooks/. */
   dataDir: string;
+  /** Where hooks, cursors and delivery leases live (default: files in the data folder, one server). */
+  state?: HookState;
   /** Allow hooks to loopback, private and link-local addresses (refused by default). */
   allowPrivate?: boolean;
   /** Consecutive failures after which a hook is paused (default 300: about a day of retries). */
@@ -39,16 +43,17 @@ export function publicView({ secret: _secret, ...hook }: HookRecord): Webhook {
 }
 
 export class Webhooks {
-  private readonly files: HookFiles;
+  private readonly state: HookState;
   /** Workers by room, in creation order. */
   private readonly rooms = new Map<string, HookWorker[]>();
   /** Unsubscribes from each room's deletion. */
   private readonly deletions = new Map<string, () => void>();
   private readonly log: (message: string) => void;
+  private unwatch: () => void = () => {};
   private closed = false;
 
   constructor(private readonly options: WebhookOptions) {
-    this.files = new HookFiles(join(options.dataDir, 'webhooks'));
+    this.state = options.state ?? new HookFiles(join(options.dataDir, 'webhooks'));
     this.log = options.log ?? ((m) => process.stderr.write(`${m}\n`));
   }
 
@@ -58,31 +63,47 @@ export class Webhooks {
 
   /** Loads the stored hooks and starts delivering where each one stopped. */
   async open(): Promise<void> {
-    for (const [roomId, records] of await this.files.loadAll()) {
+    this.unwatch = await this.state.watch((roomId) => void this.reconcile(roomId).catch((err: Error) => this.log(`webhooks of room ${roomId}: could not follow a change: ${err.message}`)));
+    for (const [roomId, records] of await this.state.loadAll()) {
       if (!(await this.options.store.getRoom(roomId))) {
         // The room was deleted and the server stopped before its hooks were removed: finish the job.
         this.log(`warning: removed the webhooks of room ${roomId}, which no longer exists`);
-        await this.save(roomId);
+        await this.state.removeRoom(roomId);
         continue;
       }
       for (const record of records) this.startWorker(record);
     }
   }
 
+  /** Another server added, removed or resumed hooks of the room: start, stop or update the workers here to match. */
+  private async reconcile(roomId: string): Promise<void> {
+    if (this.closed) return;
+    const stored = new Map((await this.state.loadRoom(roomId)).map((h) => [h.id, h]));
+    const workers = this.rooms.get(roomId) ?? [];
+    const gone = workers.filter((w) => !stored.has(w.hook.id));
+    if (gone.length > 0) this.rooms.set(roomId, workers.filter((w) => stored.has(w.hook.id)));
+    await Promise.all(gone.map((w) => w.stop()));
+    for (const [id, record] of stored) {
+      const worker = workers.find((w) => w.hook.id === id);
+      if (worker) worker.changed(record);
+      else if (!this.closed && (await this.options.store.getRoom(roomId))) this.startWorker(record);
+    }
+  }
+
   /** Stops every worker (aborting attempts in flight) and waits for their state to be written. */
   async close(): Promise<void> {
     this.closed = true;
+    this.unwatch();
     for (const unwatch of this.deletions.values()) unwatch();
     await Promise.all([...this.rooms.values()].flat().map((w) => w.stop()));
-    await this.files.flush();
+    await this.state.flush();
   }
 
   async add(room: Room, input: WebhookInput): Promise<CreatedWebhook> {
     if (this.closed) throw new HttpError(503, 'unavailable', 'The server is shutting down.');
     const max = this.options.maxPerRoom ?? DEFAULT_HOOKS_PER_ROOM;
-    if ((this.rooms.get(room.id)?.length ?? 0) >= max) {
-      throw new HttpError(409, 'limit', `This room already has ${max} webhooks, the most it can have; remove one first.`);
-    }
+    const full = () => new HttpError(409, 'limit', `This room already has ${max} webhooks, the most it can have; remove one first.`);
+    if ((this.rooms.get(room.id)?.length ?? 0) >= max) throw full();
     if (!this.allowPrivate) {
       const problem = await privateUrlProblem(new URL(input.url));
       if (problem) throw new HttpError(400, 'webhook_url_refused', `${problem}.`);
@@ -100,43 +121,40 @@ export class Webhooks {
       failures: 0,
       secret: newSecret(),
     };
-    const worker = new HookWorker(record, this.workerDeps(room.id));
-    this.workers(room.id).push(worker);
-    try {
-      await this.save(room.id);
-    } catch (err) {
-      this.rooms.set(room.id, this.workers(room.id).filter((w) => w !== worker));
-      throw err;
-    }
-    worker.start();
-    return { ...record };
+    if (!(await this.state.add(record, max))) throw full();
+    const created = { ...record };
+    this.startWorker(record);
+    return created;
   }
 
-  list(roomId: string): Webhook[] {
-    return this.workers(roomId).map((w) => publicView(w.hook));
+  /** The room's hooks as stored: with a fleet, the cursors of whichever server delivers each. */
+  async list(roomId: string): Promise<Webhook[]> {
+    return (await this.state.loadRoom(roomId)).map(publicView);
   }
 
-  get(roomId: string, hookId: string): Webhook {
-    return publicView(this.find(roomId, hookId).hook);
+  async get(roomId: string, hookId: string): Promise<Webhook> {
+    return publicView(await this.stored(roomId, hookId));
   }
 
   async remove(roomId: string, hookId: string): Promise<Webhook> {
-    const worker = this.find(roomId, hookId);
-    this.rooms.set(roomId, this.workers(roomId).filter((w) => w !== worker));
-    await worker.stop();
-    await this.save(roomId);
-    return publicView(worker.hook);
+    const hook = await this.stored(roomId, hookId);
+    const worker = this.rooms.get(roomId)?.find((w) => w.hook.id === hookId);
+    if (worker) this.rooms.set(roomId, this.workers(roomId).filter((w) => w !== worker));
+    await worker?.stop();
+    await this.state.remove(roomId, hookId);
+    return publicView(worker?.hook ?? hook);
   }
 
   async resume(roomId: string, hookId: string): Promise<Webhook> {
-    const worker = this.find(roomId, hookId);
-    worker.resume();
-    await this.save(roomId);
-    return publicView(worker.hook);
+    // The stored record, not this server's copy: with a fleet another server may hold a newer cursor.
+    const hook = Object.assign(await this.stored(roomId, hookId), { state: 'active', failures: 0 } as const);
+    this.rooms.get(roomId)?.find((w) => w.hook.id === hookId)?.resume();
+    await this.state.update(hook);
+    return publicView(hook);
   }
 
   private startWorker(record: HookRecord): void {
-    const worker = new HookWorker(record, this.workerDeps(record.roomId));
+    const worker = new HookWorker(record, this.workerDeps(record));
     this.workers(record.roomId).push(worker);
     worker.start();
   }
@@ -148,10 +166,10 @@ export class Webhooks {
     this.deletions.get(roomId)?.();
     this.deletions.delete(roomId);
     await Promise.all(workers.map((w) => w.stop()));
-    await this.save(roomId).catch((err: Error) => this.log(`webhooks of deleted room ${roomId}: could not remove their file: ${err.message}`));
+    await this.state.removeRoom(roomId).catch((err: Error) => this.log(`webhooks of deleted room ${roomId}: could not remove them: ${err.message}`));
   }
 
-  private workerDeps(roomId: string) {
+  private workerDeps(record: HookRecord) {
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
     return {
       store: this.options.store,
@@ -159,14 +177,11 @@ export class Webhooks {
       maxFailures: this.options.maxFailures ?? DEFAULT_MAX_FAILURES,
       post: (url: string, body: string, headers: Record<string, string>, signal: AbortSignal) =>
         postDelivery(url, body, headers, { timeoutMs, allowPrivate: this.allowPrivate, signal }),
-      save: () => this.save(roomId),
+      state: this.state,
+      lease: this.state.lease(record),
       log: this.log,
       ...(this.options.random && { random: this.options.random }),
     };
-  }
-
-  private save(roomId: string): Promise<void> {
-    return this.files.save(roomId, () => (this.rooms.get(roomId) ?? []).map((w) => ({ ...w.hook })));
   }
 
   private workers(roomId: string): HookWorker[] {
@@ -178,9 +193,9 @@ export class Webhooks {
     return list;
   }
 
-  private find(roomId: string, hookId: string): HookWorker {
-    const worker = this.rooms.get(roomId)?.find((w) => w.hook.id === hookId);
-    if (!worker) throw new HttpError(404, 'webhook_not_found', `Room ${roomId} has no webhook ${hookId.slice(0, 80)}; list them with GET /agent/rooms/${roomId}/webhooks.`);
-    return worker;
+  private async stored(roomId: string, hookId: string): Promise<HookRecord> {
+    const hook = await this.state.loadHook(roomId, hookId);
+    if (!hook) throw new HttpError(404, 'webhook_not_found', `Room ${roomId} has no webhook ${hookId.slice(0, 80)}; list them with GET /agent/rooms/${roomId}/webhooks.`);
+    return hook;
   }
 }

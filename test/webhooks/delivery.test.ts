@@ -115,7 +115,7 @@ describe('webhook delivery', () => {
     await addHook(receiver);
     await client.sendBatch(room.id, [1, 2, 3].map((n) => ({ sender: 'a', content: `m${n}` })));
     // Stopped once the third is acknowledged to the worker and stored (stopping earlier would rightly send it again).
-    await until(() => webhooks.list(room.id)[0]?.lastDeliveredSeq === 3, 5000, 'first three stored');
+    await until(async () => (await webhooks.list(room.id))[0]?.lastDeliveredSeq === 3, 5000, 'first three stored');
     await webhooks.close();
     await store.append(room.id, [4, 5].map((n) => ({ sender: 'a', content: `m${n}` })));
     await store.close();
