@@ -61,6 +61,14 @@ export const ROUTES: readonly RouteDoc[] = [
     auth: true,
   },
   {
+    method: 'delete',
+    path: '/agent/rooms/:id/messages/:seq',
+    family: 'messages',
+    summary: 'Redact a message: its content becomes "[redacted]" in the log (seq, sender and times kept, metadata dropped); streams get a `redacted` event. Write key or admin; an agent key only its own',
+    ok: { status: 200, schema: messageSchema },
+    auth: true,
+  },
+  {
     method: 'get',
     path: '/agent/rooms/:id/history',
     family: 'history',

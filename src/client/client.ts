@@ -133,6 +133,11 @@ export class Client {
     return this.request('POST', `/agent/rooms/${enc(roomId)}/messages`, input);
   }
 
+  /** Replaces a message's content by "[redacted]" for good (seq and sender kept); answers the redacted message. */
+  redactMessage(roomId: string, seq: number): Promise<Message> {
+    return this.request('DELETE', `/agent/rooms/${enc(roomId)}/messages/${seq}`);
+  }
+
   async sendBatch(roomId: string, inputs: MessageInput[]): Promise<Message[]> {
     return (await this.request<History>('POST', `/agent/rooms/${enc(roomId)}/messages`, inputs)).messages;
   }

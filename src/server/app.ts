@@ -21,6 +21,7 @@ import { apiDocRoutes } from './routes/api-docs.js';
 import { exportRoutes } from './routes/export.js';
 import { mcpRoutes } from './routes/mcp.js';
 import { messageRoutes } from './routes/messages.js';
+import { redactionRoutes } from './routes/redaction.js';
 import { roomLifecycleRoutes } from './routes/room-lifecycle.js';
 import { roomRoutes } from './routes/rooms.js';
 import { searchRoutes } from './routes/search.js';
@@ -83,6 +84,7 @@ export function createApp(options: AppOptions): App {
   app.route('/agent', roomLifecycleRoutes(deps));
   app.route('/agent', agentRoutes(deps));
   app.route('/agent', messageRoutes(deps));
+  app.route('/agent', redactionRoutes(deps));
   app.route('/agent', streamRoutes(deps));
   app.route('/agent', exportRoutes(deps));
   app.route('/agent', searchRoutes(deps));

@@ -102,7 +102,9 @@ async function pump(sink: SseSink, { store, roomId, start, heartbeatMs, idleMs, 
       });
       // A deleted room ends its streams with a final event; the client should not reconnect.
       const unsubscribeDelete = store.onDelete(roomId, () => void sink.end('event: deleted\ndata: {"reason":"the room was deleted"}\n\n'));
-      unsubscribe = () => (unsubscribeMessages(), unsubscribeDelete());
+      // A redacted message is told as it is now (no id: line, so Last-Event-ID still follows the messages).
+      const unsubscribeRedact = store.onRedact(roomId, (m) => void Promise.resolve(sink.write(`event: redacted\ndata: ${messageJson(m)}\n\n`)).catch(() => {}));
+      unsubscribe = () => (unsubscribeMessages(), unsubscribeDelete(), unsubscribeRedact());
     } catch (err) {
       return void (await sink.end(failed(err)));
     }

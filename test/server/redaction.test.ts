@@ -1,0 +1,131 @@
+// DELETE /agent/rooms/:id/messages/:seq: who may redact, what readers and streams see, and what it refuses.
+import { describe, expect, test } from 'vitest';
+import type { CreatedAgent, CreatedRoom, Message } from '../../src/api/types.js';
+import { hashKey } from '../../src/server/auth/keys.js';
+import { testApp } from '../helpers/app.js';
+import { filesContaining } from '../helpers/grep-dir.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const ADMIN = 'ima_redaction-admin-token-0123456789';
+const admin = { authorization: `Bearer ${ADMIN}` };
+const bearer = (k: string) => ({ authorization: `Bearer ${k}` });
+const SECRET = 'ghp_0123456789abcdefSECRET';
+
+async function setup(auth: boolean) {
+  const dir = await tempDir();
+  const t = await testApp({ ...(auth && { auth: { adminTokenHash: hashKey(ADMIN) } }), storeOptions: { dir } });
+  const room = (await (await t.json('POST', '/agent/rooms', { name: 'r' }, admin)).json()) as CreatedRoom;
+  const agent = async (name: string) => (await (await t.json('POST', `/agent/rooms/${room.id}/agents`, { name }, admin)).json()) as CreatedAgent;
+  const [alice, bob] = [await agent('alice'), await agent('bob')];
+  const post = async (body: object, headers: Record<string, string>) => (await (await t.json('POST', `/agent/rooms/${room.id}/messages`, body, headers)).json()) as Message;
+  const redact = (seq: number | string, headers: Record<string, string> = admin) =>
+    t.app.request(`/agent/rooms/${room.id}/messages/${seq}`, { method: 'DELETE', headers });
+  return { ...t, dir, room, alice, bob, post, redact };
+}
+
+type Cred = 'none' | 'read' | 'write' | 'admin' | 'author agent' | 'other agent';
+const CREDS: Cred[] = ['none', 'read', 'write', 'admin', 'author agent', 'other agent'];
+/** With auth on. With auth off everyone may redact, except an agent key, which may redact only what it signed. */
+const AUTH_ON: Record<Cred, number> = { none: 401, read: 403, write: 200, admin: 200, 'author agent': 200, 'other agent': 403 };
+
+describe.each([true, false])('redaction, auth %s', (auth) => {
+  test.each(CREDS)('%s', async (cred) => {
+    const t = await setup(auth);
+    const headers = { none: {}, read: bearer(t.room.keys.read), write: bearer(t.room.keys.write), admin, 'author agent': bearer(t.alice.key), 'other agent': bearer(t.bob.key) }[cred];
+    await t.post({ content: `oops ${SECRET}`, metadata: { pasted: SECRET } }, bearer(t.alice.key));
+    const res = await t.redact(1, headers);
+    const expected = auth ? AUTH_ON[cred] : cred === 'other agent' ? 403 : 200;
+    expect(res.status).toBe(expected);
+    const [stored] = await t.store.read(t.room.id, { after: 0, limit: 1 });
+    if (expected === 200) {
+      expect(await res.json()).toEqual(stored);
+      expect(stored).toMatchObject({ seq: 1, sender: 'alice', verified: true, content: '[redacted]', redacted: true });
+      expect(stored).not.toHaveProperty('metadata');
+      expect(await filesContaining(t.dir, SECRET)).toEqual([]);
+    } else {
+      expect(stored?.content).toContain(SECRET);
+    }
+  });
+
+  test('an agent key may not redact a message posted under its name without its key', async () => {
+    const t = await setup(auth);
+    await t.post({ sender: 'alice', content: 'not signed' }, admin);
+    const res = await t.redact(1, bearer(t.alice.key));
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/only its own messages/);
+  });
+});
+
+describe('redaction', () => {
+  test('history, export and search return the redacted form; a second redaction answers the same', async () => {
+    const t = await setup(false);
+    await t.post({ sender: 'a', content: 'first' }, admin);
+    await t.post({ sender: 'a', content: `token ${SECRET}` }, admin);
+    const first = await t.redact(2);
+    expect(first.status).toBe(200);
+    const body = await first.json();
+    const again = await t.redact(2);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(body);
+    const history = (await (await t.app.request(`/agent/rooms/${t.room.id}/history`)).json()) as { messages: Message[] };
+    expect(history.messages.map((m) => m.content)).toEqual(['first', '[redacted]']);
+    expect(history.messages[1]).toEqual(body);
+    const exported = await (await t.app.request(`/agent/rooms/${t.room.id}/export?format=jsonl`)).text();
+    expect(exported).toContain('"redacted":true');
+    expect(exported).not.toContain(SECRET);
+    const found = (await (await t.app.request(`/agent/rooms/${t.room.id}/search?q=token`)).json()) as { messages: Message[] };
+    expect(found.messages).toEqual([]);
+  });
+
+  test.each([
+    ['0', 400, 'invalid_seq'],
+    ['abc', 400, 'invalid_seq'],
+    ['1.5', 400, 'invalid_seq'],
+    ['-1', 400, 'invalid_seq'],
+    ['99999999999999999999', 400, 'invalid_seq'],
+    ['2', 404, 'message_not_found'],
+    ['1000', 404, 'message_not_found'],
+  ])('seq %s: %i %s, and the message is untouched', async (seq, status, code) => {
+    const t = await setup(false);
+    await t.post({ sender: 'a', content: 'keep' }, admin);
+    const res = await t.redact(seq);
+    expect(res.status).toBe(status);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
+    expect((await t.store.read(t.room.id, { after: 0, limit: 1 }))[0]?.content).toBe('keep');
+  });
+
+  test('an agent key asking for a seq that does not exist gets 404, not 403', async () => {
+    const t = await setup(true);
+    expect((await t.redact(7, bearer(t.alice.key))).status).toBe(404);
+  });
+
+  test('an unknown room is 404 room_not_found', async () => {
+    const t = await setup(false);
+    const res = await t.app.request('/agent/rooms/aaaaaaaaaaaaaaaaaaaaaaaaaa/messages/1', { method: 'DELETE' });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('room_not_found');
+  });
+
+  test('a live stream gets `event: redacted` with the redacted message, and goes on with new messages', async () => {
+    const t = await setup(false);
+    await t.post({ sender: 'a', content: SECRET }, admin);
+    const stream = await t.app.request(`/agent/rooms/${t.room.id}/stream?after=0`);
+    const reader = stream.body!.getReader();
+    let text = '';
+    const until = async (pattern: RegExp) => {
+      while (!pattern.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${pattern}: ${text}`);
+        text += new TextDecoder().decode(value);
+      }
+    };
+    await until(/event: message/);
+    const redacted = await (await t.redact(1)).json();
+    await until(/event: redacted\ndata: .*\n\n/);
+    expect(JSON.parse(/event: redacted\ndata: (.*)\n\n/.exec(text)![1]!)).toEqual(redacted);
+    await t.post({ sender: 'a', content: 'after' }, admin);
+    await until(/"content":"after"/);
+    expect(text).toMatch(/id: 2\nevent: message\n/);
+    await reader.cancel();
+  });
+});
