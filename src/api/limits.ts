@@ -26,6 +26,9 @@ export const MAX_CONTENT_LENGTH = 256 * 1024;
 export const MAX_METADATA_BYTES = 16 * 1024;
 export const MAX_BATCH = 1000;
 /** Most rooms one server holds (`--max-rooms`). */
+/** Rooms in one page of GET /agent/rooms when no `limit` is given, and the most one page may hold. */
+export const ROOMS_DEFAULT_LIMIT = 100;
+export const ROOMS_MAX_LIMIT = 1000;
 export const DEFAULT_MAX_ROOMS = 10_000;
 /** A client must send its whole request within this many seconds (`--request-timeout`). */
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;

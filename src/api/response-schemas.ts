@@ -42,7 +42,10 @@ export const createdRoomSchema = roomSchema.extend({
 });
 
 export const historySchema = z.object({ roomId: z.string(), messages: z.array(messageSchema) });
-export const roomListSchema = z.object({ rooms: z.array(roomSchema) });
+export const roomListSchema = z.object({
+  rooms: z.array(roomSchema),
+  next: z.string().nullable().describe('pass as after for the next page; null on the last page'),
+});
 export const healthSchema = z.object({ ok: z.boolean(), name: z.string(), version: z.string(), auth: z.boolean() });
 export const webhookSchema = z.object({
   id: z.string(),

@@ -1,6 +1,6 @@
 // Every route the server serves, described once: the OpenAPI document and /llms.txt are generated from it.
 import { z } from 'zod';
-import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS } from './limits.js';
+import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS, ROOMS_DEFAULT_LIMIT, ROOMS_MAX_LIMIT } from './limits.js';
 import {
   createdRoomSchema,
   healthSchema,
@@ -43,7 +43,18 @@ export const ROUTES: readonly RouteDoc[] = [
   { method: 'get', path: '/agent/health', family: 'health', summary: 'Health and version; never needs a key', ok: { status: 200, schema: healthSchema }, auth: false },
   { method: 'post', path: '/agent/rooms', family: 'rooms', summary: 'Create a room (returns its keys once)', body: createRoomSchema, ok: { status: 201, schema: createdRoomSchema }, auth: true },
   { method: 'post', path: '/agent/demo/room', family: 'rooms', summary: "Create a room (the hosted service's path)", body: createRoomSchema, ok: { status: 201, schema: createdRoomSchema }, auth: true },
-  { method: 'get', path: '/agent/rooms', family: 'rooms', summary: 'List rooms, newest activity first', ok: { status: 200, schema: roomListSchema }, auth: true },
+  {
+    method: 'get',
+    path: '/agent/rooms',
+    family: 'rooms',
+    summary: 'List rooms, newest activity first, a page at a time: pass the answer\'s `next` as `after` until it is null',
+    query: {
+      limit: z.number().int().min(1).max(ROOMS_MAX_LIMIT).describe(`at most this many rooms (default ${ROOMS_DEFAULT_LIMIT})`),
+      after: z.string().describe('the `next` of the previous page'),
+    },
+    ok: { status: 200, schema: roomListSchema },
+    auth: true,
+  },
   { method: 'get', path: '/agent/rooms/:id', family: 'rooms', summary: 'Show one room', ok: { status: 200, schema: roomSchema }, auth: true },
   { method: 'patch', path: '/agent/rooms/:id', family: 'rooms', summary: 'Rename a room, set its topic or settings (agentKeysOnly, loopGuard; null turns one off); write key or admin', body: patchRoomSchema, ok: { status: 200, schema: roomSchema }, auth: true },
   { method: 'delete', path: '/agent/rooms/:id', family: 'rooms', summary: 'Delete a room, its messages and files; its streams get a final `deleted` event', ok: { status: 204, description: 'deleted' }, auth: true },

@@ -87,6 +87,12 @@ export interface CreatedRoom extends Room {
   keys: RoomKeys;
 }
 
+/** One page of GET /agent/rooms: pass `next` as `after` for the following page; null on the last one. */
+export interface RoomList {
+  rooms: Room[];
+  next: string | null;
+}
+
 export interface History {
   roomId: string;
   messages: Message[];

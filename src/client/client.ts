@@ -1,6 +1,6 @@
 // The one typed HTTP client of the API, used by the CLI, the web UI, the tests and the MCP server.
-import { HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS } from '../api/limits.js';
-import type { Agent, CreatedAgent, CreatedRoom, ErrorBody, History, Message, MessageInput, Room, RoomKeys, RoomPatch } from '../api/types.js';
+import { HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS, ROOMS_MAX_LIMIT } from '../api/limits.js';
+import type { Agent, CreatedAgent, CreatedRoom, ErrorBody, History, Message, MessageInput, Room, RoomKeys, RoomList, RoomPatch } from '../api/types.js';
 import type { CreatedWebhook, Webhook, WebhookInput, WebhookList } from '../api/webhooks.js';
 import { ApiError, NotImServerError, ServerUnreachableError } from './errors.js';
 import { parseSse } from './sse.js';
@@ -92,8 +92,31 @@ export class Client {
     return this.request('POST', '/agent/rooms', { name });
   }
 
-  async listRooms(): Promise<Room[]> {
-    return (await this.request<{ rooms: Room[] }>('GET', '/agent/rooms')).rooms;
+  /** One page of rooms, newest activity first; pass its `next` as `after` for the following page (null: the last). */
+  listRoomPage(query: { limit?: number; after?: string } = {}): Promise<RoomList> {
+    const params = new URLSearchParams();
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    if (query.after !== undefined) params.set('after', query.after);
+    return this.request('GET', `/agent/rooms${params.size > 0 ? `?${params}` : ''}`);
+  }
+
+  /** Pages of rooms, newest activity first, until the list ends or `limit` rooms (default: all) were handed out. */
+  async *roomPages(query: { limit?: number } = {}): AsyncGenerator<Room[]> {
+    let left = query.limit ?? Infinity;
+    for (let after: string | undefined; left > 0; ) {
+      const page = await this.listRoomPage({ limit: Math.min(ROOMS_MAX_LIMIT, left), ...(after && { after }) });
+      left -= page.rooms.length;
+      if (page.rooms.length > 0) yield page.rooms;
+      if (page.next === null) return;
+      after = page.next;
+    }
+  }
+
+  /** Rooms, newest activity first: every room, or the first `limit`, fetched a page at a time. */
+  async listRooms(query: { limit?: number } = {}): Promise<Room[]> {
+    const out: Room[] = [];
+    for await (const page of this.roomPages(query)) out.push(...page);
+    return out;
   }
 
   getRoom(roomId: string): Promise<Room> {

@@ -5,6 +5,8 @@ import type { McpContext } from './server.js';
 export const ROOM_URI_PREFIX = 'room://';
 /** Messages a resource read returns: the newest of the room. */
 const RESOURCE_MESSAGES = 100;
+/** Rooms a resource list names: the most recently active (a server may hold 100,000). */
+const RESOURCE_ROOMS = 1000;
 
 export const roomUri = (id: string): string => `${ROOM_URI_PREFIX}${id}`;
 
@@ -18,7 +20,7 @@ export function registerRoomResources(server: McpServer, { client }: McpContext)
     'room',
     new ResourceTemplate(`${ROOM_URI_PREFIX}{id}`, {
       list: async () => ({
-        resources: (await client.listRooms()).map((r) => ({
+        resources: (await client.listRooms({ limit: RESOURCE_ROOMS })).map((r) => ({
           uri: roomUri(r.id),
           name: r.name,
           description: `${r.messageCount} message${r.messageCount === 1 ? "" : "s"}, last activity ${r.lastActivityAt}`,

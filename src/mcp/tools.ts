@@ -2,6 +2,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { ROOMS_MAX_LIMIT } from '../api/limits.js';
 import { ApiError, ServerUnreachableError } from '../client/errors.js';
 import type { McpContext } from './server.js';
 
@@ -10,6 +11,8 @@ export const WAIT_DEFAULT_SECONDS = 50;
 export const WAIT_MAX_SECONDS = 600;
 /** Default page size of read: an agent's context is precious; it asks for more when it needs it. */
 export const READ_DEFAULT_LIMIT = 20;
+/** Default page of list_rooms: enough to find a room by name on most servers, small for an agent's context. */
+export const LIST_ROOMS_LIMIT = 50;
 /** How often a long wait reports progress, which keeps clients that reset their timeout on progress waiting. */
 const PROGRESS_EVERY_MS = 10_000;
 
@@ -23,8 +26,16 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
 
   server.registerTool(
     'list_rooms',
-    { description: 'List rooms, newest activity first.', annotations: { readOnlyHint: true } },
-    () => run(async () => (await ctx.client.listRooms()).map(({ id, name, messageCount, lastSeq, lastActivityAt }) => ({ id, name, messageCount, lastSeq, lastActivityAt }))),
+    {
+      description: `List rooms, newest activity first, ${LIST_ROOMS_LIMIT} at a time unless limit says otherwise. Returns {rooms, next}; pass next as after for more (null: no more).`,
+      inputSchema: { limit: z.number().int().min(1).max(ROOMS_MAX_LIMIT).optional(), after: z.string().optional() },
+      annotations: { readOnlyHint: true },
+    },
+    ({ limit, after }) =>
+      run(async () => {
+        const page = await ctx.client.listRoomPage({ limit: limit ?? LIST_ROOMS_LIMIT, ...(after !== undefined && { after }) });
+        return { rooms: page.rooms.map(({ id, name, messageCount, lastSeq, lastActivityAt }) => ({ id, name, messageCount, lastSeq, lastActivityAt })), next: page.next };
+      }),
   );
 
   server.registerTool(

@@ -12,6 +12,7 @@ import { ROOM_ID_PATTERN, newRoomId } from './ids.js';
 import { recoverLog, type Warn } from './log-recovery.js';
 import { MessageWindow } from './message-window.js';
 import { RoomLog, type Retention } from './room-log.js';
+import { pickPage, type RoomPage, type RoomPosition } from './room-order.js';
 import type { KeyHashes, KeyOwner, MessageListener, NewMessage, NewRoom, ReadOptions, RedactListener, Store } from './store.js';
 
 export interface FileStoreOptions {
@@ -273,10 +274,8 @@ export class FileStore implements Store {
     return room && toRoom(room);
   }
 
-  async listRooms(): Promise<Room[]> {
-    return [...this.rooms.values()]
-      .map(toRoom)
-      .sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt) || b.createdAt.localeCompare(a.createdAt));
+  async listRooms(page?: RoomPage): Promise<Room[]> {
+    return pickPage(this.rooms.values(), page ?? { limit: Infinity }, positionOf, toRoom);
   }
 
   async append(roomId: string, inputs: readonly NewMessage[]): Promise<Message[]> {
@@ -312,6 +311,10 @@ export class FileStore implements Store {
     if (!room) throw roomNotFound(id);
     return room;
   }
+}
+
+function positionOf({ entry, log }: OpenRoom): RoomPosition {
+  return { lastActivityAt: log.lastActivityAt ?? entry.createdAt, createdAt: entry.createdAt, id: entry.id };
 }
 
 function toRoom({ entry, log }: OpenRoom): Room {

@@ -1,5 +1,6 @@
 // The Store interface: what the server needs from any storage (the file store now, Redis later).
 import type { Agent, CreateRoomInput, Message, MessageInput, Room, RoomPatch } from '../api/types.js';
+import type { RoomPage } from './room-order.js';
 
 /** Without `after`: the newest `limit` messages. With `after`: the first `limit` messages whose seq is past it. */
 export interface ReadOptions {
@@ -41,8 +42,9 @@ export interface Store {
   /** The room and access level of a key, by the key's SHA-256 hex digest. */
   findKey(hash: string): Promise<KeyOwner | undefined>;
   getRoom(id: string): Promise<Room | undefined>;
-  /** Newest activity first. */
-  listRooms(): Promise<Room[]>;
+  /** Newest activity first (the order of compareRooms in room-order.ts): every room, or one page of them (pickPage
+   *  there does the choosing for a store that holds its rooms in memory). */
+  listRooms(page?: RoomPage): Promise<Room[]>;
   /** Renames the room, sets its topic or changes its settings (a setting given as null is cleared). */
   updateRoom(id: string, patch: RoomPatch): Promise<Room>;
   /** Removes the room, its keys and its files; its subscribers are told through `onDelete`. False if there was none. */

@@ -29,6 +29,21 @@ describe('CLI client commands', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ name: 'x', messageCount: 0 });
   });
 
+  test('room list prints every room a page at a time (past one page of 1,000); --limit prints the newest N', async () => {
+    const { fetch, store } = await testApp();
+    const ids: string[] = [];
+    for (let i = 0; i < 1003; i++) ids.push((await store.createRoom({ name: `r${i}` })).id);
+    const all = await cli(['room', 'list'], fetch);
+    expect(all.code).toBe(0);
+    const lines = all.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(1003);
+    expect(new Set(ids.map((id) => lines.findIndex((l) => l.includes(id)))).size).toBe(1003);
+    const newest = await cli(['room', 'list', '--limit', '2', '--json'], fetch);
+    expect(JSON.parse(newest.stdout)).toEqual((await store.listRooms()).slice(0, 2));
+    expect(lines.slice(0, 2).map((l) => ids.find((id) => l.includes(id)))).toEqual((await store.listRooms()).slice(0, 2).map((r) => r.id));
+    expect((await cli(['room', 'list', '--limit', '0'], fetch)).code).toBe(2);
+  });
+
   test.each([
     ['on a terminal', true, /^[a-z2-7]{26}\nwrite key: imw_\S+\nread key:  imr_\S+\n$/, /^These keys are shown this once: keep them\./],
     ['in a pipe', false, /^[a-z2-7]{26}\n$/, /^write key: imw_\S+\nread key:  imr_\S+\nThese keys are shown this once: keep them\./],

@@ -37,8 +37,8 @@ describe('MCP tools', () => {
 
     const found = await callJson<{ messages: Message[] }>(client, 'search', { room: room.id, q: 'lgtm' });
     expect(found.messages.map((m) => m.content)).toEqual(['LGTM']);
-    const rooms = await callJson<{ id: string }[]>(client, 'list_rooms');
-    expect(rooms.map((r) => r.id)).toEqual([room.id]);
+    const rooms = await callJson<{ rooms: { id: string }[]; next: string | null }>(client, 'list_rooms');
+    expect(rooms).toEqual({ rooms: [expect.objectContaining({ id: room.id })], next: null });
   });
 
   test('the default room is used when a call gives none; without one the error says what to do', async () => {

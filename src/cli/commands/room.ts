@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { colors, type CliIo } from '../io.js';
 import { clientFor } from '../connect.js';
 import { formatRoom } from '../format.js';
-import { globals } from '../options.js';
+import { globals, parseWholeNumber } from '../options.js';
 
 export function registerRoom(program: Command, io: CliIo): void {
   const room = program.command('room').description('create and list rooms');
@@ -29,13 +29,20 @@ export function registerRoom(program: Command, io: CliIo): void {
   room
     .command('list')
     .description('list rooms, newest activity first')
+    .option('--limit <n>', 'print only the newest N rooms (default: all, fetched a page at a time)', parseWholeNumber('--limit', 1))
     .option('--json', 'print a JSON array')
-    .action(async (opts: { json?: boolean }, cmd: Command) => {
-      const rooms = await clientFor(io, globals(cmd)).listRooms();
-      if (opts.json) return io.out(`${JSON.stringify(rooms)}\n`);
+    .action(async (opts: { json?: boolean; limit?: number }, cmd: Command) => {
+      const client = clientFor(io, globals(cmd));
+      const query = opts.limit !== undefined ? { limit: opts.limit } : {};
+      if (opts.json) return io.out(`${JSON.stringify(await client.listRooms(query))}\n`);
+      // Printed page by page: the first rooms show at once, also on a server with 100,000 of them.
       const c = colors(io);
-      for (const r of rooms) io.out(formatRoom(r, c));
-      if (rooms.length === 0) io.err('No rooms yet. Create one with `im-for-agents room create NAME`.\n');
+      let printed = 0;
+      for await (const page of client.roomPages(query)) {
+        for (const r of page) io.out(formatRoom(r, c));
+        printed += page.length;
+      }
+      if (printed === 0) io.err('No rooms yet. Create one with `im-for-agents room create NAME`.\n');
     });
 
   room

@@ -1,13 +1,15 @@
-// Room routes: create (both the hosted service's path and ours) returning the room's keys, list, show.
+// Room routes: create (both the hosted service's path and ours) returning the room's keys, list (by page), show.
 import { Hono, type Context } from 'hono';
 import { parseCreateRoom } from '../../api/schemas.js';
-import type { CreatedRoom, Room } from '../../api/types.js';
+import { ROOMS_DEFAULT_LIMIT, ROOMS_MAX_LIMIT } from '../../api/limits.js';
+import type { CreatedRoom, Room, RoomList } from '../../api/types.js';
 import { hashKey, newKey } from '../auth/keys.js';
 import { authorizeAdmin, authorizeRoom, type Principal } from '../auth/principal.js';
 import type { ServerDeps } from '../context.js';
 import type { AppEnv } from '../env.js';
 import { HttpError } from '../errors.js';
-import { readJson } from '../request.js';
+import { queryInt, readJson } from '../request.js';
+import { decodeRoomCursor, encodeRoomCursor } from '../room-page-cursor.js';
 import { findRoom } from './room-param.js';
 
 export function roomRoutes({ store, maxBodyBytes }: ServerDeps): Hono<AppEnv> {
@@ -27,11 +29,19 @@ export function roomRoutes({ store, maxBodyBytes }: ServerDeps): Hono<AppEnv> {
 
   app.get('/rooms', async (c) => {
     const p = c.get('principal') as Principal;
-    if (p.kind === 'admin') return c.json({ rooms: await store.listRooms() });
+    const limit = queryInt(c, 'limit', { min: 1, max: ROOMS_MAX_LIMIT }) ?? ROOMS_DEFAULT_LIMIT;
+    const rawAfter = c.req.query('after');
+    const after = rawAfter ? decodeRoomCursor(rawAfter) : undefined;
+    if (p.kind === 'admin') {
+      // One more than asked says whether a next page exists, so the last page never points at an empty one.
+      const rooms = await store.listRooms({ limit: limit + 1, ...(after && { after }) });
+      const next = rooms.length > limit ? encodeRoomCursor(rooms[limit - 1]!) : null;
+      return c.json({ rooms: rooms.slice(0, limit), next } satisfies RoomList);
+    }
     if (p.kind === 'anonymous') authorizeAdmin(c, 'Listing rooms');
     // A room key lists its own room only.
-    const own = p.kind === 'room' ? await store.getRoom(p.roomId) : undefined;
-    return c.json({ rooms: own ? [own] : [] });
+    const own = p.kind === 'room' && !after ? await store.getRoom(p.roomId) : undefined;
+    return c.json({ rooms: own ? [own] : [], next: null } satisfies RoomList);
   });
 
   app.get('/rooms/:id', async (c) => {
