@@ -9,6 +9,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** stdout is a terminal: colours, banners and the browser are for people only. */
   interactive: boolean;
+  /** stderr is a terminal: progress bars redraw in place there, plain lines otherwise. */
+  errInteractive?: boolean;
   fetch?: ClientOptions['fetch'];
 }
 
@@ -35,6 +37,7 @@ export function processIo(): CliIo {
     stdin: process.stdin,
     env: process.env,
     interactive: Boolean(process.stdout.isTTY),
+    errInteractive: Boolean(process.stderr.isTTY),
   };
 }
 

@@ -41,6 +41,7 @@ const COMMANDS: LazyCommand[] = [
   { name: 'wait', summary: 'wait for the next message, print it and exit', load: async () => registerWait },
   { name: 'on', summary: 'run a command once per new message', load: async () => registerOn },
   { name: 'hook', summary: 'add, list and remove webhooks of a room', load: async () => registerHook },
+  { name: 'migrate', summary: 'copy a whole store to another (folder or Redis) and verify it', noGlobals: true, load: async () => (await import('./commands/migrate.js')).registerMigrate },
   { name: 'mcp', summary: 'serve MCP tools on stdin/stdout for an agent', load: async () => registerMcp },
 ];
 

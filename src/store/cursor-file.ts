@@ -20,6 +20,11 @@ export class CursorFile {
     return (await this.load()).get(name) ?? 0;
   }
 
+  /** Every cursor, by name. */
+  async all(): Promise<Record<string, number>> {
+    return Object.fromEntries(await this.load());
+  }
+
   /** Moves `name` forward to `seq` (never back); resolves with the cursor after the move, once it is on disk. */
   set(name: string, seq: number): Promise<number> {
     const next = this.chain.then(async () => {

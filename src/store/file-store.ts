@@ -13,7 +13,7 @@ import { recoverLog, type Warn } from './log-recovery.js';
 import { MessageWindow } from './message-window.js';
 import { RoomLog, type Retention } from './room-log.js';
 import { pickPage, type RoomPage, type RoomPosition } from './room-order.js';
-import type { KeyHashes, KeyOwner, MessageListener, NewMessage, NewRoom, ReadOptions, RedactListener, Store } from './store.js';
+import type { KeyHashes, KeyOwner, RoomRecord, MessageListener, NewMessage, NewRoom, ReadOptions, RedactListener, Store } from './store.js';
 
 export interface FileStoreOptions {
   /** The data directory: rooms.json and rooms/<id>.jsonl (+ .idx, + .cursors.json once an inbox cursor moved). */
@@ -237,13 +237,44 @@ export class FileStore implements Store {
   /** The room exists (and is listed) only once its files are open and the catalog that names it is on disk; a create
    *  that fails leaves no file behind. */
   async createRoom(input: NewRoom): Promise<Room> {
+    const entry: CatalogEntry = { id: newRoomId(), name: input.name, createdAt: new Date().toISOString() };
+    if (input.keyHashes) entry.keys = { ...input.keyHashes };
+    return this.addRoom(entry);
+  }
+
+  async importRoom({ room, keyHashes, agents }: RoomRecord): Promise<Room> {
+    if (!ROOM_ID_PATTERN.test(room.id)) throw new StoreError('corrupt', `Room id ${JSON.stringify(room.id)} is not valid.`);
+    if (this.rooms.has(room.id)) throw new StoreError('conflict', `Room ${room.id} already exists.`);
+    const entry: CatalogEntry = { id: room.id, name: room.name, createdAt: room.createdAt };
+    if (keyHashes) entry.keys = { ...keyHashes };
+    if (room.topic !== undefined) entry.topic = room.topic;
+    if (room.settings) entry.settings = { ...room.settings };
+    if (agents.length > 0) entry.agents = agents.map((a) => ({ name: a.name, key: a.keyHash, createdAt: a.createdAt }));
+    return this.addRoom(entry);
+  }
+
+  async exportRoom(id: string): Promise<RoomRecord | undefined> {
+    const room = this.rooms.get(id);
+    if (!room) return undefined;
+    const { keys, agents } = room.entry;
+    return {
+      room: toRoom(room),
+      ...(keys && { keyHashes: { ...keys } }),
+      agents: (agents ?? []).map((a) => ({ name: a.name, keyHash: a.key, createdAt: a.createdAt })),
+      cursors: await room.cursors.all(),
+    };
+  }
+
+  async importMessages(roomId: string, messages: readonly Message[]): Promise<void> {
+    await this.room(roomId).log.import(messages);
+  }
+
+  private async addRoom(entry: CatalogEntry): Promise<Room> {
     const max = this.options.maxRooms ?? DEFAULT_MAX_ROOMS;
     if (this.rooms.size + this.creating >= max) {
       throw new StoreError('limit', `This server already holds its maximum of ${max} rooms.`);
     }
     this.creating += 1;
-    const entry: CatalogEntry = { id: newRoomId(), name: input.name, createdAt: new Date().toISOString() };
-    if (input.keyHashes) entry.keys = { ...input.keyHashes };
     let room: OpenRoom | undefined;
     try {
       room = await this.openRoom(entry);

@@ -166,6 +166,35 @@ export class RoomLog {
     }
     // Taken only once every line is built, so a message that cannot be serialised leaves no gap.
     this.nextSeq = seq;
+    return this.enqueue(messages, texts);
+  }
+
+  /**
+   * Queues messages that keep their id, seq and times (a migration): the first must be the next seq, or any seq in a
+   * room that never held a message (its older ones were dropped by retention where they come from).
+   */
+  import(messages: readonly Message[]): Promise<Message[]> {
+    if (this.closed) return Promise.reject(new StoreError('unavailable', 'The store is shutting down.'));
+    const first = messages[0]?.seq;
+    if (first === undefined) return Promise.resolve([]);
+    if (this.last === 0 && this.size === 0 && this.nextSeq === 1 && Number.isSafeInteger(first) && first > 1) {
+      this.files.base = this.last = first - 1;
+      this.first = this.nextSeq = first;
+    }
+    const texts: string[] = [];
+    for (const [i, m] of messages.entries()) {
+      if (m.seq !== this.nextSeq + i || m.roomId !== this.roomId) {
+        return Promise.reject(new StoreError('conflict', `Room ${this.roomId} expects seq ${this.nextSeq + i} next, not message ${m.seq} of room ${m.roomId}.`));
+      }
+      const json = JSON.stringify(m);
+      rememberJson(m, json);
+      texts.push(json);
+    }
+    this.nextSeq += messages.length;
+    return this.enqueue([...messages], texts);
+  }
+
+  private enqueue(messages: Message[], texts: string[]): Promise<Message[]> {
     return new Promise<Message[]>((resolve, reject) => {
       this.queue.push({ messages, texts, resolve, reject });
       this.flushing ??= this.flushSoon();

@@ -32,6 +32,16 @@ export interface KeyOwner {
   agent?: string;
 }
 
+/** Everything a room holds besides its messages: what `migrate` copies from one store to another. */
+export interface RoomRecord {
+  room: Room;
+  keyHashes?: KeyHashes;
+  /** Named agents, each with its key's SHA-256 hex digest. */
+  agents: { name: string; keyHash: string; createdAt: string }[];
+  /** Inbox read cursors by name. */
+  cursors: Record<string, number>;
+}
+
 export interface Store {
   /** Loads and repairs what is on disk; throws a StoreError('corrupt') rather than overwrite anything. */
   open(): Promise<void>;
@@ -77,4 +87,17 @@ export interface Store {
   onRedact(roomId: string, listener: RedactListener): () => void;
   /** Calls `listener` once if the room is deleted; returns the unsubscribe function. */
   onDelete(roomId: string, listener: () => void): () => void;
+  /** The room with its key digests, agents and cursors (for `migrate`); undefined if there is none. */
+  exportRoom(id: string): Promise<RoomRecord | undefined>;
+  /**
+   * Creates a room with the record's id, name, createdAt, topic, settings, key digests and agents in one step (for
+   * `migrate`; cursors are set afterwards with setCursor). StoreError('conflict') if the id exists.
+   */
+  importRoom(record: RoomRecord): Promise<Room>;
+  /**
+   * Appends messages as they are, keeping id, seq, createdAt and every other field (for `migrate`). The first seq
+   * must follow the room's lastSeq; an empty room may start at any seq (its older messages were dropped by
+   * retention). Resolves once they are durable.
+   */
+  importMessages(roomId: string, messages: readonly Message[]): Promise<void>;
 }
