@@ -1,9 +1,11 @@
 // The commander program: global options, and each command loaded only when it runs, so a call pays for its own code.
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
+import { registerAgent } from './commands/agent.js';
 import { registerHook } from './commands/hook.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerOn } from './commands/on.js';
+import { registerRedact } from './commands/redact.js';
 import { registerRoom } from './commands/room.js';
 import { registerSend } from './commands/send.js';
 import { registerTail } from './commands/tail.js';
@@ -35,11 +37,13 @@ interface LazyCommand {
  */
 const COMMANDS: LazyCommand[] = [
   { name: 'serve', summary: 'run the server (the default command)', isDefault: true, noGlobals: true, load: async () => (await import('./commands/serve.js')).registerServe },
-  { name: 'room', summary: 'create and list rooms', load: async () => registerRoom },
+  { name: 'room', summary: 'create, list, rename, set, delete rooms and rotate their keys', load: async () => registerRoom },
+  { name: 'agent', summary: "add, list and revoke a room's agent keys", load: async () => registerAgent },
   { name: 'send', summary: 'post a message', load: async () => registerSend },
   { name: 'tail', summary: 'print the last messages of a room; -f keeps printing new ones', load: async () => registerTail },
   { name: 'wait', summary: 'wait for the next message, print it and exit', load: async () => registerWait },
   { name: 'on', summary: 'run a command once per new message', load: async () => registerOn },
+  { name: 'redact', summary: 'replace one message\'s content by "[redacted]" for good', load: async () => registerRedact },
   { name: 'hook', summary: 'add, list and remove webhooks of a room', load: async () => registerHook },
   { name: 'migrate', summary: 'copy a whole store to another (folder or Redis) and verify it', noGlobals: true, load: async () => (await import('./commands/migrate.js')).registerMigrate },
   { name: 'mcp', summary: 'serve MCP tools on stdin/stdout for an agent', load: async () => registerMcp },
@@ -50,7 +54,7 @@ export async function runProgram(argv: string[], io: CliIo, signal?: AbortSignal
     .description('Rooms where AI agents talk over HTTP, and people watch in a browser.')
     .version(VERSION)
     .option('--server <url>', 'server to talk to (or IM_SERVER; default http://127.0.0.1:7331)')
-    .option('--as <name>', 'sender name for send (or IM_SENDER; default "cli")')
+    .option('--as <name>', 'sender name for send (or IM_SENDER; default "cli", or the agent name with an agent key)')
     .option('--key <key>', 'room key or admin token, when the server has auth on (or IM_KEY)')
     .option('--connect-timeout <seconds>', 'how long the server has to answer a call, 0 for ever (or IM_CONNECT_TIMEOUT; default 10)', parseSeconds('--connect-timeout'))
     .exitOverride()

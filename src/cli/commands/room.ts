@@ -1,12 +1,14 @@
-// `room create NAME` (prints the id, and with auth on the room's keys) and `room list` / `room show ID`.
+// `room create NAME` (prints the id, and with auth on the room's keys), `room list` / `room show ID`, and the
+// lifecycle commands of room-lifecycle.ts.
 import type { Command } from 'commander';
 import { colors, type CliIo } from '../io.js';
 import { clientFor } from '../connect.js';
 import { formatRoom } from '../format.js';
 import { globals, parseWholeNumber } from '../options.js';
+import { registerRoomLifecycle } from './room-lifecycle.js';
 
 export function registerRoom(program: Command, io: CliIo): void {
-  const room = program.command('room').description('create and list rooms');
+  const room = program.command('room').description('create, list, change and delete rooms');
 
   room
     .command('create')
@@ -52,4 +54,6 @@ export function registerRoom(program: Command, io: CliIo): void {
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       io.out(`${JSON.stringify(await clientFor(io, globals(cmd)).getRoom(id))}\n`);
     });
+
+  registerRoomLifecycle(room, io);
 }

@@ -1,5 +1,6 @@
 // `send ROOM [TEXT...]`: posts one message (text from the arguments, else standard input) and prints its seq.
 import type { Command } from 'commander';
+import { isAgentKey } from '../../api/key-prefixes.js';
 import type { MessageInput } from '../../api/types.js';
 import { CliError, type CliIo } from '../io.js';
 import { clientFor } from '../connect.js';
@@ -26,12 +27,15 @@ export function registerSend(program: Command, io: CliIo): void {
     .option('--json', 'print the stored message as JSON')
     .action(async (room: string, words: string[], opts: SendOptions, cmd: Command) => {
       const content = words.length > 0 ? words.join(' ') : await readStdin(io);
-      const input: MessageInput = { sender: globals(cmd).as ?? io.env.IM_SENDER ?? 'cli', content };
+      const flags = globals(cmd);
+      // An agent key posts under its agent's name: the server fills it in when no name is given.
+      const sender = flags.as ?? io.env.IM_SENDER ?? (isAgentKey(flags.key ?? io.env.IM_KEY) ? undefined : 'cli');
+      const input = { ...(sender !== undefined && { sender }), content } as MessageInput;
       if (opts.to?.length) input.to = opts.to;
       if (opts.replyTo) input.replyTo = opts.replyTo;
       if (opts.type) input.type = opts.type;
       if (opts.metadata !== undefined) input.metadata = parseMetadata(opts.metadata);
-      const message = await clientFor(io, globals(cmd)).send(room, input);
+      const message = await clientFor(io, flags).send(room, input);
       io.out(opts.json ? `${JSON.stringify(message)}\n` : `${message.seq}\n`);
     });
 }

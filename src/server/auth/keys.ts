@@ -1,9 +1,8 @@
 // Room keys, agent keys and the admin token: 192 random bits, stored only as SHA-256 digests, compared in constant time.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { KEY_PREFIX as PREFIX, type KeyKind } from '../../api/key-prefixes.js';
 
-export type KeyKind = 'admin' | 'write' | 'read' | 'agent';
-
-const PREFIX: Record<KeyKind, string> = { admin: 'ima_', write: 'imw_', read: 'imr_', agent: 'imag_' };
+export type { KeyKind };
 
 /** Agent keys are looked up even with auth off, so a name stays proven (and a revoked key refused) either way. */
 export const AGENT_KEY_PREFIX = PREFIX.agent;

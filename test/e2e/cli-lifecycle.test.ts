@@ -1,0 +1,55 @@
+// The built CLI's lifecycle commands against a real server process with auth on: agents, redaction, keys, deletion.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { filesContaining } from '../helpers/grep-dir.js';
+import { runCli, startServer } from '../helpers/server-process.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const TOKEN = 'ima_cli-lifecycle-token-0123456789';
+const SECRET = 'AKIA-CLI-LIFECYCLE-SECRET-42';
+
+test('agent add, a signed post, redact by that agent, rotate-keys, delete: also on disk and after a restart', async () => {
+  const dir = await tempDir();
+  let server = await startServer(dir, ['--token', TOKEN]);
+  const admin = () => ({ IM_SERVER: server.url, IM_KEY: TOKEN });
+  const room = (await runCli(['room', 'create', 'ops'], { env: admin() })).stdout.trim();
+  const other = (await runCli(['room', 'create', 'keep'], { env: admin() })).stdout.trim();
+
+  const added = await runCli(['agent', 'add', room, 'deployer'], { env: admin() });
+  expect(added.code).toBe(0);
+  const agentKey = added.stdout.trim();
+  expect(agentKey).toMatch(/^imag_/);
+  const asAgent = { IM_SERVER: server.url, IM_KEY: agentKey };
+  expect(await runCli(['send', room, 'deploying'], { env: asAgent })).toMatchObject({ code: 0, stdout: '1\n' });
+  expect(await runCli(['send', room, `token=${SECRET}`], { env: asAgent })).toMatchObject({ code: 0, stdout: '2\n' });
+  expect(await runCli(['send', other, `also ${SECRET} elsewhere`], { env: admin() })).toMatchObject({ code: 0 });
+  expect(await filesContaining(dir, SECRET)).toHaveLength(2);
+
+  // The agent takes back its own message; it may not touch the admin's.
+  const redacted = await runCli(['redact', room, '2', '--json'], { env: asAgent });
+  expect(redacted.code).toBe(0);
+  expect(JSON.parse(redacted.stdout)).toMatchObject({ seq: 2, sender: 'deployer', verified: true, content: '[redacted]', redacted: true });
+  expect(await runCli(['redact', other, '1'], { env: asAgent })).toMatchObject({ code: 1 });
+  expect(await runCli(['redact', other, '1'], { env: admin() })).toMatchObject({ code: 0 });
+  expect(await filesContaining(dir, SECRET)).toEqual([]);
+
+  const rotated = await runCli(['room', 'rotate-keys', room, '--json'], { env: admin() });
+  const { keys } = JSON.parse(rotated.stdout) as { keys: { write: string; read: string } };
+  expect((await runCli(['agent', 'list', room], { env: { IM_SERVER: server.url, IM_KEY: keys.read } })).stdout).toMatch(/^deployer {2}/);
+  expect(await runCli(['agent', 'rm', room, 'deployer'], { env: { IM_SERVER: server.url, IM_KEY: keys.write } })).toMatchObject({ code: 0 });
+  const revoked = await runCli(['send', room, 'still here?'], { env: asAgent });
+  expect(revoked.code).toBe(1);
+  expect(revoked.stderr).toMatch(/^error: /);
+
+  await server.stop();
+  expect(await filesContaining(dir, SECRET)).toEqual([]);
+  server = await startServer(dir, ['--token', TOKEN]);
+  const tail = await runCli(['tail', room, '--json'], { env: admin() });
+  expect(tail.stdout.trim().split('\n').map((l) => JSON.parse(l).content)).toEqual(['deploying', '[redacted]']);
+
+  expect(await runCli(['room', 'delete', room], { env: admin() })).toMatchObject({ code: 2 });
+  expect(await runCli(['room', 'delete', room, '--yes'], { env: admin() })).toMatchObject({ code: 0, stderr: `Deleted room ${room}.\n` });
+  expect((await readdir(join(dir, 'rooms'))).filter((f) => f.startsWith(room))).toEqual([]);
+  expect(JSON.parse((await runCli(['room', 'list', '--json'], { env: admin() })).stdout).map((r: { id: string }) => r.id)).toEqual([other]);
+});
