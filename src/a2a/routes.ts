@@ -17,9 +17,9 @@ export interface A2AOptions {
 }
 
 
-export function a2aRoutes({ maxBodyBytes, heartbeatMs }: ServerDeps, options: A2AOptions): Hono<AppEnv> {
+export function a2aRoutes({ store, maxBodyBytes, heartbeatMs }: ServerDeps, options: A2AOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const sent = options.sent ?? new SentIds();
+  const sent = options.sent ?? new SentIds((roomId, forget) => store.onDelete(roomId, forget));
 
   for (const path of AGENT_CARD_PATHS) {
     app.get(path, (c) => {

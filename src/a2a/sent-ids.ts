@@ -17,13 +17,21 @@ export interface SendOnce {
   inNewRoom(messageId: string, post: () => Promise<Message>): Promise<Message>;
 }
 
-/** One server's memory of recent sends, read back from the room after a restart. */
+/** Calls `forget` once if the room is deleted (Store.onDelete); returns the unsubscribe. */
+export type WatchDelete = (roomId: string, forget: () => void) => () => void;
+
+/** One server's memory of recent sends, read back from the room after a restart; a deleted room's is dropped. */
 export class SentIds implements SendOnce {
   /** Per room: messageId -> the stored message (or the send in flight). */
   private readonly rooms = new Map<string, Map<string, Promise<Message>>>();
   private readonly loaded = new Map<string, Promise<void>>();
   /** Sends without a contextId (each opened a room), by messageId. */
   private readonly opened = new Map<string, Promise<Message>>();
+  private readonly unwatch = new Map<string, () => void>();
+
+  /** With `watchDelete`, a deleted room's sends are forgotten: a retry then fails as a send to a missing room does,
+   *  instead of answering with a message that no longer exists. */
+  constructor(private readonly watchDelete?: WatchDelete) {}
 
   /**
    * Posts to an existing room unless this messageId was posted there already. The first use of a room after a
@@ -67,14 +75,24 @@ export class SentIds implements SendOnce {
   private ids(roomId: string): Map<string, Promise<Message>> {
     let ids = this.rooms.get(roomId);
     if (!ids) {
-      if (this.rooms.size >= MAX_ROOMS) {
-        const oldest = this.rooms.keys().next().value!;
-        this.rooms.delete(oldest);
-        this.loaded.delete(oldest);
-      }
+      if (this.rooms.size >= MAX_ROOMS) this.forget(this.rooms.keys().next().value!, false);
       this.rooms.set(roomId, (ids = new Map()));
+      try {
+        if (this.watchDelete) this.unwatch.set(roomId, this.watchDelete(roomId, () => this.forget(roomId, true)));
+      } catch {
+        // The room is gone already: the post that follows fails with room_not_found, and nothing needs watching.
+      }
     }
     return ids;
+  }
+
+  /** Drops a room's memory: evicted (the oldest past MAX_ROOMS), or deleted (then also its new-room sends). */
+  private forget(roomId: string, deleted: boolean): void {
+    if (deleted) for (const messageId of this.rooms.get(roomId)?.keys() ?? []) this.opened.delete(messageId);
+    this.rooms.delete(roomId);
+    this.loaded.delete(roomId);
+    this.unwatch.get(roomId)?.();
+    this.unwatch.delete(roomId);
   }
 }
 

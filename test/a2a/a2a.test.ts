@@ -131,6 +131,27 @@ describe('A2A with the official SDK client', () => {
   });
 });
 
+describe('A2A and a deleted room', () => {
+  test('its remembered sends go with it: a retry is refused as a send to a missing room, not answered as stored', async () => {
+    const { url, admin } = await serve();
+    const room = await admin.createRoom('doomed');
+    const send = (messageId: string, contextId?: string) =>
+      rpc(url, { jsonrpc: '2.0', id: 1, method: 'SendMessage', params: { message: { messageId, ...(contextId && { contextId }), role: 'ROLE_USER', parts: [{ text: 'hello' }] } } }, { 'A2A-Version': '1.0' });
+    const [inRoom, opening] = [randomUUID(), randomUUID()];
+    expect((await send(inRoom, room.id)).body.result?.message?.contextId).toBe(room.id);
+    const opened = (await send(opening)).body.result?.message?.contextId as string;
+    expect((await send(opening)).body.result?.message?.contextId).toBe(opened); // remembered while the room lives
+    await admin.deleteRoom(room.id);
+    await admin.deleteRoom(opened);
+    const retried = await send(inRoom, room.id);
+    expect(retried.body.result).toBeUndefined();
+    expect(retried.body.error?.message).toMatch(/is not a room on this server/);
+    const reopened = (await send(opening)).body.result?.message?.contextId as string;
+    expect(reopened).not.toBe(opened);
+    expect((await admin.history(reopened)).map((m) => m.content)).toEqual(['hello']);
+  });
+});
+
 describe('A2A by hand', () => {
   test('a v0.3 message/send without A2A-Version works, and the card has the v0.3 shape at both paths', async () => {
     const { url, admin } = await serve();

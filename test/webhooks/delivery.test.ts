@@ -142,4 +142,25 @@ describe('a deleted room', () => {
     expect((await json('GET', `/agent/rooms/${room.id}/webhooks`)).status).toBe(404);
     expect(logged).toEqual([]);
   });
+
+  test('a hook that is retrying stops retrying: no attempt after the deletion, while another room keeps delivering', async () => {
+    const failing = await startReceiver(() => 500);
+    const healthy = await startReceiver();
+    const { client, room, addHook, json, dir } = await setup();
+    await addHook(failing);
+    const other = await client.createRoom('still here');
+    const res = await json('POST', `/agent/rooms/${other.id}/webhooks`, { url: healthy.url });
+    healthy.setSecret(((await res.json()) as CreatedWebhook).secret);
+    await client.send(room.id, { sender: 'a', content: 'never accepted' });
+    await until(() => failing.attempts.length >= 3, 5000, 'three failed attempts (retries 20-100 ms apart)');
+    expect((await json('DELETE', `/agent/rooms/${room.id}`)).status).toBe(204);
+    const after = failing.attempts.length + 1; // at most one attempt already in flight when the worker was stopped
+    // Ten messages delivered to the other room take longer than several retry intervals of the stopped hook.
+    for (let i = 1; i <= 10; i++) await client.send(other.id, { sender: 'a', content: `m${i}` });
+    await until(() => healthy.accepted.length === 10, 5000, 'the other room delivered');
+    await new Promise((r) => setTimeout(r, 300)); // three max-backoff intervals
+    expect(failing.attempts.length).toBeLessThanOrEqual(after);
+    expect(existsSync(join(dir, 'webhooks', `${room.id}.json`))).toBe(false);
+    expect(existsSync(join(dir, 'webhooks', `${other.id}.json`))).toBe(true);
+  });
 });
