@@ -2,6 +2,7 @@
 import type { RequestListener } from 'node:http';
 import { Hono } from 'hono';
 import { a2aRoutes } from '../a2a/routes.js';
+import type { SendOnce } from '../a2a/sent-ids.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../api/limits.js';
 import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
@@ -47,6 +48,8 @@ export interface AppOptions {
   streams?: StreamRegistry;
   /** Room webhooks (routes under /agent/rooms/:id/webhooks); the caller opens and closes it. */
   webhooks?: Webhooks;
+  /** How retried A2A sends are recognised (default: this server's memory; a fleet shares them in Redis). */
+  a2aSent?: SendOnce;
   log?: (message: string) => void;
 }
 
@@ -91,7 +94,7 @@ export function createApp(options: AppOptions): App {
   if (options.webhooks) app.route('/agent', webhookRoutes(deps, options.webhooks));
   app.route('/', apiDocRoutes());
   app.route('/', mcpRoutes({ ...deps, appFetch: (request, env) => app.fetch(request, env) }));
-  app.route('/', a2aRoutes(deps, { auth: Boolean(options.auth?.adminTokenHash), app: () => app }));
+  app.route('/', a2aRoutes(deps, { auth: Boolean(options.auth?.adminTokenHash), app: () => app, ...(options.a2aSent && { sent: options.a2aSent }) }));
   if (options.uiDir) {
     app.use('*', securityHeaders());
     app.route('/', uiRoutes(options.uiDir));

@@ -1,0 +1,124 @@
+// A private redis-server for tests: a free 127.0.0.1 port, its own temp dir (AOF on, no snapshots), stopped after use.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+
+const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
+
+/** Whether redis-server can run here. Under CI its absence fails the test file; elsewhere the Redis tests skip. */
+export const hasRedis: boolean = (() => {
+  const ok = spawnSync(REDIS_SERVER, ['--version'], { stdio: 'ignore' }).status === 0;
+  if (ok) return true;
+  const why = `${REDIS_SERVER} is not installed (apt-get install redis-server)`;
+  if (process.env.CI) throw new Error(`${why}: the Redis tests cannot run, and under CI they must.`);
+  process.stderr.write(`skipping the Redis store tests: ${why}\n`);
+  return false;
+})();
+
+export interface RedisServer {
+  url: string;
+  port: number;
+  /** Where its AOF lives; a restart reuses it. */
+  dir: string;
+  /** SIGTERM (Redis flushes its AOF) and wait for the exit. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and dir. */
+  restart(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+const dirs: string[] = [];
+
+afterAll(async () => {
+  await Promise.all([...running].map((p) => stopProcess(p)));
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function stopProcess(proc: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    running.delete(proc);
+    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+    proc.once('exit', () => resolve());
+    proc.kill('SIGTERM');
+  });
+}
+
+function launch(port: number, dir: string): Promise<ChildProcess> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', dir, '--protected-mode', 'yes'];
+  const proc = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(proc);
+  let out = '';
+  return new Promise((resolve, reject) => {
+    // A guard against a hang, not a speed check.
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 20_000);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      running.delete(proc);
+      reject(new Error(`redis-server exited with ${code}: ${out}`));
+    });
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (!out.includes('Ready to accept connections')) return;
+      clearTimeout(timer);
+      proc.stdout!.off('data', onData);
+      proc.stderr!.off('data', onData);
+      proc.stdout!.resume();
+      proc.stderr!.resume();
+      proc.removeAllListeners('exit');
+      proc.once('exit', () => running.delete(proc));
+      resolve(proc);
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onData);
+  });
+}
+
+/** Starts a redis-server of its own (a few tries, in case another process takes the free port first). */
+export async function startRedis(): Promise<RedisServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'im-redis-'));
+  dirs.push(dir);
+  let port = 0;
+  let proc: ChildProcess | undefined;
+  for (let attempt = 0; !proc; attempt++) {
+    port = await freePort();
+    try {
+      proc = await launch(port, dir);
+    } catch (err) {
+      if (attempt >= 2) throw err;
+    }
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    dir,
+    stop: async () => {
+      if (proc) await stopProcess(proc);
+      proc = undefined;
+    },
+    restart: async () => {
+      if (proc) await stopProcess(proc);
+      proc = await launch(port, dir);
+    },
+  };
+}
+
+let shared: Promise<RedisServer> | undefined;
+
+/** One server for the whole test file (each store in it uses its own key prefix). */
+export function sharedRedis(): Promise<RedisServer> {
+  return (shared ??= startRedis());
+}
