@@ -14,6 +14,9 @@ export interface RedisSentIdsOptions {
   rememberMs?: number;
   /** How long a claim holds while its server posts (default 30 s): a server that dies mid-post frees it then. */
   claimMs?: number;
+  /** Whether the room still exists: a remembered send into a deleted room counts as never made (a retry then fails
+   *  like any send to a missing room, or opens a new room). */
+  roomExists?: (roomId: string) => Promise<boolean>;
 }
 
 const PENDING = 'pending:';
@@ -54,7 +57,12 @@ export class RedisSentIds implements SendOnce {
         return message;
       }
       const stored = (await redis.sendCommand(['GET', key])) as string | null;
-      if (stored !== null && !stored.startsWith(PENDING)) return JSON.parse(stored) as Message;
+      if (stored !== null && !stored.startsWith(PENDING)) {
+        const message = JSON.parse(stored) as Message;
+        if (!this.options.roomExists || (await this.options.roomExists(message.roomId))) return message;
+        await redis.sendCommand(['EVAL', DROP_CLAIM, '1', key, stored]);
+        continue;
+      }
       if (Date.now() > deadline) throw new Error('This messageId is still being posted by an earlier call; retry in a moment.');
       if (stored !== null) await sleep(25); // another call is posting it: wait for its answer
     }

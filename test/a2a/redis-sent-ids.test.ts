@@ -27,13 +27,13 @@ describe.runIf(hasRedis)('A2A sends remembered in Redis', () => {
         const link = createClient({ url: redis.url });
         await link.connect();
         clients.push(link);
-        return testApp({ store, a2aSent: new RedisSentIds({ redis: link, prefix: 'a2a-test:' }) });
+        return testApp({ store, a2aSent: new RedisSentIds({ redis: link, prefix: 'a2a-test:', roomExists: async (id) => Boolean(await store.getRoom(id)) }) });
       }),
     );
     const room = await store.createRoom({ name: 'a2a fleet' });
     const call = async (i: number, body: unknown) => {
       const res = await servers[i]!.json('POST', '/agent/a2a', body);
-      return { status: res.status, body: (await res.json()) as { result: { messageId: string; metadata: unknown } } };
+      return { status: res.status, body: (await res.json()) as { result: { messageId: string; contextId: string } } };
     };
     const answers = await Promise.all([0, 1, 0, 1].map((i) => call(i, send('same-1', room.id))));
     const again = await call(1, send('same-1', room.id));
@@ -47,6 +47,11 @@ describe.runIf(hasRedis)('A2A sends remembered in Redis', () => {
     const opened = await call(0, send('new-room-3'));
     const retried = await call(1, send('new-room-3'));
     expect(retried.body.result).toEqual(opened.body.result);
+    expect((await store.listRooms()).length).toBe(2);
+    // A deleted room's sends are forgotten: the retry opens a new room instead of naming the deleted one.
+    await store.deleteRoom(opened.body.result.contextId);
+    const reopened = await call(1, send('new-room-3'));
+    expect(reopened.body.result.contextId).not.toBe(opened.body.result.contextId);
     expect((await store.listRooms()).length).toBe(2);
   });
 });
