@@ -1,17 +1,23 @@
-// Fresh temporary directories for tests, removed after each test.
+// Fresh temporary directories for tests, removed after each test (or, for a server shared by a file's tests, after all).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 
-const made: string[] = [];
+const perTest: string[] = [];
+const perFile: string[] = [];
+const removeAll = async (dirs: string[]) => void (await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true }))));
 
-afterEach(async () => {
-  await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
+afterEach(() => removeAll(perTest));
+afterAll(() => removeAll(perFile));
 
-export async function tempDir(prefix = 'im-test-'): Promise<string> {
+async function made(list: string[], prefix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  made.push(dir);
+  list.push(dir);
   return dir;
 }
+
+export const tempDir = (prefix = 'im-test-'): Promise<string> => made(perTest, prefix);
+
+/** Like tempDir, but kept until the file's tests are all done: for a server started in beforeAll. */
+export const tempDirForAll = (prefix = 'im-test-'): Promise<string> => made(perFile, prefix);

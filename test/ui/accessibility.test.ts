@@ -7,7 +7,7 @@ import { axeProblems } from '../helpers/axe.js';
 import { launchBrowser, skipBrowserTests } from '../helpers/browser.js';
 import { startServer as startServerProcess } from '../helpers/server-process.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { tempDir, tempDirForAll } from '../helpers/temp-dir.js';
 
 const ADMIN = 'ima_accessibility-test-admin-token';
 
@@ -50,11 +50,12 @@ interface Fixture {
   richRoomId: string;
   connectRoomId: string;
   guardedRoomId: string;
+  settingsRoomId: string;
 }
 
 async function startFixture(): Promise<Fixture> {
   const start = async (token?: string) =>
-    startServer({ host: '127.0.0.1', port: 0, dataDir: await tempDir(), token, log: () => {} });
+    startServer({ host: '127.0.0.1', port: 0, dataDir: await tempDirForAll(), token, log: () => {} });
   const [open, guarded] = await Promise.all([start(), start(ADMIN)]);
   const client = new Client({ baseUrl: open.url });
   const richRoomId = await richRoom(client);
@@ -63,15 +64,19 @@ async function startFixture(): Promise<Fixture> {
   // Nothing listens on port 9 here: the hook shows its failed deliveries and last error.
   await client.createWebhook(connectRoomId, { url: 'http://127.0.0.1:9/hook', to: 'reviewer' });
   const { roomId: guardedRoomId } = await new Client({ baseUrl: guarded.url, key: ADMIN }).createRoom('guarded');
-  return { open, guarded, richRoomId, connectRoomId, guardedRoomId };
+  const { roomId: settingsRoomId } = await client.createRoom('settings');
+  await client.updateRoom(settingsRoomId, { topic: 'a topic shown under the name', settings: { loopGuard: 5 } });
+  await client.addAgent(settingsRoomId, 'planner');
+  await client.sendBatch(settingsRoomId, ['one', 'two', 'three'].map((content) => ({ sender: 'agent', content })));
+  return { open, guarded, richRoomId, connectRoomId, guardedRoomId, settingsRoomId };
 }
 
 /** Each view is brought up from a fresh page (nothing remembered), then audited as it stands. */
 const views: Record<string, (page: Page, f: Fixture) => Promise<void>> = {
   'room list': async (page, f) => {
     await page.goto(f.open.url);
-    await expect.poll(() => page.locator('#room-list li').count()).toBe(2);
-    await expect.poll(() => page.locator('#room-list .unread').count()).toBe(2);
+    await expect.poll(() => page.locator('#room-list li').count()).toBe(3);
+    await expect.poll(() => page.locator('#room-list .unread').count()).toBe(3);
   },
   'room with messages': async (page, f) => {
     await openRoom(page, f.open.url, f.richRoomId);
@@ -100,6 +105,19 @@ const views: Record<string, (page: Page, f: Fixture) => Promise<void>> = {
     await page.waitForSelector('#hooks-summary', { state: 'visible', timeout: 15_000 });
     await page.click('#hooks-summary');
     await expect.poll(() => page.locator('#hooks-body li.hook').count()).toBe(1);
+  },
+  'room settings panel': async (page, f) => {
+    await openRoom(page, f.open.url, f.settingsRoomId);
+    await page.click('#settings summary');
+    await expect.poll(() => page.locator('#agent-list li[data-agent]').count()).toBeGreaterThan(0);
+    // With everything it can show at once: a new agent's key (shown once), a saved status and a pending confirmation.
+    await page.fill('#agent-name', `helper-${Date.now()}`);
+    await page.press('#agent-name', 'Enter');
+    await page.waitForSelector('#agent-secret code');
+    await page.click('#settings-form button[type=submit]');
+    await expect.poll(() => page.textContent('#settings-status')).toBe('Nothing changed.');
+    await page.click('#delete-room');
+    await page.waitForSelector('.confirm');
   },
 };
 

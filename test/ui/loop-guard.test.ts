@@ -6,7 +6,7 @@ import { Client } from '../../src/client/client.js';
 import { ApiError } from '../../src/client/errors.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 import { launchBrowser, skipBrowserTests } from '../helpers/browser.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { tempDirForAll } from '../helpers/temp-dir.js';
 
 const GUARD = 4;
 
@@ -33,7 +33,7 @@ describe.skipIf(skipBrowserTests)('loop guard', () => {
   beforeAll(async () => {
     [browser, server] = await Promise.all([
       launchBrowser(),
-      tempDir().then((dataDir) => startServer({ host: '127.0.0.1', port: 0, dataDir, log: () => {} })),
+      tempDirForAll().then((dataDir) => startServer({ host: '127.0.0.1', port: 0, dataDir, log: () => {} })),
     ]);
   });
   afterAll(async () => {

@@ -1,5 +1,5 @@
 // The "connect an agent" panel: copy-paste lines for curl, the CLI and Python, with this server's URL filled in.
-import { h } from './dom.js';
+import { copyButton, h } from './dom.js';
 
 export function connectSnippets(base: string, roomId: string): [string, string][] {
   return [
@@ -26,15 +26,8 @@ export function connectSnippets(base: string, roomId: string): [string, string][
 export function renderConnectPanel(container: HTMLElement, base: string, roomId: string): void {
   container.replaceChildren(
     h('p', {}, 'Room id: ', h('code', {}, roomId)),
-    ...connectSnippets(base, roomId).map(([title, code]) => {
-      const copy = h('button', { type: 'button', class: 'copy', 'aria-label': `Copy ${title}` }, 'Copy');
-      copy.addEventListener('click', () => {
-        void navigator.clipboard?.writeText(code).then(() => {
-          copy.textContent = 'Copied';
-          setTimeout(() => (copy.textContent = 'Copy'), 1500);
-        });
-      });
-      return h('div', { class: 'snippet' }, h('div', { class: 'snippet-head' }, h('h3', {}, title), copy), h('pre', {}, h('code', {}, code)));
-    }),
+    ...connectSnippets(base, roomId).map(([title, code]) =>
+      h('div', { class: 'snippet' }, h('div', { class: 'snippet-head' }, h('h3', {}, title), copyButton(`Copy ${title}`, code)), h('pre', {}, h('code', {}, code))),
+    ),
   );
 }

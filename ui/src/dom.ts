@@ -39,3 +39,15 @@ export function timeLabel(iso: string): string {
   const today = new Date().toDateString() === d.toDateString();
   return (today ? timeOnly : dateAndTime).format(d);
 }
+
+/** A "Copy" button that puts `text` on the clipboard; `label` says what it copies, for screen readers. */
+export function copyButton(label: string, text: string): HTMLButtonElement {
+  const copy = h('button', { type: 'button', class: 'copy', 'aria-label': label }, 'Copy');
+  copy.addEventListener('click', () => {
+    void navigator.clipboard?.writeText(text).then(() => {
+      copy.textContent = 'Copied';
+      setTimeout(() => (copy.textContent = 'Copy'), 1500);
+    });
+  });
+  return copy;
+}

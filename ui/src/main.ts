@@ -6,6 +6,8 @@ import { startHooksPanel, stopHooksPanel } from './hooks-panel.js';
 import { prefs } from './prefs.js';
 import { RoomView } from './room-view.js';
 import { renderRooms, setupCreateRoom } from './rooms-view.js';
+import type { ManageHooks } from './manage.js';
+import { setupSettingsPanel, showRoomSettings } from './settings-panel.js';
 
 const clientWith = (key: string | undefined) => new Client({ baseUrl: location.origin, ...(key && { key }) });
 let current: RoomView | undefined;
@@ -39,26 +41,46 @@ async function route(): Promise<void> {
     return;
   }
   byId('room-key-form').hidden = true;
+  byId('welcome-notice').textContent = '';
   try {
     const client = clientWith(prefs.key(roomId));
     const view = new RoomView(client, await client.getRoom(roomId));
     current = view;
     await view.start();
+    showRoomSettings(view.room, manageHooks);
     void startHooksPanel(client, roomId);
     byId<HTMLTextAreaElement>('composer-text').focus({ preventScroll: true });
   } catch (err) {
     const status = err instanceof ApiError ? err.status : 0;
     byId('room-name').textContent = status === 404 ? 'No such room' : 'Could not open the room';
     byId('conn').textContent = (err as Error).message;
-    if (status === 401 || status === 403) {
-      // Ask once; the key is remembered for this room.
-      byId('room-key-why').textContent = (err as Error).message;
-      byId('room-key-form').hidden = false;
-      byId<HTMLInputElement>('room-key').focus();
-    }
+    byId('settings').hidden = true;
+    // Ask once; the key is remembered for this room.
+    if (status === 401 || status === 403) askRoomKey((err as Error).message);
   }
   await refreshRooms();
 }
+
+function askRoomKey(why: string): void {
+  byId('room-key-why').textContent = why;
+  byId('room-key-form').hidden = false;
+  byId<HTMLInputElement>('room-key').focus();
+}
+
+const manageHooks: ManageHooks = {
+  current: () => current,
+  changed: (room) => {
+    current?.update(room);
+    void refreshRooms();
+  },
+  askKey: askRoomKey,
+  reopen: () => void route(),
+  deleted: (room) => {
+    prefs.forget(room.id);
+    byId('welcome-notice').textContent = `Deleted the room “${room.name}”.`;
+    location.hash = '#/';
+  },
+};
 
 function wire(): void {
   byId('welcome-curl').textContent =
@@ -82,6 +104,7 @@ function wire(): void {
     if (roomId) prefs.setKey(roomId, byId<HTMLInputElement>('room-key').value.trim());
     void route();
   });
+  setupSettingsPanel(manageHooks);
   byId('export-jsonl').addEventListener('click', () => void current?.download('jsonl'));
   byId('export-md').addEventListener('click', () => void current?.download('markdown'));
 

@@ -1,4 +1,4 @@
-// What the browser remembers: the person's name and the last seq seen in each room (for unread markers).
+// What the browser remembers: the person's name, keys, and the last seq seen in each room (for unread markers).
 
 const get = (k: string) => {
   try {
@@ -22,6 +22,17 @@ export const prefs = {
   /** A room's key, or else the admin token: what this browser uses for that room. */
   key: (roomId: string) => get(`im.key.${roomId}`) ?? get('im.key.admin') ?? undefined,
   setKey: (roomId: string, key: string) => set(`im.key.${roomId}`, key),
+  /** The room's own key, when this browser holds one (not the admin token). */
+  roomKey: (roomId: string) => get(`im.key.${roomId}`) ?? undefined,
+  /** A deleted room: its key and unread marker go. */
+  forget: (roomId: string) => {
+    try {
+      localStorage.removeItem(`im.key.${roomId}`);
+      localStorage.removeItem(`im.seen.${roomId}`);
+    } catch {
+      // private mode: nothing was remembered
+    }
+  },
   adminKey: () => get('im.key.admin') ?? undefined,
   setAdminKey: (key: string) => set('im.key.admin', key),
   seen: (roomId: string) => Number(get(`im.seen.${roomId}`) ?? 0),

@@ -22,15 +22,15 @@ export class RoomView {
   private readonly scroller = byId('scroller');
 
   constructor(
-    private readonly client: Client,
-    readonly room: Room,
+    readonly client: Client,
+    public room: Room,
   ) {}
 
   async start(): Promise<void> {
-    const { id, name } = this.room;
-    byId('room-name').textContent = name;
+    const { id } = this.room;
+    this.update(this.room);
     byId('room-id').textContent = id;
-    document.title = `${name} · im-for-agents`;
+    this.setGone(false);
     renderConnectPanel(byId('connect-body'), location.origin, id);
     this.list.replaceChildren();
     byId<HTMLSelectElement>('sender-filter').replaceChildren(h('option', { value: '' }, 'All senders'));
@@ -55,6 +55,24 @@ export class RoomView {
     this.abort.abort();
   }
 
+  /** The room as changed (renamed, new topic or settings), here or elsewhere. */
+  update(room: Room): void {
+    this.room = room;
+    byId('room-name').textContent = room.name;
+    const topic = byId('room-topic');
+    topic.textContent = room.topic ?? '';
+    topic.hidden = !room.topic;
+    document.title = `${room.name} · im-for-agents`;
+  }
+
+  /** A room deleted elsewhere: say so, and nothing more can be posted or changed. */
+  private setGone(gone: boolean): void {
+    byId('room-gone').hidden = !gone;
+    byId('settings').hidden = gone;
+    if (gone) byId('hooks').hidden = true;
+    for (const el of byId<HTMLFormElement>('composer').elements) (el as HTMLInputElement).disabled = gone;
+  }
+
   private async follow(): Promise<void> {
     const conn = byId('conn');
     const state = (text: string, cls: string) => {
@@ -66,6 +84,11 @@ export class RoomView {
         after: this.last,
         signal: this.abort.signal,
         onState: (s) => (s === 'open' ? state('Live', 'live') : state('Reconnecting…', 'retrying')),
+        onEvent: (event) => {
+          if (event !== 'deleted') return;
+          state('Deleted', 'deleted');
+          this.setGone(true);
+        },
       });
       for await (const m of stream) this.add([m], 'end');
     } catch (err) {
