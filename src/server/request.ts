@@ -1,6 +1,7 @@
 // Reading request input: the JSON body and the numeric query parameters, each failing with a 4xx that says what to fix.
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
+import type { ParseResult } from '../api/schemas.js';
 import { nodeOf } from './env.js';
 import { HttpError } from './errors.js';
 
@@ -93,6 +94,13 @@ export async function bodyText(c: Context, max: number): Promise<string> {
 export async function readJson(c: Context, maxBytes: number): Promise<unknown> {
   requireJsonType(c.req.header('content-type'));
   return parseJsonText(await bodyText(c, maxBytes));
+}
+
+/** The JSON body as `parse` checks it, or a 400 with `code` and parse's words on what to fix. */
+export async function parsedJson<T>(c: Context, maxBytes: number, parse: (body: unknown) => ParseResult<T>, code: string): Promise<T> {
+  const parsed = parse(await readJson(c, maxBytes));
+  if (!parsed.ok) throw new HttpError(400, code, parsed.message);
+  return parsed.value;
 }
 
 interface IntOptions {

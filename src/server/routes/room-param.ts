@@ -1,7 +1,10 @@
-// Resolves the :id path parameter to a room, or a 404 that says how rooms are addressed and how to get one.
+// Resolves the :id path parameter to a room, or a 404 that says how rooms are addressed and how to get one; and the
+// opening every room route shares: the key check first (so a stranger learns nothing of which rooms exist), then the room.
+import type { Context } from 'hono';
 import type { Room } from '../../api/types.js';
 import { ROOM_ID_PATTERN } from '../../store/ids.js';
 import type { Store } from '../../store/store.js';
+import { authorizeManage, authorizeRoom } from '../auth/principal.js';
 import { HttpError } from '../errors.js';
 
 export async function findRoom(store: Store, id: string): Promise<Room> {
@@ -15,3 +18,20 @@ export async function findRoom(store: Store, id: string): Promise<Room> {
       'list them with GET /agent/rooms (CLI: im-for-agents room list), or create one with POST /agent/rooms {"name":"..."} (CLI: im-for-agents room create NAME).',
   );
 }
+
+/** The :id room of a route that reads it or posts to it: a key of the room with that access, or the admin token. */
+export async function roomParam(c: Context, store: Store, access: 'read' | 'write'): Promise<Room> {
+  const id = idParam(c);
+  authorizeRoom(c, id, access);
+  return findRoom(store, id);
+}
+
+/** The :id room of a route that manages it (`what` names the action in a refusal): its write key or the admin token. */
+export async function managedRoom(c: Context, store: Store, what: string): Promise<Room> {
+  const id = idParam(c);
+  authorizeManage(c, id, what);
+  return findRoom(store, id);
+}
+
+/** Every route that uses these has :id in its path; an empty id would be a 404 like any unknown one. */
+const idParam = (c: Context): string => c.req.param('id') ?? '';
