@@ -16,10 +16,12 @@ import {
   createdWebhookSchema,
 } from './response-schemas.js';
 import { createAgentSchema, createRoomSchema, messageBatchSchema, messageInputSchema, patchRoomSchema } from './schemas.js';
+import { inboxAckSchema, inboxCursorSchema, inboxSchema } from './inbox.js';
+import { presenceSchema } from './presence.js';
 import { webhookInputSchema } from './webhooks.js';
 
 /** Groups of routes, as /llms.txt presents them. */
-export type RouteFamily = 'rooms' | 'messages' | 'history' | 'stream' | 'search' | 'export' | 'webhooks' | 'agents' | 'health' | 'mcp' | 'a2a' | 'docs';
+export type RouteFamily = 'rooms' | 'messages' | 'history' | 'stream' | 'search' | 'export' | 'webhooks' | 'agents' | 'presence' | 'inbox' | 'health' | 'mcp' | 'a2a' | 'docs';
 
 export interface RouteDoc {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -38,6 +40,7 @@ export interface RouteDoc {
 
 const limit = z.number().int().min(1).max(HISTORY_MAX_LIMIT).describe(`at most this many (default ${HISTORY_DEFAULT_LIMIT})`);
 const after = z.number().int().min(0).describe('only messages with a larger seq');
+const as = z.string().describe("who is asking, by the name it posts under (an agent key names its holder; a different as is 403)");
 
 export const ROUTES: readonly RouteDoc[] = [
   { method: 'get', path: '/agent/health', family: 'health', summary: 'Health and version; never needs a key', ok: { status: 200, schema: healthSchema }, auth: false },
@@ -84,7 +87,7 @@ export const ROUTES: readonly RouteDoc[] = [
     path: '/agent/rooms/:id/history',
     family: 'history',
     summary: 'Read messages oldest first: the newest `limit`, or those past `after`; with `wait`, long-poll for the next',
-    query: { after, limit, wait: z.number().min(0).max(MAX_WAIT_SECONDS).describe(`seconds to wait for a message past after (or past now), at most ${MAX_WAIT_SECONDS}`) },
+    query: { after, limit, as: as.describe('with wait: listening as this name (presence)'), wait: z.number().min(0).max(MAX_WAIT_SECONDS).describe(`seconds to wait for a message past after (or past now), at most ${MAX_WAIT_SECONDS}`) },
     ok: { status: 200, schema: historySchema },
     auth: true,
   },
@@ -93,7 +96,7 @@ export const ROUTES: readonly RouteDoc[] = [
     path: '/agent/rooms/:id/stream',
     family: 'stream',
     summary: 'Server-Sent Events: one `message` event per message (id = seq); resume with Last-Event-ID',
-    query: { after: after.describe('start past this seq (default: from now)') },
+    query: { after: after.describe('start past this seq (default: from now)'), as: as.describe('listening as this name (presence)') },
     ok: { status: 200, contentType: 'text/event-stream', description: 'event: message, id: seq, data: the message as JSON' },
     auth: true,
   },
@@ -102,8 +105,39 @@ export const ROUTES: readonly RouteDoc[] = [
     path: '/agent/rooms/:id/search',
     family: 'search',
     summary: 'Case-insensitive search over content, sender and type: the newest matches, oldest first',
-    query: { q: z.string().describe('text to find'), sender: z.string().describe('only this sender'), limit },
+    query: { q: z.string().describe('text to find'), sender: z.string().describe('only this sender'), to: z.string().describe('only messages to this name or @mentioning it'), limit },
     ok: { status: 200, schema: historySchema },
+    auth: true,
+  },
+  {
+    method: 'get',
+    path: '/agent/rooms/:id/presence',
+    family: 'presence',
+    summary: 'Who listens on the room now (an open stream or waiting long-poll named by ?as= or an agent key), and when each name was last seen and last posted',
+    ok: { status: 200, schema: presenceSchema },
+    auth: true,
+  },
+  {
+    method: 'get',
+    path: '/agent/rooms/:id/inbox',
+    family: 'inbox',
+    summary: "NAME's unread messages, oldest first: past its read cursor, to it, @mentioning it or to everyone (not its own); reading does not move the cursor",
+    query: {
+      as,
+      after: after.describe('read on past this seq (default: the cursor)'),
+      limit,
+      wait: z.number().min(0).max(MAX_WAIT_SECONDS).describe(`seconds to wait while the inbox is empty, at most ${MAX_WAIT_SECONDS}`),
+    },
+    ok: { status: 200, schema: inboxSchema },
+    auth: true,
+  },
+  {
+    method: 'post',
+    path: '/agent/rooms/:id/inbox/ack',
+    family: 'inbox',
+    summary: "Move NAME's read cursor forward to seq (never back; at most the room's newest seq)",
+    body: inboxAckSchema,
+    ok: { status: 200, schema: inboxCursorSchema },
     auth: true,
   },
   {

@@ -10,10 +10,16 @@ export const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
 
 export function clientFor(io: CliIo, options: GlobalOptions): Client {
   const key = options.key ?? io.env.IM_KEY;
+  const as = nameFor(io, options);
   const baseUrl = serverFor(io, options);
   const env = io.env.IM_CONNECT_TIMEOUT;
   const seconds = options.connectTimeout ?? (env ? parseSeconds('IM_CONNECT_TIMEOUT')(env) : DEFAULT_CONNECT_TIMEOUT_SECONDS);
-  return new Client({ baseUrl, fetch: io.fetch ?? nodeFetch(), timeoutMs: seconds * 1000, ...(key && { key }) });
+  return new Client({ baseUrl, fetch: io.fetch ?? nodeFetch(), timeoutMs: seconds * 1000, ...(key && { key }), ...(as && { as }) });
+}
+
+/** Who the user is, when they said: --as, else IM_SENDER. Streams and waits then count as that name listening. */
+export function nameFor(io: CliIo, options: GlobalOptions): string | undefined {
+  return options.as ?? io.env.IM_SENDER;
 }
 
 /** The server's base URL: --server, else IM_SERVER, else the default. */

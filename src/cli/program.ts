@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAgent } from './commands/agent.js';
 import { registerHook } from './commands/hook.js';
+import { registerInbox } from './commands/inbox.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerOn } from './commands/on.js';
 import { registerRedact } from './commands/redact.js';
@@ -44,6 +45,7 @@ const COMMANDS: LazyCommand[] = [
   { name: 'wait', summary: 'wait for the next message, print it and exit', load: async () => registerWait },
   { name: 'on', summary: 'run a command once per new message', load: async () => registerOn },
   { name: 'redact', summary: 'replace one message\'s content by "[redacted]" for good', load: async () => registerRedact },
+  { name: 'inbox', summary: "print a name's unread messages; --ack marks them read", load: async () => registerInbox },
   { name: 'hook', summary: 'add, list and remove webhooks of a room', load: async () => registerHook },
   { name: 'migrate', summary: 'copy a whole store to another (folder or Redis) and verify it', noGlobals: true, load: async () => (await import('./commands/migrate.js')).registerMigrate },
   { name: 'mcp', summary: 'serve MCP tools on stdin/stdout for an agent', load: async () => registerMcp },
@@ -54,7 +56,7 @@ export async function runProgram(argv: string[], io: CliIo, signal?: AbortSignal
     .description('Rooms where AI agents talk over HTTP, and people watch in a browser.')
     .version(VERSION)
     .option('--server <url>', 'server to talk to (or IM_SERVER; default http://127.0.0.1:7331)')
-    .option('--as <name>', 'sender name for send (or IM_SENDER; default "cli", or the agent name with an agent key)')
+    .option('--as <name>', 'sender name for send (or IM_SENDER; default "cli", or the agent name with an agent key); also who listens in wait/on/tail and whose inbox')
     .option('--key <key>', 'room key or admin token, when the server has auth on (or IM_KEY)')
     .option('--connect-timeout <seconds>', 'how long the server has to answer a call, 0 for ever (or IM_CONNECT_TIMEOUT; default 10)', parseSeconds('--connect-timeout'))
     .exitOverride()

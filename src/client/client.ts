@@ -1,5 +1,8 @@
 // The one typed HTTP client of the API, used by the CLI, the web UI, the tests and the MCP server.
+import { isFor } from '../api/addressed.js';
+import type { Inbox, InboxCursor } from '../api/inbox.js';
 import { HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS, ROOMS_MAX_LIMIT } from '../api/limits.js';
+import type { RoomPresence } from '../api/presence.js';
 import type { Agent, CreatedAgent, CreatedRoom, ErrorBody, History, Message, MessageInput, Room, RoomKeys, RoomList, RoomPatch } from '../api/types.js';
 import type { CreatedWebhook, Webhook, WebhookInput, WebhookList } from '../api/webhooks.js';
 import { ApiError, NotImServerError, ServerUnreachableError } from './errors.js';
@@ -38,6 +41,9 @@ export interface ClientOptions {
   key?: string;
   /** Milliseconds a server has to answer before the call fails with ServerUnreachableError (reason "timeout"); 0: never. */
   timeoutMs?: number;
+  /** Who this client is, sent as `?as=` on streams, long-polls and inbox calls (presence: listening; inboxes). An
+   *  agent key names its holder without it. */
+  as?: string;
 }
 
 export interface HistoryQuery {
@@ -46,13 +52,29 @@ export interface HistoryQuery {
   /** Long-poll: seconds to wait for a message past `after`. */
   wait?: number;
   signal?: AbortSignal;
+  /** Overrides the client's `as` for this call. */
+  as?: string;
+}
+
+export interface InboxQuery {
+  /** Whose inbox; default the client's `as` (an agent key names its holder). */
+  as?: string;
+  /** Read on past this seq (default: the read cursor). */
+  after?: number;
+  limit?: number;
+  /** Seconds to wait while the inbox is empty. */
+  wait?: number;
+  signal?: AbortSignal;
 }
 
 export interface WaitQuery {
   /** Wait for a message past this seq; default: the room's newest message when the wait starts. */
   after?: number;
   from?: string;
+  /** Only messages for this name: in `to` or @mentioning it. */
   to?: string;
+  /** Who waits (presence); default the client's `as`. */
+  as?: string;
   /** Give up after this many milliseconds; default never. */
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -68,6 +90,8 @@ export interface StreamQuery {
   onState?: (state: 'open' | 'retrying', detail?: string) => void;
   /** Told about every event other than a message (its name and raw data); after `deleted` the stream ends. */
   onEvent?: (event: string, data: string) => void;
+  /** Who listens (presence); default the client's `as`. */
+  as?: string;
 }
 
 export class Client {
@@ -75,8 +99,10 @@ export class Client {
   private readonly fetchImpl: FetchLike;
   private readonly auth: Record<string, string>;
   private readonly timeoutMs: number;
+  private readonly as: string | undefined;
 
   constructor(options: ClientOptions) {
+    this.as = options.as;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     // Looked up at call time: Node builds its fetch on first use, which a client given another fetch never pays for.
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
@@ -170,6 +196,8 @@ export class Client {
     if (query.after !== undefined) params.set('after', String(query.after));
     if (query.limit !== undefined) params.set('limit', String(query.limit));
     if (query.wait !== undefined) params.set('wait', String(query.wait));
+    const as = query.as ?? this.as;
+    if (as !== undefined) params.set('as', as);
     const qs = params.size > 0 ? `?${params}` : '';
     const call = { ...(query.signal && { signal: query.signal }), ...(query.wait !== undefined && { waitSeconds: query.wait }) };
     return (await this.request<History>('GET', `/agent/rooms/${enc(roomId)}/history${qs}`, undefined, call)).messages;
@@ -186,8 +214,8 @@ export class Client {
     }
   }
 
-  /** The newest `limit` messages matching the text and/or sender, oldest first. */
-  async search(roomId: string, query: { q?: string; sender?: string; limit?: number }): Promise<Message[]> {
+  /** The newest `limit` messages matching the text, sender and/or `to` (addressed or @mentioned), oldest first. */
+  async search(roomId: string, query: { q?: string; sender?: string; to?: string; limit?: number }): Promise<Message[]> {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
     return (await this.request<History>('GET', `/agent/rooms/${enc(roomId)}/search?${params}`)).messages;
@@ -211,11 +239,15 @@ export class Client {
       // Given a seq to start from, ask first without waiting: a message already there comes at once, and a server
       // that never answers is found within the timeout rather than after a whole long-poll.
       const wait = first ? undefined : Math.min(MAX_WAIT_SECONDS, Math.ceil(left / 100) / 10);
-      const page = await this.history(roomId, { after, limit: 1000, ...(wait !== undefined && { wait }), ...(query.signal && { signal: query.signal }) });
+      const page = await this.history(roomId, {
+        after,
+        limit: 1000,
+        ...(wait !== undefined && { wait }),
+        ...(query.signal && { signal: query.signal }),
+        ...(query.as !== undefined && { as: query.as }),
+      });
       if (page.length > 0) after = page.at(-1)!.seq;
-      const messages = page.filter(
-        (m) => (query.from === undefined || m.sender === query.from) && (query.to === undefined || (m.to?.includes(query.to) ?? false)),
-      );
+      const messages = page.filter((m) => (query.from === undefined || m.sender === query.from) && (query.to === undefined || isFor(m, query.to)));
       if (messages.length > 0) return { messages, cursor: after };
     }
   }
@@ -223,7 +255,8 @@ export class Client {
   /** Every message past `after`, live, reconnecting with Last-Event-ID whenever the connection drops. */
   async *stream(roomId: string, query: StreamQuery = {}): AsyncGenerator<Message> {
     let last = query.after;
-    const path = `/agent/rooms/${enc(roomId)}/stream`;
+    const as = query.as ?? this.as;
+    const path = `/agent/rooms/${enc(roomId)}/stream${as === undefined ? '' : `?as=${enc(as)}`}`;
     while (!query.signal?.aborted) {
       let res: FetchResponse;
       try {
@@ -259,6 +292,29 @@ export class Client {
       }
       await sleep(query.retryMs ?? 1000, query.signal);
     }
+  }
+
+  /** Who listens on the room now, and when each name was last seen and last posted. */
+  presence(roomId: string): Promise<RoomPresence> {
+    return this.request('GET', `/agent/rooms/${enc(roomId)}/presence`);
+  }
+
+  /** A name's unread messages (to it, @mentioning it, or to everyone), oldest first; reading moves no cursor. */
+  inbox(roomId: string, query: InboxQuery = {}): Promise<Inbox> {
+    const params = new URLSearchParams();
+    const as = query.as ?? this.as;
+    if (as !== undefined) params.set('as', as);
+    if (query.after !== undefined) params.set('after', String(query.after));
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    if (query.wait !== undefined) params.set('wait', String(query.wait));
+    const qs = params.size > 0 ? `?${params}` : '';
+    const call = { ...(query.signal && { signal: query.signal }), ...(query.wait !== undefined && { waitSeconds: query.wait }) };
+    return this.request('GET', `/agent/rooms/${enc(roomId)}/inbox${qs}`, undefined, call);
+  }
+
+  /** Marks a name's inbox read through `seq` (the cursor never moves back); answers the cursor after. */
+  ackInbox(roomId: string, seq: number, as: string | undefined = this.as): Promise<InboxCursor> {
+    return this.request('POST', `/agent/rooms/${enc(roomId)}/inbox/ack`, { seq, ...(as !== undefined && { as }) });
   }
 
   /** Adds a webhook; the answer holds its signing secret, shown this once. */

@@ -2,7 +2,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { ROOMS_MAX_LIMIT } from '../api/limits.js';
+import { MAX_WAIT_SECONDS, ROOMS_MAX_LIMIT } from '../api/limits.js';
 import { ApiError, ServerUnreachableError } from '../client/errors.js';
 import type { McpContext } from './server.js';
 
@@ -67,13 +67,24 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
   server.registerTool(
     'read',
     {
-      description: `Read messages, oldest first: the newest limit (default ${READ_DEFAULT_LIMIT}), or those past after. Returns {messages, cursor}; pass cursor as after next time to miss nothing.`,
-      inputSchema: { room, after: z.number().int().min(0).optional(), limit: z.number().int().min(1).optional() },
-      annotations: { readOnlyHint: true },
+      description: `Read messages, oldest first: the newest limit (default ${READ_DEFAULT_LIMIT}), or those past after. Returns {messages, cursor}; pass cursor as after next time to miss nothing. inbox: only your unread ones (to you, @you or all); ack: mark your inbox read through this cursor first.`,
+      inputSchema: {
+        room,
+        after: z.number().int().min(0).optional(),
+        limit: z.number().int().min(1).optional(),
+        inbox: z.boolean().optional(),
+        ack: z.number().int().min(0).optional(),
+      },
     },
-    ({ room: r, after, limit }) =>
+    ({ room: r, after, limit, inbox, ack }) =>
       run(async () => {
-        const messages = await ctx.client.history(roomOf(r), { limit: limit ?? READ_DEFAULT_LIMIT, ...(after !== undefined && { after }) });
+        const id = roomOf(r);
+        if (inbox || ack !== undefined) {
+          if (ack !== undefined) await ctx.client.ackInbox(id, ack, ctx.sender);
+          const box = await ctx.client.inbox(id, { as: ctx.sender, limit: limit ?? READ_DEFAULT_LIMIT, ...(after !== undefined && { after }) });
+          return { messages: box.messages, cursor: box.through };
+        }
+        const messages = await ctx.client.history(id, { limit: limit ?? READ_DEFAULT_LIMIT, ...(after !== undefined && { after }) });
         return { messages, cursor: messages.at(-1)?.seq ?? after ?? 0 };
       }),
   );
@@ -81,17 +92,18 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
   server.registerTool(
     'wait',
     {
-      description: `Block until a new message arrives (past after, default now; only from/to a name if given) or timeout seconds pass (default ${WAIT_DEFAULT_SECONDS}, max ${WAIT_MAX_SECONDS}). Returns {messages, cursor}; none means timed out: call again with after=cursor. Use this, not polling.`,
+      description: `Block until a new message arrives (past after, default now; only from/to a name if given; inbox: until your inbox has one) or timeout seconds pass (default ${WAIT_DEFAULT_SECONDS}, max ${WAIT_MAX_SECONDS}). Returns {messages, cursor}; none means timed out: call again with after=cursor. Use this, not polling.`,
       inputSchema: {
         room,
         after: z.number().int().min(0).optional(),
         from: z.string().optional(),
         to: z.string().optional(),
+        inbox: z.boolean().optional(),
         timeout: z.number().min(0).max(WAIT_MAX_SECONDS).optional(),
       },
       annotations: { readOnlyHint: true },
     },
-    ({ room: r, timeout, ...filters }, extra) =>
+    ({ room: r, timeout, inbox, ...filters }, extra) =>
       run(async () => {
         const token = extra._meta?.progressToken;
         let ticks = 0;
@@ -103,12 +115,10 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
                   .sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: ++ticks, message: 'waiting' } })
                   .catch(() => {});
               }, PROGRESS_EVERY_MS);
+        const timeoutMs = (timeout ?? WAIT_DEFAULT_SECONDS) * 1000;
         try {
-          return await ctx.client.waitForMessages(roomOf(r), {
-            ...definedOnly(filters),
-            timeoutMs: (timeout ?? WAIT_DEFAULT_SECONDS) * 1000,
-            signal: extra.signal,
-          });
+          if (inbox) return await waitInbox(ctx, roomOf(r), filters.after, timeoutMs, extra.signal);
+          return await ctx.client.waitForMessages(roomOf(r), { ...definedOnly(filters), as: ctx.sender, timeoutMs, signal: extra.signal });
         } finally {
           clearInterval(progress);
         }
@@ -124,6 +134,17 @@ export function registerTools(server: McpServer, ctx: McpContext): void {
     },
     ({ room: r, ...query }) => run(async () => ({ messages: await ctx.client.search(roomOf(r), definedOnly(query)) })),
   );
+}
+
+/** Long-polls the agent's inbox (server waits of at most MAX_WAIT_SECONDS each) until it holds a message or time is up. */
+async function waitInbox(ctx: McpContext, roomId: string, after: number | undefined, timeoutMs: number, signal: AbortSignal) {
+  const deadline = Date.now() + timeoutMs;
+  for (let from = after; ; ) {
+    const wait = Math.max(0, Math.min(MAX_WAIT_SECONDS, (deadline - Date.now()) / 1000));
+    const box = await ctx.client.inbox(roomId, { as: ctx.sender, wait, signal, ...(from !== undefined && { after: from }) });
+    if (box.messages.length > 0 || Date.now() >= deadline || signal.aborted) return { messages: box.messages, cursor: box.through };
+    from = box.through;
+  }
 }
 
 /** A mistake in the call itself, explained to the agent as a tool error. */

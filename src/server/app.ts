@@ -21,13 +21,16 @@ import { agentRoutes } from './routes/agents.js';
 import { apiDocRoutes } from './routes/api-docs.js';
 import { exportRoutes } from './routes/export.js';
 import { mcpRoutes } from './routes/mcp.js';
+import { inboxRoutes } from './routes/inbox.js';
 import { messageRoutes } from './routes/messages.js';
+import { noteSeen, presenceRoutes } from './routes/presence.js';
 import { redactionRoutes } from './routes/redaction.js';
 import { roomLifecycleRoutes } from './routes/room-lifecycle.js';
 import { roomRoutes } from './routes/rooms.js';
 import { searchRoutes } from './routes/search.js';
 import { streamRoutes } from './routes/stream.js';
 import { uiRoutes } from './routes/ui.js';
+import { Presence } from './presence.js';
 import { StreamRegistry } from './streams.js';
 
 export interface AppOptions {
@@ -71,6 +74,7 @@ export function createApp(options: AppOptions): App {
     heartbeatMs: options.heartbeatMs ?? 15_000,
     streams: options.streams ?? new StreamRegistry(DEFAULT_STREAM_LIMITS),
     log: options.log ?? logToStderr,
+    presence: new Presence(options.store),
   };
   const gate = new Gate({
     store: options.store,
@@ -83,6 +87,7 @@ export function createApp(options: AppOptions): App {
 
   app.use('*', frontDoor(gate));
   app.get('/agent/health', (c) => c.json({ ok: true, name: 'im-for-agents', version: VERSION, auth: Boolean(options.auth?.adminTokenHash) }));
+  app.use('/agent/rooms/:id/*', noteSeen(deps.presence));
   app.route('/agent', roomRoutes(deps));
   app.route('/agent', roomLifecycleRoutes(deps));
   app.route('/agent', agentRoutes(deps));
@@ -91,6 +96,8 @@ export function createApp(options: AppOptions): App {
   app.route('/agent', streamRoutes(deps));
   app.route('/agent', exportRoutes(deps));
   app.route('/agent', searchRoutes(deps));
+  app.route('/agent', presenceRoutes(deps));
+  app.route('/agent', inboxRoutes(deps));
   if (options.webhooks) app.route('/agent', webhookRoutes(deps, options.webhooks));
   app.route('/', apiDocRoutes());
   app.route('/', mcpRoutes({ ...deps, appFetch: (request, env) => app.fetch(request, env) }));

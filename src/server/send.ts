@@ -5,6 +5,7 @@ import type { MessageInput, Room } from '../api/types.js';
 import type { NewMessage, Store } from '../store/store.js';
 import { authorizeRoomFor, type Principal } from './auth/principal.js';
 import { HttpError } from './errors.js';
+import type { Presence } from './presence.js';
 import { historyJson } from './json-body.js';
 import { parseJsonText, requireJsonType } from './request.js';
 import { findRoom } from './routes/room-param.js';
@@ -14,6 +15,8 @@ import { mentionsIn } from './rules/mentions.js';
 export interface SendDeps {
   store: Store;
   maxBodyBytes: number;
+  /** Told each sender's post (lastPostAt); absent for callers that keep no presence. */
+  presence?: Presence;
 }
 
 export interface SendRequest {
@@ -57,6 +60,7 @@ export async function postMessages(deps: SendDeps, req: SendRequest): Promise<Se
     inputs = [parsed.value];
   }
   const messages = await deps.store.append(room.id, await prepare(deps.store, room, agent, inputs));
+  for (const sender of new Set(messages.map((m) => m.sender))) deps.presence?.posted(room.id, sender);
   return { status: 201, json: Array.isArray(body) ? historyJson(room.id, messages) : messageJson(messages[0]!) };
 }
 

@@ -1,5 +1,6 @@
 // Walks a room through any Store a page at a time: forward for export, backward for search.
 import { HISTORY_MAX_LIMIT } from '../api/limits.js';
+import { isFor } from '../api/addressed.js';
 import type { Message } from '../api/types.js';
 import type { Store } from './store.js';
 
@@ -17,6 +18,8 @@ export interface SearchQuery {
   /** Case-insensitive text to find in content, sender or type. */
   text?: string;
   sender?: string;
+  /** Only messages for this name: in `to` or @mentioned (the `isFor` rule). */
+  to?: string;
   limit: number;
 }
 
@@ -30,6 +33,7 @@ export async function searchMessages(store: Store, roomId: string, lastSeq: numb
     for (let i = page.length - 1; i >= 0 && hits.length < query.limit; i--) {
       const m = page[i]!;
       if (query.sender !== undefined && m.sender !== query.sender) continue;
+      if (query.to !== undefined && !isFor(m, query.to)) continue;
       if (needle && ![m.content, m.sender, m.type ?? ''].some((f) => f.toLocaleLowerCase().includes(needle))) continue;
       hits.push(m);
     }

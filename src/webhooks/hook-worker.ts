@@ -1,6 +1,7 @@
 // One hook's delivery loop: while it holds the hook's lease, reads the room past the hook's cursor, posts each matching
 // message in seq order (one in flight), retries with backoff, stores the cursor after each 2xx, and pauses after too
 // many failures.
+import { isFor } from '../api/addressed.js';
 import type { Message } from '../api/types.js';
 import { MESSAGE_CREATED } from '../api/webhooks.js';
 import type { Store } from '../store/store.js';
@@ -28,7 +29,7 @@ const PAGE = 100;
 
 export function matches(hook: HookRecord, m: Message): boolean {
   if (hook.sender !== undefined && m.sender !== hook.sender) return false;
-  if (hook.to !== undefined && !m.to?.includes(hook.to)) return false;
+  if (hook.to !== undefined && !isFor(m, hook.to)) return false;
   if (hook.type !== undefined && m.type !== hook.type) return false;
   return true;
 }

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { isFor } from '../../api/addressed.js';
 import type { Message } from '../../api/types.js';
 import { clientFor } from '../connect.js';
 import { CliError, type CliIo } from '../io.js';
@@ -100,7 +101,7 @@ export function registerOn(program: Command, io: CliIo, signal?: AbortSignal): v
     .argument('<room>', 'room id')
     .argument('<command...>', 'the command and its arguments, after --')
     .option('--from <sender>', 'only messages from this sender')
-    .option('--to <name>', 'only messages addressed to this name')
+    .option('--to <name>', 'only messages addressed to this name (to or @mention)')
     .option('--cursor <file>', 'keep the last handled seq in this file, and start after it')
     .option('--after <seq>', 'start after this seq when there is no cursor yet (default: new messages only)', parseWholeNumber('--after'))
     .option('--stop-on-error', 'stop (exit 1) when the command fails, without marking that message handled')
@@ -123,7 +124,7 @@ export function registerOn(program: Command, io: CliIo, signal?: AbortSignal): v
           },
         });
         for await (const m of untilAborted(stream, signals)) {
-          const wanted = (opts.from === undefined || m.sender === opts.from) && (opts.to === undefined || m.to?.includes(opts.to));
+          const wanted = (opts.from === undefined || m.sender === opts.from) && (opts.to === undefined || isFor(m, opts.to));
           if (wanted) {
             const failure = await runFor(command, m, io);
             if (failure && opts.stopOnError) throw new CliError(`${command[0]} ${failure} for seq ${m.seq}; stopped there (not marked handled).`);

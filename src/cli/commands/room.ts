@@ -1,9 +1,9 @@
-// `room create NAME` (prints the id, and with auth on the room's keys), `room list` / `room show ID`, and the
-// lifecycle commands of room-lifecycle.ts.
+// `room create NAME` (prints the id, and with auth on the room's keys), `room list` / `room show ID`, `room who ID`,
+// and the lifecycle commands of room-lifecycle.ts.
 import type { Command } from 'commander';
 import { colors, type CliIo } from '../io.js';
 import { clientFor } from '../connect.js';
-import { formatRoom } from '../format.js';
+import { formatPresence, formatRoom } from '../format.js';
 import { globals, parseWholeNumber } from '../options.js';
 import { registerRoomLifecycle } from './room-lifecycle.js';
 
@@ -53,6 +53,18 @@ export function registerRoom(program: Command, io: CliIo): void {
     .argument('<room>', 'room id')
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       io.out(`${JSON.stringify(await clientFor(io, globals(cmd)).getRoom(id))}\n`);
+    });
+
+  room
+    .command('who')
+    .description("who listens on a room now (a stream, long-poll, MCP wait or `on` loop named by --as or an agent key), and each name's last request and post")
+    .argument('<room>', 'room id')
+    .option('--json', 'one JSON object per name (NDJSON)')
+    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+      const { agents } = await clientFor(io, globals(cmd)).presence(id);
+      if (opts.json) return io.out(agents.map((a) => `${JSON.stringify(a)}\n`).join(''));
+      if (agents.length === 0) return io.err('Nobody yet: name listeners with --as NAME (e.g. im-for-agents wait ROOM --as NAME).\n');
+      io.out(formatPresence(agents, colors(io)));
     });
 
   registerRoomLifecycle(room, io);

@@ -23,7 +23,7 @@ export function registerWait(program: Command, io: CliIo): void {
     .argument('<room>', 'room id')
     .option('--after <seq>', 'wait for a message past this seq', parseWholeNumber('--after'))
     .option('--from <sender>', 'only a message from this sender')
-    .option('--to <name>', 'only a message addressed to this name')
+    .option('--to <name>', 'only a message addressed to this name (to or @mention)')
     .option('--timeout <seconds>', 'give up after this long (exit code 124)', parseSeconds('--timeout'))
     .option('--json', 'print the message as JSON')
     .action(async (room: string, opts: WaitOptions, cmd: Command) => {

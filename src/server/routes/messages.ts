@@ -3,18 +3,18 @@ import { Hono } from 'hono';
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_CHARS, HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS } from '../../api/limits.js';
 import type { Message } from '../../api/types.js';
 import { historyJson, jsonBody } from '../json-body.js';
-import type { Store } from '../../store/store.js';
 import { authorizeRoom } from '../auth/principal.js';
 import type { ServerDeps } from '../context.js';
 import { hangUp, type AppEnv } from '../env.js';
 import { withinChars } from '../room-cursor.js';
-import { streamOwner, type StreamRegistry } from '../streams.js';
+import { streamOwner } from '../streams.js';
+import { callerName } from '../caller-name.js';
 import { bodyText, queryInt, querySeconds } from '../request.js';
 import { postMessages } from '../send.js';
 import { findRoom } from './room-param.js';
 
 export function messageRoutes(deps: ServerDeps): Hono<AppEnv> {
-  const { store, streams } = deps;
+  const { store } = deps;
   const app = new Hono<AppEnv>();
 
   // The one send (src/server/send.ts); the fast path in front of the app calls the same function.
@@ -38,7 +38,15 @@ export function messageRoutes(deps: ServerDeps): Hono<AppEnv> {
     const after = queryInt(c, 'after', { min: 0, max: room.lastSeq });
     const read = wait
       ? // `wait` without `after` means "the next message from now".
-        await readOrWait(store, streams, streamOwner(c), room.id, after ?? room.lastSeq, limit, wait * 1000, hangUp(c))
+        await readOrWait(deps, {
+          roomId: room.id,
+          after: after ?? room.lastSeq,
+          limit,
+          waitMs: wait * 1000,
+          signal: hangUp(c),
+          owner: streamOwner(c),
+          name: callerName(c),
+        })
       : await store.read(room.id, { after, limit });
     // A page stops at about HISTORY_MAX_CHARS (the newest ones without `after`); the caller pages on from its last seq.
     return jsonBody(c, historyJson(room.id, withinChars(read, HISTORY_MAX_CHARS, after === undefined && !wait)), 200);
@@ -47,23 +55,31 @@ export function messageRoutes(deps: ServerDeps): Hono<AppEnv> {
   return app;
 }
 
+export interface WaitRequest {
+  roomId: string;
+  after: number;
+  limit: number;
+  waitMs: number;
+  /** The caller hung up. */
+  signal: AbortSignal;
+  /** Whom the wait counts against (streamOwner). */
+  owner: string | undefined;
+  /** Who waits (callerName): shown as listening on the room meanwhile. */
+  name: string | undefined;
+}
+
 /** Reads past `after`; when there is nothing yet, waits until a message past `after` is durable, the deadline or a
  *  hang-up. Nothing is queued while it waits: a new message only wakes it to read. */
-async function readOrWait(
-  store: Store,
-  streams: StreamRegistry,
-  owner: string | undefined,
-  roomId: string,
-  after: number,
-  limit: number,
-  waitMs: number,
-  signal: AbortSignal,
+export async function readOrWait(
+  { store, streams, presence }: Pick<ServerDeps, 'store' | 'streams' | 'presence'>,
+  { roomId, after, limit, waitMs, signal, owner, name }: WaitRequest,
 ): Promise<Message[]> {
   let wake: () => void = () => {};
   let over = false;
   const stop = () => ((over = true), wake());
   // Counted with the SSE streams, so one client cannot hold every slot; shutdown answers it at once.
   const release = streams.admit(owner, { end: stop });
+  const unlisten = name === undefined ? () => {} : presence.listen(roomId, name);
   const timer = setTimeout(stop, waitMs);
   signal.addEventListener('abort', stop, { once: true });
   let unsubscribe = () => {};
@@ -81,6 +97,7 @@ async function readOrWait(
   } finally {
     clearTimeout(timer);
     unsubscribe();
+    unlisten();
     release();
   }
 }

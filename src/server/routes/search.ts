@@ -18,9 +18,10 @@ export function searchRoutes({ store }: ServerDeps): Hono<AppEnv> {
     const room = await findRoom(store, c.req.param('id'));
     const text = c.req.query('q')?.trim() || undefined;
     const sender = c.req.query('sender') || undefined;
-    if (!text && !sender) throw new HttpError(400, 'invalid_query', 'Give q (text to find) or sender, or both.');
+    const to = c.req.query('to') || undefined;
+    if (!text && !sender && !to) throw new HttpError(400, 'invalid_query', 'Give q (text to find), sender or to (a name addressed or @mentioned), or several.');
     const limit = queryInt(c, 'limit', { min: 1, max: HISTORY_MAX_LIMIT }) ?? HISTORY_DEFAULT_LIMIT;
-    const messages = await searchMessages(store, room.id, room.lastSeq, { limit, ...(text && { text }), ...(sender && { sender }) });
+    const messages = await searchMessages(store, room.id, room.lastSeq, { limit, ...(text && { text }), ...(sender && { sender }), ...(to && { to }) });
     return jsonBody(c, historyJson(room.id, messages), 200);
   });
 

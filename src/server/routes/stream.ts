@@ -13,6 +13,7 @@ import { queryInt, wholeNumber } from '../request.js';
 import { RoomCursor } from '../room-cursor.js';
 import { SSE_HEADERS, nodeSink, webSink, type SseSink } from '../sse-sink.js';
 import { streamOwner } from '../streams.js';
+import { callerName } from '../caller-name.js';
 import { findRoom } from './room-param.js';
 
 interface PumpOptions {
@@ -25,7 +26,7 @@ interface PumpOptions {
   failed: (err: unknown) => string;
 }
 
-export function streamRoutes({ store, heartbeatMs, streams, log }: ServerDeps): Hono<AppEnv> {
+export function streamRoutes({ store, heartbeatMs, streams, presence, log }: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/rooms/:id/stream', async (c) => {
@@ -40,10 +41,13 @@ export function streamRoutes({ store, heartbeatMs, streams, log }: ServerDeps): 
     const options: PumpOptions = { store, roomId: room.id, start, heartbeatMs, idleMs: streams.limits.idleMs, failed };
     // Admit before any byte is written, so a refusal is still a proper 429.
     let end: () => void = () => {};
+    const name = callerName(c);
     const release = streams.admit(streamOwner(c), { end: () => end() });
+    // Listening (presence) for as long as the stream is open.
+    const unlisten = name === undefined ? () => {} : presence.listen(room.id, name);
     const pumpWith = (sink: SseSink) => {
       end = () => void sink.end('event: shutdown\ndata: {"reason":"the server is shutting down; reconnect with Last-Event-ID"}\n\n');
-      return pump(sink, options).finally(release);
+      return pump(sink, options).finally(() => (unlisten(), release()));
     };
     const { outgoing } = nodeOf(c);
     if (outgoing) {

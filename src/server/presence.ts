@@ -1,0 +1,104 @@
+// Who is in each room, as this server process sees it: who listens now (by name), when each name was last seen and
+// last posted. In memory only: a restart starts it empty, and each instance of a fleet knows its own listeners.
+import type { PresenceEntry } from '../api/presence.js';
+import type { Store } from '../store/store.js';
+
+interface Seen {
+  listeners: number;
+  /** Date.now() when its last listener ended. */
+  quietSince?: number;
+  lastSeenAt?: number;
+  lastPostAt?: number;
+}
+
+/** A client that long-polls in a loop is between two polls for a moment: it still counts as listening meanwhile. */
+export const LISTEN_GRACE_MS = 2000;
+/** Names kept per room; past it the one seen longest ago that is not listening is forgotten. */
+export const MAX_PRESENCE_NAMES = 1000;
+
+export class Presence {
+  private readonly rooms = new Map<string, Map<string, Seen>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly graceMs = LISTEN_GRACE_MS,
+  ) {}
+
+  /** Counts `name` as listening on the room until the returned function is called (once is enough). */
+  listen(roomId: string, name: string): () => void {
+    const seen = this.entry(roomId, name);
+    seen.listeners += 1;
+    seen.lastSeenAt = Date.now();
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      seen.listeners -= 1;
+      seen.lastSeenAt = seen.quietSince = Date.now();
+    };
+  }
+
+  /** A named request on the room. */
+  seen(roomId: string, name: string): void {
+    this.entry(roomId, name).lastSeenAt = Date.now();
+  }
+
+  /** A post to the room under `name`. */
+  posted(roomId: string, name: string): void {
+    const seen = this.entry(roomId, name);
+    seen.lastSeenAt = seen.lastPostAt = Date.now();
+  }
+
+  /** Every name this process knows in the room, plus `others` (registered agents, recent senders with the time of
+   *  their newest post): listening first, then the most recently active. */
+  list(roomId: string, others: ReadonlyMap<string, string | undefined> = new Map()): PresenceEntry[] {
+    const now = Date.now();
+    const known = this.rooms.get(roomId) ?? new Map<string, Seen>();
+    const names = new Set([...known.keys(), ...others.keys()]);
+    const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+    const entries = [...names].map((name): PresenceEntry => {
+      const s = known.get(name);
+      const listening = s !== undefined && (s.listeners > 0 || (s.quietSince !== undefined && now - s.quietSince < this.graceMs));
+      const posted = others.get(name);
+      const lastPostAt = Math.max(s?.lastPostAt ?? -Infinity, posted === undefined ? -Infinity : Date.parse(posted));
+      return {
+        name,
+        listening,
+        lastSeenAt: iso(s && s.listeners > 0 ? now : s?.lastSeenAt),
+        lastPostAt: iso(Number.isFinite(lastPostAt) ? lastPostAt : undefined),
+      };
+    });
+    const latest = (e: PresenceEntry) => [e.lastSeenAt ?? '', e.lastPostAt ?? ''].sort().at(-1)!;
+    return entries.sort(
+      (a, b) => Number(b.listening) - Number(a.listening) || latest(b).localeCompare(latest(a)) || a.name.localeCompare(b.name),
+    );
+  }
+
+  private entry(roomId: string, name: string): Seen {
+    let room = this.rooms.get(roomId);
+    if (!room) {
+      this.rooms.set(roomId, (room = new Map()));
+      try {
+        this.store.onDelete(roomId, () => this.rooms.delete(roomId));
+      } catch {
+        // Deleted meanwhile: nothing to keep.
+        this.rooms.delete(roomId);
+      }
+    }
+    let seen = room.get(name);
+    if (!seen) {
+      if (room.size >= MAX_PRESENCE_NAMES) forgetOldest(room);
+      room.set(name, (seen = { listeners: 0 }));
+    }
+    return seen;
+  }
+}
+
+function forgetOldest(room: Map<string, Seen>): void {
+  let oldest: [string, number] | undefined;
+  for (const [name, s] of room) {
+    const at = s.lastSeenAt ?? 0;
+    if (s.listeners === 0 && (!oldest || at < oldest[1])) oldest = [name, at];
+  }
+  if (oldest) room.delete(oldest[0]);
+}
