@@ -2,6 +2,8 @@
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ROOMS, DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../api/limits.js';
 import { UI_DIR } from '../paths.js';
 import { FileStore } from '../store/file-store.js';
+import { redactRedisUrl } from '../store/redis/url.js';
+import type { Store } from '../store/store.js';
 import { Webhooks } from '../webhooks/webhooks.js';
 import { decideAdminToken } from './admin-token.js';
 import { DEFAULT_STREAM_LIMITS, createApp } from './app.js';
@@ -14,6 +16,9 @@ export interface ServerConfig {
   port: number;
   /** The data folder (absolute). */
   dataDir: string;
+  /** redis://... to keep rooms and messages in Redis (shared by every instance given the same URL); absent: files in
+   *  dataDir. */
+  storeUrl?: string | undefined;
   /** Admin token; turns auth on, also on loopback. Off loopback one is made (once) when absent. */
   token?: string | undefined;
   cors?: string[] | undefined;
@@ -43,6 +48,8 @@ export interface RunningServer {
   url: string;
   port: number;
   dataDir: string;
+  /** Where rooms and messages live: the data folder, or the Redis URL without its password. */
+  storeName: string;
   auth: boolean;
   /** An admin token made by this start: shown once, only its digest is stored. */
   createdToken?: string | undefined;
@@ -55,17 +62,23 @@ export interface RunningServer {
 /** Requests per second per client when the server is reachable from other machines and no rate limit is given. */
 export const EXPOSED_RATE_LIMIT = 100;
 
-export async function startServer(config: ServerConfig): Promise<RunningServer> {
-  const store = new FileStore({
-    dir: config.dataDir,
-    fsync: config.fsync ?? false,
+/** The configured store, not yet open. The Redis client is loaded only when a Redis URL is given. */
+async function makeStore(config: ServerConfig): Promise<Store> {
+  const common = {
     maxRooms: config.maxRooms ?? DEFAULT_MAX_ROOMS,
     retention: {
       ...(config.retainMessages !== undefined && { maxMessages: Math.max(1, config.retainMessages) }),
       ...(config.retainDays !== undefined && { maxAgeMs: config.retainDays * 86_400_000 }),
     },
-    warn: (m) => config.log(`warning: ${m}`),
-  });
+    warn: (m: string) => config.log(`warning: ${m}`),
+  };
+  if (config.storeUrl === undefined) return new FileStore({ ...common, dir: config.dataDir, fsync: config.fsync ?? false });
+  const { RedisStore } = await import('../store/redis/redis-store.js');
+  return new RedisStore({ ...common, url: config.storeUrl });
+}
+
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const store = await makeStore(config);
   await store.open();
   let webhooks: Webhooks | undefined;
   try {
@@ -107,6 +120,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       url: listening.url,
       port: listening.port,
       dataDir: config.dataDir,
+      storeName: config.storeUrl === undefined ? config.dataDir : redactRedisUrl(config.storeUrl),
       auth: Boolean(admin.hash),
       createdToken: admin.created,
       ...(admin.hash && config.token === undefined && { tokenFile: admin.file }),

@@ -7,6 +7,7 @@ import { TokenError } from '../../server/admin-token.js';
 import { DEFAULT_STREAM_LIMITS } from '../../server/app.js';
 import { EXPOSED_RATE_LIMIT, startServer, type RunningServer } from '../../server/start.js';
 import { StoreError } from '../../store/errors.js';
+import { isRedisUrl } from '../../store/redis/url.js';
 import { VERSION } from '../../version.js';
 import { CliError, colors, type CliIo } from '../io.js';
 import { collectNames, parsePort, parseWholeNumber } from '../options.js';
@@ -15,6 +16,7 @@ interface ServeOptions {
   port: number;
   host: string;
   data: string;
+  store?: string;
   open: boolean;
   maxBody: number;
   fsync?: boolean;
@@ -32,6 +34,13 @@ interface ServeOptions {
   webhookMaxFailures?: number;
 }
 
+function parseStoreUrl(value: string): string {
+  if (!isRedisUrl(value)) {
+    throw new CliError(`--store takes a Redis URL, redis://[user:pass@]HOST:PORT[/DB] (got "${value}"); for the file store leave it out and use --data.`, 2);
+  }
+  return value;
+}
+
 export const defaultDataDir = (env: NodeJS.ProcessEnv): string => env.IM_DATA ?? join(homedir(), '.im-for-agents');
 
 export function registerServe(program: Command, io: CliIo): void {
@@ -42,6 +51,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', parsePort('--port'), env.IM_PORT ? parsePort('IM_PORT')(env.IM_PORT) : DEFAULT_PORT)
     .option('--host <host>', 'address to bind; anything but loopback turns auth on', env.IM_HOST ?? DEFAULT_HOST)
     .option('--data <dir>', 'data directory (or IM_DATA)', defaultDataDir(env))
+    .option('--store <url>', 'keep rooms and messages in Redis: redis://[user:pass@]HOST:PORT[/DB] (or IM_STORE); default: files in --data', parseStoreUrl, env.IM_STORE ? parseStoreUrl(env.IM_STORE) : undefined)
     .option('--no-open', 'do not open the web UI in a browser')
     .option('--token <token>', 'admin token (or IM_TOKEN); turns auth on, also on loopback', env.IM_TOKEN)
     .option('--cors <origins>', 'allow browser apps from these origins (comma-separated or repeated)', collectNames)
@@ -64,6 +74,7 @@ export function registerServe(program: Command, io: CliIo): void {
           host: opts.host,
           port: opts.port,
           dataDir: resolve(opts.data),
+          storeUrl: opts.store,
           token: opts.token,
           cors: opts.cors,
           allowedHosts: opts.allowHost,
@@ -95,13 +106,13 @@ export function registerServe(program: Command, io: CliIo): void {
 }
 
 function printBanner(io: CliIo, server: RunningServer): void {
-  const { url, auth, dataDir, createdToken, tokenFile } = server;
+  const { url, auth, storeName, createdToken, tokenFile } = server;
   const authLine = auth ? 'auth: on (Authorization: Bearer KEY)' : 'auth: off (loopback only)';
   // Shown once, here: only its SHA-256 digest is stored.
   if (createdToken) io.out(`admin token (shown once, keep it): ${createdToken}\n`);
   if (tokenFile) io.err(`admin token digest: ${tokenFile} (to make a new token, stop the server, delete that file and start again)\n`);
   if (!io.interactive) {
-    io.out(`im-for-agents listening on ${url} (data: ${dataDir}; ${authLine})\n`);
+    io.out(`im-for-agents listening on ${url} (data: ${storeName}; ${authLine})\n`);
     return;
   }
   const c = colors(io);
@@ -109,7 +120,7 @@ function printBanner(io: CliIo, server: RunningServer): void {
   io.out(
     [
       `${c.bold('im-for-agents')} ${VERSION} listening on ${c.cyan(url)}`,
-      `data: ${dataDir}`,
+      `data: ${storeName}`,
       authLine,
       '',
       c.dim('Try it:'),

@@ -1,0 +1,72 @@
+// Connections to Redis for everything that keeps state there: bounded waits, no offline queue, one error on failure.
+import { createClient } from 'redis';
+import { StoreError } from '../errors.js';
+import type { Warn } from '../log-recovery.js';
+import { redactRedisUrl } from './url.js';
+
+export interface RedisConnectionOptions {
+  /** redis://[user:pass@]host:port[/db] or rediss://... */
+  url: string;
+  /** Longest wait for one command's answer (default 3 s); past it the caller gets StoreError('unavailable'). */
+  commandTimeoutMs?: number;
+  /** Longest wait for a connection (default 2 s); the first one is tried a few times before open() gives up. */
+  connectTimeoutMs?: number;
+  warn?: Warn;
+}
+
+export const DEFAULT_COMMAND_TIMEOUT_MS = 3000;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
+/** Connection attempts at start before the server gives up with an error instead of waiting for Redis. */
+const FIRST_CONNECT_ATTEMPTS = 3;
+
+function newClient(options: RedisConnectionOptions, name: string, reconnectStrategy: (retries: number, cause: Error) => number | Error) {
+  return createClient({
+    url: options.url,
+    name,
+    disableOfflineQueue: true,
+    commandOptions: { timeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS },
+    socket: { connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, reconnectStrategy },
+  });
+}
+
+export type RedisConnection = ReturnType<typeof newClient>;
+
+/**
+ * A connected client. Commands fail at once while it is disconnected (no offline queue, so nothing waits unbounded)
+ * and after `commandTimeoutMs` when Redis does not answer; it reconnects by itself with a capped backoff. Losing and
+ * regaining the connection is logged once each way, not once per attempt.
+ */
+export async function connectRedis(options: RedisConnectionOptions, name = 'im-for-agents'): Promise<RedisConnection> {
+  const warn = options.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`));
+  const where = redactRedisUrl(options.url);
+  let ready = false;
+  let everReady = false;
+  const client = newClient(options, name, (retries, cause) => {
+    if (!everReady && retries >= FIRST_CONNECT_ATTEMPTS) return cause;
+    return Math.min(50 * 2 ** retries, 1000);
+  });
+
+  client.on('error', (err: Error) => {
+    if (!ready) return;
+    ready = false;
+    warn(`lost the connection to Redis at ${where} (${err.message}); requests answer 503 until it is back`);
+  });
+  client.on('ready', () => {
+    if (everReady && !ready) warn(`the connection to Redis at ${where} is back`);
+    ready = everReady = true;
+  });
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new StoreError('unavailable', `Could not connect to Redis at ${where}: ${(err as Error).message}`, { cause: err });
+  }
+  return client;
+}
+
+/** Any failure of a Redis call as the store's own error: a reply Redis gave on purpose stays as it is. */
+export function redisFailure(err: unknown): Error {
+  if (err instanceof StoreError) return err;
+  return new StoreError('unavailable', `Redis is unreachable or did not answer (${(err as Error)?.message ?? String(err)}); the request was not completed.`, {
+    cause: err,
+  });
+}

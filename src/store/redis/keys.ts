@@ -1,0 +1,36 @@
+// Where the Redis store keeps what: every key of a room carries the room's {id} hash tag, so a Cluster shards by room.
+
+/** The names of every key and channel of one store, under a prefix (default "im:") so several stores share a Redis. */
+export class RedisKeys {
+  constructor(readonly prefix = 'im:') {}
+
+  /** Hash: name, createdAt, topic, seq (last given out), lastAt, kw/kr (key digests), s:<setting> (JSON). */
+  room(id: string): string {
+    return `${this.prefix}{${id}}:room`;
+  }
+
+  /** Stream: one entry per message, id 0-<seq>, field m = the message's JSON text. */
+  log(id: string): string {
+    return `${this.prefix}{${id}}:log`;
+  }
+
+  /** Hash: agent name -> {"key","createdAt"}. */
+  agents(id: string): string {
+    return `${this.prefix}{${id}}:agents`;
+  }
+
+  /** String: {"roomId","access","agent"?} of a key, by its SHA-256 hex digest. */
+  key(hash: string): string {
+    return `${this.prefix}key:${hash}`;
+  }
+
+  /** Sorted set: every room id, scored by its last activity (ms), so the catalog lists newest first. */
+  get rooms(): string {
+    return `${this.prefix}rooms`;
+  }
+
+  /** Pub/sub channel: "<roomId> <lastSeq>" after an append, "<roomId> deleted" after a delete. */
+  get events(): string {
+    return `${this.prefix}events`;
+  }
+}

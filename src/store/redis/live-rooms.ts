@@ -1,0 +1,175 @@
+// Live delivery across instances: one pub/sub connection per instance wakes the rooms that have local subscribers,
+// which then read what is new from their own cursor, so every listener gets each message once, in seq order.
+import type { Message } from '../../api/types.js';
+import type { Warn } from '../log-recovery.js';
+import type { MessageListener } from '../store.js';
+import type { RedisConnection } from './connection.js';
+
+export interface LiveRoomsSource {
+  /** The room's newest seq now, or undefined if the room is gone. */
+  lastSeq(roomId: string): Promise<number | undefined>;
+  /** Up to `limit` messages past `after`, or undefined if the room is gone. */
+  readAfter(roomId: string, after: number, limit: number): Promise<Message[] | undefined>;
+}
+
+/** One room this instance has listeners for. */
+interface Watch {
+  roomId: string;
+  /** The newest seq handed to the listeners; unknown until the first read of the room's counter. */
+  cursor: number | undefined;
+  listeners: Set<MessageListener>;
+  deleteListeners: Set<() => void>;
+  /** A catch-up is running; `again` asks it for one more round. */
+  busy: boolean;
+  again: boolean;
+  retry: NodeJS.Timeout | undefined;
+}
+
+const PAGE = 1000;
+const RETRY_MS = 1000;
+
+export class LiveRooms {
+  private readonly watches = new Map<string, Watch>();
+  private closed = false;
+
+  constructor(
+    private readonly source: LiveRoomsSource,
+    private readonly warn: Warn,
+  ) {}
+
+  /** Listens on the store's channel; after a reconnect every watched room catches up, since notices sent while the
+   *  connection was down are lost (pub/sub keeps nothing) while the streams keep every message. */
+  async start(subscriber: RedisConnection, channel: string): Promise<void> {
+    // Connected already, so each 'ready' from here on is a reconnect.
+    subscriber.on('ready', () => {
+      for (const w of this.watches.values()) this.poke(w);
+    });
+    await subscriber.subscribe(channel, (notice: string) => this.notice(notice));
+  }
+
+  private notice(text: string): void {
+    const space = text.indexOf(' ');
+    const roomId = text.slice(0, space);
+    const what = text.slice(space + 1);
+    const w = this.watches.get(roomId);
+    if (!w) return;
+    if (what === 'deleted') return this.deleted(roomId);
+    this.poke(w, Number(what));
+  }
+
+  subscribe(roomId: string, listener: MessageListener): () => void {
+    const w = this.watch(roomId);
+    w.listeners.add(listener);
+    return () => {
+      w.listeners.delete(listener);
+      this.unwatchIfIdle(w);
+    };
+  }
+
+  onDelete(roomId: string, listener: () => void): () => void {
+    const w = this.watch(roomId);
+    w.deleteListeners.add(listener);
+    return () => {
+      w.deleteListeners.delete(listener);
+      this.unwatchIfIdle(w);
+    };
+  }
+
+  /** Messages this instance just appended: handed over at once when they are the next ones, else read in order. */
+  appended(roomId: string, messages: Message[]): void {
+    const w = this.watches.get(roomId);
+    if (!w || messages.length === 0) return;
+    if (!w.busy && w.cursor !== undefined && messages[0]!.seq === w.cursor + 1) {
+      w.cursor = messages.at(-1)!.seq;
+      this.deliver(w, messages);
+    } else this.poke(w, messages.at(-1)!.seq);
+  }
+
+  /** The room is gone: its delete listeners are called once and it is watched no more. */
+  deleted(roomId: string): void {
+    const w = this.watches.get(roomId);
+    if (!w) return;
+    this.drop(w);
+    for (const listener of w.deleteListeners) {
+      try {
+        listener();
+      } catch (err) {
+        this.warn(`a delete listener of room ${roomId} failed: ${(err as Error)?.stack ?? String(err)}`);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.watches.values()) clearTimeout(w.retry);
+    this.watches.clear();
+  }
+
+  private watch(roomId: string): Watch {
+    let w = this.watches.get(roomId);
+    if (!w) {
+      w = { roomId, cursor: undefined, listeners: new Set(), deleteListeners: new Set(), busy: false, again: false, retry: undefined };
+      this.watches.set(roomId, w);
+      // Started now, before the caller's first read goes out on the same connection: whatever that read misses is
+      // past this counter, so the catch-up delivers it.
+      this.poke(w);
+    }
+    return w;
+  }
+
+  private unwatchIfIdle(w: Watch): void {
+    if (w.listeners.size === 0 && w.deleteListeners.size === 0) this.drop(w);
+  }
+
+  private drop(w: Watch): void {
+    clearTimeout(w.retry);
+    if (this.watches.get(w.roomId) === w) this.watches.delete(w.roomId);
+  }
+
+  private poke(w: Watch, seq?: number): void {
+    if (seq !== undefined && w.cursor !== undefined && seq <= w.cursor) return;
+    w.again = true;
+    if (!w.busy) void this.catchUp(w);
+  }
+
+  /** Reads from the cursor to the end, page by page, one catch-up per room at a time. */
+  private async catchUp(w: Watch): Promise<void> {
+    w.busy = true;
+    try {
+      while (w.again && this.watches.get(w.roomId) === w) {
+        w.again = false;
+        if (w.cursor === undefined) {
+          const last = await this.source.lastSeq(w.roomId);
+          if (last === undefined) return this.deleted(w.roomId);
+          w.cursor ??= last;
+          continue;
+        }
+        const page = await this.source.readAfter(w.roomId, w.cursor, PAGE);
+        if (page === undefined) return this.deleted(w.roomId);
+        if (page.length === 0 || this.watches.get(w.roomId) !== w) continue;
+        w.cursor = page.at(-1)!.seq;
+        this.deliver(w, page);
+        if (page.length === PAGE) w.again = true;
+      }
+    } catch {
+      // Redis is away: try again soon (and at once when the subscriber reconnects); the cursor keeps the place.
+      if (!this.closed && this.watches.get(w.roomId) === w) {
+        clearTimeout(w.retry);
+        w.retry = setTimeout(() => this.poke(w), RETRY_MS).unref();
+      }
+    } finally {
+      w.busy = false;
+    }
+  }
+
+  private deliver(w: Watch, messages: Message[]): void {
+    for (const listener of w.listeners) {
+      // One failing subscriber must not stop the others.
+      try {
+        listener(messages);
+      } catch (err) {
+        this.warn(`a subscriber of room ${w.roomId} failed: ${(err as Error)?.stack ?? String(err)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,331 @@
+// The Redis store: rooms, keys and agents in hashes, messages in one stream per room (id 0-<seq>), live delivery
+// across instances through pub/sub. Several servers may share one Redis; each room's keys share one hash slot.
+import { randomUUID } from 'node:crypto';
+import { DEFAULT_MAX_ROOMS } from '../../api/limits.js';
+import type { Agent, Message, Room, RoomPatch, RoomSettings } from '../../api/types.js';
+import { StoreError, roomNotFound } from '../errors.js';
+import { newRoomId } from '../ids.js';
+import type { Warn } from '../log-recovery.js';
+import { rememberJson } from '../message-json.js';
+import type { Retention } from '../room-log.js';
+import type { KeyHashes, KeyOwner, MessageListener, NewMessage, NewRoom, ReadOptions, Store } from '../store.js';
+import { connectRedis, redisFailure, type RedisConnection, type RedisConnectionOptions } from './connection.js';
+import { RedisKeys } from './keys.js';
+import { LiveRooms } from './live-rooms.js';
+import { ADD_AGENT, ADMIT, APPEND, PATCH, runScript } from './scripts.js';
+
+export interface RedisStoreOptions extends RedisConnectionOptions {
+  /** Prepended to every key and channel (default "im:"). */
+  prefix?: string;
+  /** Oldest messages dropped past a count (at each append) or an age (checked periodically). */
+  retention?: Retention;
+  /** Most rooms in this Redis under this prefix, counted across every instance (default 10,000). */
+  maxRooms?: number;
+}
+
+type Hash = Record<string, string>;
+type StreamEntry = [id: string, fields: string[]];
+
+const SETTING = 's:';
+
+export class RedisStore implements Store {
+  private client: RedisConnection | undefined;
+  private subscriber: RedisConnection | undefined;
+  private readonly keys: RedisKeys;
+  private readonly warn: Warn;
+  private readonly live: LiveRooms;
+  private retentionTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: RedisStoreOptions) {
+    this.keys = new RedisKeys(options.prefix);
+    this.warn = options.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`));
+    this.live = new LiveRooms(
+      {
+        lastSeq: async (roomId) => {
+          const seq = await this.redis.hGet(this.keys.room(roomId), 'seq');
+          return seq === null || seq === undefined ? undefined : Number(seq);
+        },
+        readAfter: async (roomId, after, limit) => {
+          const [exists, page] = await Promise.all([this.redis.exists(this.keys.room(roomId)), this.range(roomId, after, limit)]);
+          return exists ? page : undefined;
+        },
+      },
+      this.warn,
+    );
+  }
+
+  /** Connects (a command connection and a subscriber); throws StoreError('unavailable') if Redis cannot be reached. */
+  async open(): Promise<void> {
+    this.client = await connectRedis({ ...this.options, warn: this.warn });
+    try {
+      this.subscriber = await connectRedis({ ...this.options, warn: () => {} }, 'im-for-agents-live');
+      await this.live.start(this.subscriber, this.keys.events);
+    } catch (err) {
+      await this.close();
+      throw redisFailure(err);
+    }
+    const maxAgeMs = this.options.retention?.maxAgeMs;
+    if (maxAgeMs !== undefined) {
+      const every = Math.max(1000, Math.min(60_000, maxAgeMs / 2));
+      this.retentionTimer = setInterval(() => void this.dropOld(maxAgeMs).catch(() => {}), every).unref();
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.retentionTimer);
+    await this.live.close();
+    const clients = [this.subscriber, this.client];
+    this.subscriber = this.client = undefined;
+    await Promise.allSettled(clients.map((c) => c?.close()));
+  }
+
+  private get redis(): RedisConnection {
+    if (!this.client) throw new StoreError('unavailable', 'The store is not open (or is shutting down).');
+    return this.client;
+  }
+
+  /** Every failure as a StoreError: a room Redis found missing mid-change is room_not_found, the rest unavailable. */
+  private async run<T>(roomId: string | undefined, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (roomId !== undefined && /\bNOROOM\b/.test((err as Error)?.message ?? '')) throw roomNotFound(roomId);
+      throw redisFailure(err);
+    }
+  }
+
+  async createRoom(input: NewRoom): Promise<Room> {
+    const max = this.options.maxRooms ?? DEFAULT_MAX_ROOMS;
+    return this.run(undefined, async () => {
+      const id = newRoomId();
+      const createdAt = new Date().toISOString();
+      const room = this.keys.room(id);
+      const fields: Hash = { name: input.name, createdAt, seq: '0' };
+      if (input.keyHashes) Object.assign(fields, { kw: input.keyHashes.write, kr: input.keyHashes.read });
+      await this.redis.hSet(room, fields);
+      // Counted in the catalog in one step with the check, so instances creating at once never pass the maximum.
+      const admitted = await runScript(this.redis, ADMIT, [this.keys.rooms], [String(max), String(Date.parse(createdAt)), id]);
+      if (admitted !== 1) {
+        await this.redis.del(room);
+        throw new StoreError('limit', `This server already holds its maximum of ${max} rooms.`);
+      }
+      if (input.keyHashes) await this.setKeyOwners(id, input.keyHashes);
+      return toRoom(id, fields, 0);
+    });
+  }
+
+  private async setKeyOwners(roomId: string, keyHashes: KeyHashes): Promise<void> {
+    await this.redis.mSet([
+      [this.keys.key(keyHashes.write), JSON.stringify({ roomId, access: 'write' })],
+      [this.keys.key(keyHashes.read), JSON.stringify({ roomId, access: 'read' })],
+    ]);
+  }
+
+  async findKey(hash: string): Promise<KeyOwner | undefined> {
+    const owner = await this.run(undefined, () => this.redis.get(this.keys.key(hash)));
+    return owner ? (JSON.parse(owner) as KeyOwner) : undefined;
+  }
+
+  async getRoom(id: string): Promise<Room | undefined> {
+    return this.run(id, async () => {
+      const [hash, count] = await Promise.all([this.redis.hGetAll(this.keys.room(id)), this.redis.xLen(this.keys.log(id))]);
+      return hash.createdAt === undefined ? undefined : toRoom(id, hash, count);
+    });
+  }
+
+  async listRooms(): Promise<Room[]> {
+    return this.run(undefined, async () => {
+      const ids = await this.redis.zRange(this.keys.rooms, 0, -1, { REV: true });
+      const rooms = await Promise.all(ids.map((id) => this.getRoom(id)));
+      return rooms
+        .filter((r): r is Room => r !== undefined)
+        .sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt) || b.createdAt.localeCompare(a.createdAt));
+    });
+  }
+
+  async updateRoom(id: string, patch: RoomPatch): Promise<Room> {
+    const set: string[] = [];
+    const del: string[] = [];
+    if (patch.name !== undefined) set.push('name', patch.name);
+    if (patch.topic === null) del.push('topic');
+    else if (patch.topic !== undefined) set.push('topic', patch.topic);
+    // One field per setting, so two instances changing different settings at once both keep theirs.
+    for (const [k, v] of Object.entries(patch.settings ?? {})) {
+      if (v === null || v === undefined) del.push(SETTING + k);
+      else set.push(SETTING + k, JSON.stringify(v));
+    }
+    return this.run(id, async () => {
+      const [reply, count] = await Promise.all([
+        runScript(this.redis, PATCH, [this.keys.room(id)], [String(set.length / 2), ...set, ...del]),
+        this.redis.xLen(this.keys.log(id)),
+      ]);
+      return toRoom(id, pairs(reply as string[]), count);
+    });
+  }
+
+  async deleteRoom(id: string): Promise<boolean> {
+    return this.run(id, async () => {
+      const room = this.keys.room(id);
+      const [hash, agents] = await Promise.all([this.redis.hGetAll(room), this.redis.hGetAll(this.keys.agents(id))]);
+      // The room hash goes first: once it is gone the room is gone (appends and changes check it atomically).
+      if ((await this.redis.del(room)) === 0) return false;
+      const keyHashes = [hash.kw, hash.kr, ...Object.values(agents).map((a) => (JSON.parse(a) as { key: string }).key)];
+      await Promise.all([
+        this.redis.del([this.keys.log(id), this.keys.agents(id)]),
+        ...keyHashes.filter((k) => k !== undefined).map((k) => this.redis.del(this.keys.key(k!))),
+        this.redis.zRem(this.keys.rooms, id),
+        this.redis.publish(this.keys.events, `${id} deleted`),
+      ]);
+      this.live.deleted(id);
+      return true;
+    });
+  }
+
+  onDelete(roomId: string, listener: () => void): () => void {
+    return this.live.onDelete(roomId, listener);
+  }
+
+  async setKeys(roomId: string, keyHashes: KeyHashes): Promise<void> {
+    await this.run(roomId, async () => {
+      const [oldWrite, oldRead] = await this.redis.hmGet(this.keys.room(roomId), ['kw', 'kr']);
+      await this.setKeyOwners(roomId, keyHashes);
+      await runScript(this.redis, PATCH, [this.keys.room(roomId)], ['2', 'kw', keyHashes.write, 'kr', keyHashes.read]);
+      const old = [oldWrite, oldRead].filter((k): k is string => typeof k === 'string' && k !== keyHashes.write && k !== keyHashes.read);
+      if (old.length > 0) await this.redis.del(old.map((k) => this.keys.key(k)));
+    });
+  }
+
+  async addAgent(roomId: string, name: string, keyHash: string): Promise<Agent> {
+    const createdAt = new Date().toISOString();
+    return this.run(roomId, async () => {
+      const added = await runScript(this.redis, ADD_AGENT, [this.keys.room(roomId), this.keys.agents(roomId)], [name, JSON.stringify({ key: keyHash, createdAt })]);
+      if (added !== 1) throw new StoreError('conflict', `Room ${roomId} already has an agent named "${name}".`);
+      await this.redis.set(this.keys.key(keyHash), JSON.stringify({ roomId, access: 'write', agent: name }));
+      return { name, createdAt };
+    });
+  }
+
+  async listAgents(roomId: string): Promise<Agent[]> {
+    return this.run(roomId, async () => {
+      const [exists, agents] = await Promise.all([this.redis.exists(this.keys.room(roomId)), this.redis.hGetAll(this.keys.agents(roomId))]);
+      if (!exists) throw roomNotFound(roomId);
+      return Object.entries(agents)
+        .map(([name, json]) => ({ name, createdAt: (JSON.parse(json) as { createdAt: string }).createdAt }))
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    });
+  }
+
+  async removeAgent(roomId: string, name: string): Promise<boolean> {
+    return this.run(roomId, async () => {
+      const [exists, json] = await Promise.all([this.redis.exists(this.keys.room(roomId)), this.redis.hGet(this.keys.agents(roomId), name)]);
+      if (!exists) throw roomNotFound(roomId);
+      if (json === null || json === undefined) return false;
+      // The key stops working first; the name goes after.
+      await this.redis.del(this.keys.key((JSON.parse(json) as { key: string }).key));
+      return (await this.redis.hDel(this.keys.agents(roomId), name)) === 1;
+    });
+  }
+
+  /** Resolves once Redis has the whole batch (one script: all of it or, on a failure before it ran, none). */
+  async append(roomId: string, inputs: readonly NewMessage[]): Promise<Message[]> {
+    if (inputs.length === 0) return [];
+    const createdAt = new Date().toISOString();
+    const parts: string[] = [];
+    const drafts = inputs.map((input) => {
+      const id = randomUUID();
+      const head = `{"id":"${id}","seq":`;
+      const text = JSON.stringify({ id, seq: 0, roomId, ...input, createdAt });
+      const tail = text.slice(head.length + 1);
+      parts.push(head, tail);
+      return { message: { id, seq: 0, roomId, ...input, createdAt } as Message, head, tail };
+    });
+    const first = await this.run(roomId, () =>
+      runScript(
+        this.redis,
+        APPEND,
+        [this.keys.room(roomId), this.keys.log(roomId)],
+        [createdAt, String(this.options.retention?.maxMessages ?? 0), this.keys.events, roomId, ...parts],
+      ),
+    );
+    const messages = drafts.map(({ message, head, tail }, i) => {
+      message.seq = (first as number) + i;
+      rememberJson(message, head + message.seq + tail);
+      return message;
+    });
+    // The catalog's order only; the messages are stored already, so a failure here must not fail the send.
+    this.redis.zAdd(this.keys.rooms, { score: Date.parse(createdAt), value: roomId }, { XX: true, GT: true } as never).catch(() => {});
+    this.live.appended(roomId, messages);
+    return messages;
+  }
+
+  async read(roomId: string, options: ReadOptions): Promise<Message[]> {
+    if (options.limit <= 0) return [];
+    return this.run(roomId, async () => {
+      const newest = options.after === undefined;
+      const [exists, page] = await Promise.all([
+        this.redis.exists(this.keys.room(roomId)),
+        newest ? this.newest(roomId, options.limit) : this.range(roomId, options.after!, options.limit),
+      ]);
+      if (!exists) throw roomNotFound(roomId);
+      return page;
+    });
+  }
+
+  subscribe(roomId: string, listener: MessageListener): () => void {
+    return this.live.subscribe(roomId, listener);
+  }
+
+  private async range(roomId: string, after: number, limit: number): Promise<Message[]> {
+    const reply = (await this.redis.sendCommand(['XRANGE', this.keys.log(roomId), `0-${after + 1}`, '+', 'COUNT', String(limit)])) as StreamEntry[];
+    return reply.map(parseEntry);
+  }
+
+  private async newest(roomId: string, limit: number): Promise<Message[]> {
+    const reply = (await this.redis.sendCommand(['XREVRANGE', this.keys.log(roomId), '+', '-', 'COUNT', String(limit)])) as StreamEntry[];
+    return reply.map(parseEntry).reverse();
+  }
+
+  /** Age retention: each room's stream is trimmed up to its first message newer than the cutoff. */
+  private async dropOld(maxAgeMs: number): Promise<void> {
+    const cutoff = new Date(Date.now() - maxAgeMs).toISOString();
+    const ids = await this.redis.zRange(this.keys.rooms, 0, -1);
+    for (const id of ids) {
+      for (;;) {
+        const oldest = await this.range(id, 0, 100);
+        const keep = oldest.find((m) => m.createdAt >= cutoff);
+        const cut = keep?.seq ?? (oldest.length === 100 ? oldest.at(-1)!.seq + 1 : (oldest.at(-1)?.seq ?? 0) + 1);
+        if (oldest.length === 0 || cut <= oldest[0]!.seq) break;
+        await this.redis.sendCommand(['XTRIM', this.keys.log(id), 'MINID', `0-${cut}`]);
+        if (keep || oldest.length < 100) break;
+      }
+    }
+  }
+}
+
+function parseEntry([, fields]: StreamEntry): Message {
+  const json = fields[1]!;
+  const message = JSON.parse(json) as Message;
+  rememberJson(message, json);
+  return message;
+}
+
+function pairs(flat: string[]): Hash {
+  const hash: Hash = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+  return hash;
+}
+
+function toRoom(id: string, hash: Hash, messageCount: number): Room {
+  const settings: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(hash)) if (k.startsWith(SETTING)) settings[k.slice(SETTING.length)] = JSON.parse(v);
+  return {
+    id,
+    name: hash.name ?? '',
+    createdAt: hash.createdAt!,
+    lastActivityAt: hash.lastAt ?? hash.createdAt!,
+    messageCount,
+    lastSeq: Number(hash.seq ?? 0),
+    ...(hash.topic !== undefined && { topic: hash.topic }),
+    ...(Object.keys(settings).length > 0 && { settings: settings as RoomSettings }),
+  };
+}

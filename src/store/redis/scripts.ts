@@ -1,0 +1,70 @@
+// The Lua scripts that make the Redis store's multi-step changes atomic; each touches the keys of one room only.
+import { createHash } from 'node:crypto';
+import type { RedisConnection } from './connection.js';
+
+/**
+ * Appends a batch: takes the next seqs from the room's counter and adds each message with the explicit stream id
+ * 0-<seq>, in one atomic step, so concurrent writers on any number of instances get one contiguous range each and
+ * no seq is skipped or given twice. Each message comes as the text before and after its seq, so the stored JSON is
+ * exactly what the client built. Count retention trims in the same step; the notification goes out with it.
+ * KEYS: room hash, log stream. ARGV: createdAt, maxMessages (0 = all), channel, roomId, then head/tail pairs.
+ * Returns the first seq.
+ */
+export const APPEND = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOROOM') end
+local count = (#ARGV - 4) / 2
+local last = redis.call('HINCRBY', KEYS[1], 'seq', count)
+local seq = last - count + 1
+for i = 0, count - 1 do
+  redis.call('XADD', KEYS[2], '0-' .. (seq + i), 'm', ARGV[5 + 2 * i] .. (seq + i) .. ARGV[6 + 2 * i])
+end
+redis.call('HSET', KEYS[1], 'lastAt', ARGV[1])
+local max = tonumber(ARGV[2])
+if max > 0 and last > max then redis.call('XTRIM', KEYS[2], 'MINID', '0-' .. (last - max + 1)) end
+redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. last)
+return seq
+`;
+
+/**
+ * Changes fields of an existing hash only (a room deleted meanwhile is not brought back as a fragment).
+ * KEYS: the hash. ARGV: number of field/value pairs to set, the pairs, then fields to delete. Returns the whole hash.
+ */
+export const PATCH = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOROOM') end
+local n = tonumber(ARGV[1])
+if n > 0 then redis.call('HSET', KEYS[1], unpack(ARGV, 2, 1 + 2 * n)) end
+if #ARGV > 1 + 2 * n then redis.call('HDEL', KEYS[1], unpack(ARGV, 2 + 2 * n)) end
+return redis.call('HGETALL', KEYS[1])
+`;
+
+/** Adds an agent unless the room is gone or has one by that name. KEYS: room hash, agents hash. ARGV: name, JSON.
+ *  Returns 1, or 0 for a name taken. */
+export const ADD_AGENT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOROOM') end
+return redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
+`;
+
+/** Lists a room in the catalog unless the catalog is full. KEYS: catalog. ARGV: max, score, id. Returns 1 or 0. */
+export const ADMIT = `
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+return 1
+`;
+
+const shas = new Map<string, string>();
+const sha1 = (script: string): string => {
+  let sha = shas.get(script);
+  if (sha === undefined) shas.set(script, (sha = createHash('sha1').update(script).digest('hex')));
+  return sha;
+};
+
+/** Runs a script by its digest, sending its text only when this Redis has not seen it yet (NOSCRIPT). */
+export async function runScript(client: RedisConnection, script: string, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+  const rest = [String(keys.length), ...keys, ...args];
+  try {
+    return await client.sendCommand(['EVALSHA', sha1(script), ...rest]);
+  } catch (err) {
+    if (!(err as Error)?.message?.startsWith('NOSCRIPT')) throw err;
+    return client.sendCommand(['EVAL', script, ...rest]);
+  }
+}
