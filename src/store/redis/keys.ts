@@ -19,6 +19,16 @@ export class RedisKeys {
     return `${this.prefix}{${id}}:agents`;
   }
 
+  /** Hash: inbox reader name -> cursor (seq). */
+  cursors(id: string): string {
+    return `${this.prefix}{${id}}:cursors`;
+  }
+
+  /** Stream: where a redaction rebuilds the log before renaming it over the old one. */
+  scratch(id: string): string {
+    return `${this.prefix}{${id}}:log:new`;
+  }
+
   /** String: {"roomId","access","agent"?} of a key, by its SHA-256 hex digest. */
   key(hash: string): string {
     return `${this.prefix}key:${hash}`;
@@ -29,7 +39,8 @@ export class RedisKeys {
     return `${this.prefix}rooms`;
   }
 
-  /** Pub/sub channel: "<roomId> <lastSeq>" after an append, "<roomId> deleted" after a delete. */
+  /** Pub/sub channel: "<roomId> <lastSeq>" after an append, "<roomId> deleted" after a delete,
+   *  "<roomId> redacted <message JSON>" after a redaction. */
   get events(): string {
     return `${this.prefix}events`;
   }

@@ -2,7 +2,8 @@
 // which then read what is new from their own cursor, so every listener gets each message once, in seq order.
 import type { Message } from '../../api/types.js';
 import type { Warn } from '../log-recovery.js';
-import type { MessageListener } from '../store.js';
+import { rememberJson } from '../message-json.js';
+import type { MessageListener, RedactListener } from '../store.js';
 import type { RedisConnection } from './connection.js';
 
 export interface LiveRoomsSource {
@@ -19,6 +20,9 @@ interface Watch {
   cursor: number | undefined;
   listeners: Set<MessageListener>;
   deleteListeners: Set<() => void>;
+  redactListeners: Set<RedactListener>;
+  /** Seqs whose redaction the listeners heard (the instance that redacts tells them at once, its notice comes later). */
+  redacted: Set<number>;
   /** A catch-up is running; `again` asks it for one more round. */
   busy: boolean;
   again: boolean;
@@ -54,6 +58,12 @@ export class LiveRooms {
     const w = this.watches.get(roomId);
     if (!w) return;
     if (what === 'deleted') return this.deleted(roomId);
+    if (what.startsWith('redacted ')) {
+      const json = what.slice('redacted '.length);
+      const message = JSON.parse(json) as Message;
+      rememberJson(message, json);
+      return this.redactedMessage(roomId, message);
+    }
     this.poke(w, Number(what));
   }
 
@@ -73,6 +83,29 @@ export class LiveRooms {
       w.deleteListeners.delete(listener);
       this.unwatchIfIdle(w);
     };
+  }
+
+  onRedact(roomId: string, listener: RedactListener): () => void {
+    const w = this.watch(roomId);
+    w.redactListeners.add(listener);
+    return () => {
+      w.redactListeners.delete(listener);
+      this.unwatchIfIdle(w);
+    };
+  }
+
+  /** A message was redacted (here or on another instance): its listeners hear it once. */
+  redactedMessage(roomId: string, message: Message): void {
+    const w = this.watches.get(roomId);
+    if (!w || w.redacted.has(message.seq)) return;
+    w.redacted.add(message.seq);
+    for (const listener of w.redactListeners) {
+      try {
+        listener(message);
+      } catch (err) {
+        this.warn(`a redaction listener of room ${roomId} failed: ${(err as Error)?.stack ?? String(err)}`);
+      }
+    }
   }
 
   /** Messages this instance just appended: handed over at once when they are the next ones, else read in order. */
@@ -108,7 +141,17 @@ export class LiveRooms {
   private watch(roomId: string): Watch {
     let w = this.watches.get(roomId);
     if (!w) {
-      w = { roomId, cursor: undefined, listeners: new Set(), deleteListeners: new Set(), busy: false, again: false, retry: undefined };
+      w = {
+        roomId,
+        cursor: undefined,
+        listeners: new Set(),
+        deleteListeners: new Set(),
+        redactListeners: new Set(),
+        redacted: new Set(),
+        busy: false,
+        again: false,
+        retry: undefined,
+      };
       this.watches.set(roomId, w);
       // Started now, before the caller's first read goes out on the same connection: whatever that read misses is
       // past this counter, so the catch-up delivers it.
@@ -118,7 +161,7 @@ export class LiveRooms {
   }
 
   private unwatchIfIdle(w: Watch): void {
-    if (w.listeners.size === 0 && w.deleteListeners.size === 0) this.drop(w);
+    if (w.listeners.size === 0 && w.deleteListeners.size === 0 && w.redactListeners.size === 0) this.drop(w);
   }
 
   private drop(w: Watch): void {

@@ -4,15 +4,17 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_MAX_ROOMS } from '../../api/limits.js';
 import type { Agent, Message, Room, RoomPatch, RoomSettings } from '../../api/types.js';
 import { StoreError, roomNotFound } from '../errors.js';
-import { newRoomId } from '../ids.js';
+import { ROOM_ID_PATTERN, newRoomId } from '../ids.js';
 import type { Warn } from '../log-recovery.js';
 import { rememberJson } from '../message-json.js';
 import type { Retention } from '../room-log.js';
-import type { KeyHashes, KeyOwner, MessageListener, NewMessage, NewRoom, ReadOptions, Store } from '../store.js';
+import { redactedCopy } from '../redaction.js';
+import { pickPage, type RoomPage } from '../room-order.js';
+import type { KeyHashes, KeyOwner, MessageListener, NewMessage, NewRoom, ReadOptions, RedactListener, RoomRecord, Store } from '../store.js';
 import { connectRedis, redisFailure, type RedisConnection, type RedisConnectionOptions } from './connection.js';
 import { RedisKeys } from './keys.js';
 import { LiveRooms } from './live-rooms.js';
-import { ADD_AGENT, ADMIT, APPEND, PATCH, runScript } from './scripts.js';
+import { ADD_AGENT, ADMIT, APPEND, CREATE, IMPORT, PATCH, REPLACE, SET_CURSOR, runScript } from './scripts.js';
 
 export interface RedisStoreOptions extends RedisConnectionOptions {
   /** Prepended to every key and channel (default "im:"). */
@@ -95,22 +97,86 @@ export class RedisStore implements Store {
   }
 
   async createRoom(input: NewRoom): Promise<Room> {
-    const max = this.options.maxRooms ?? DEFAULT_MAX_ROOMS;
     return this.run(undefined, async () => {
       const id = newRoomId();
-      const createdAt = new Date().toISOString();
-      const room = this.keys.room(id);
-      const fields: Hash = { name: input.name, createdAt, seq: '0' };
-      if (input.keyHashes) Object.assign(fields, { kw: input.keyHashes.write, kr: input.keyHashes.read });
-      await this.redis.hSet(room, fields);
-      // Counted in the catalog in one step with the check, so instances creating at once never pass the maximum.
-      const admitted = await runScript(this.redis, ADMIT, [this.keys.rooms], [String(max), String(Date.parse(createdAt)), id]);
-      if (admitted !== 1) {
-        await this.redis.del(room);
-        throw new StoreError('limit', `This server already holds its maximum of ${max} rooms.`);
-      }
-      if (input.keyHashes) await this.setKeyOwners(id, input.keyHashes);
+      const fields: Hash = { name: input.name, createdAt: new Date().toISOString(), seq: '0' };
+      await this.addRoom(id, fields, input.keyHashes, []);
       return toRoom(id, fields, 0);
+    });
+  }
+
+  async importRoom({ room, keyHashes, agents }: RoomRecord): Promise<Room> {
+    if (!ROOM_ID_PATTERN.test(room.id)) throw new StoreError('corrupt', `Room id ${JSON.stringify(room.id)} is not valid.`);
+    return this.run(room.id, async () => {
+      const fields: Hash = { name: room.name, createdAt: room.createdAt, seq: '0' };
+      if (room.topic !== undefined) fields.topic = room.topic;
+      for (const [k, v] of Object.entries(room.settings ?? {})) fields[SETTING + k] = JSON.stringify(v);
+      await this.addRoom(room.id, fields, keyHashes, agents);
+      return toRoom(room.id, fields, 0);
+    });
+  }
+
+  /** The room's hash first (refused if the id is taken), then its place in the catalog, counted against the maximum in
+   *  one step with the check so instances creating at once never pass it; then agents and key owners. */
+  private async addRoom(id: string, fields: Hash, keyHashes: KeyHashes | undefined, agents: RoomRecord['agents']): Promise<void> {
+    const max = this.options.maxRooms ?? DEFAULT_MAX_ROOMS;
+    const room = this.keys.room(id);
+    if (keyHashes) Object.assign(fields, { kw: keyHashes.write, kr: keyHashes.read });
+    if ((await runScript(this.redis, CREATE, [room], Object.entries(fields).flat())) !== 1) {
+      throw new StoreError('conflict', `Room ${id} already exists.`);
+    }
+    const admitted = await runScript(this.redis, ADMIT, [this.keys.rooms], [String(max), String(Date.parse(fields.createdAt!)), id]);
+    if (admitted !== 1) {
+      await this.redis.del(room);
+      throw new StoreError('limit', `This server already holds its maximum of ${max} rooms.`);
+    }
+    if (agents.length > 0) {
+      await this.redis.hSet(this.keys.agents(id), Object.fromEntries(agents.map((a) => [a.name, JSON.stringify({ key: a.keyHash, createdAt: a.createdAt })])));
+      await this.redis.mSet(agents.map((a) => [this.keys.key(a.keyHash), JSON.stringify({ roomId: id, access: 'write', agent: a.name })] as [string, string]));
+    }
+    if (keyHashes) await this.setKeyOwners(id, keyHashes);
+  }
+
+  async exportRoom(id: string): Promise<RoomRecord | undefined> {
+    return this.run(id, async () => {
+      const [hash, count, agents, cursors] = await Promise.all([
+        this.redis.hGetAll(this.keys.room(id)),
+        this.redis.xLen(this.keys.log(id)),
+        this.redis.hGetAll(this.keys.agents(id)),
+        this.redis.hGetAll(this.keys.cursors(id)),
+      ]);
+      if (hash.createdAt === undefined) return undefined;
+      return {
+        room: toRoom(id, hash, count),
+        ...(hash.kw !== undefined && hash.kr !== undefined && { keyHashes: { write: hash.kw, read: hash.kr } }),
+        agents: Object.entries(agents)
+          .map(([name, json]) => {
+            const { key, createdAt } = JSON.parse(json) as { key: string; createdAt: string };
+            return { name, keyHash: key, createdAt };
+          })
+          .sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+        cursors: Object.fromEntries(Object.entries(cursors).map(([name, seq]) => [name, Number(seq)])),
+      };
+    });
+  }
+
+  async importMessages(roomId: string, messages: readonly Message[]): Promise<void> {
+    if (messages.length === 0) return;
+    const wrong = messages.find((m, i) => m.roomId !== roomId || m.seq !== messages[0]!.seq + i);
+    if (wrong) throw new StoreError('conflict', `Room ${roomId} takes its own messages in seq order, not message ${wrong.seq} of room ${wrong.roomId}.`);
+    const last = messages.at(-1)!;
+    await this.run(roomId, async () => {
+      try {
+        await runScript(this.redis, IMPORT, [this.keys.room(roomId), this.keys.log(roomId)], [String(messages[0]!.seq), last.createdAt, ...messages.map((m) => JSON.stringify(m))]);
+      } catch (err) {
+        const expected = /CONFLICT (\d+)/.exec((err as Error)?.message ?? '');
+        if (expected) throw new StoreError('conflict', `Room ${roomId} expects seq ${expected[1]} next, not ${messages[0]!.seq}.`);
+        throw err;
+      }
+      await Promise.all([
+        this.redis.zAdd(this.keys.rooms, { score: Date.parse(last.createdAt), value: roomId }, { condition: 'XX', comparison: 'GT' }),
+        this.redis.publish(this.keys.events, `${roomId} ${last.seq}`),
+      ]);
     });
   }
 
@@ -133,13 +199,27 @@ export class RedisStore implements Store {
     });
   }
 
-  async listRooms(): Promise<Room[]> {
+  /**
+   * The catalog is a sorted set by last activity (ms), so a page reads only the rooms from the previous page's end on:
+   * `limit` of them plus every room that ties with either end (the set orders ties by id, the list by creation
+   * first), then puts those in exactly the order of compareRooms.
+   */
+  async listRooms(page?: RoomPage): Promise<Room[]> {
     return this.run(undefined, async () => {
-      const ids = await this.redis.zRange(this.keys.rooms, 0, -1, { REV: true });
-      const rooms = await Promise.all(ids.map((id) => this.getRoom(id)));
-      return rooms
-        .filter((r): r is Room => r !== undefined)
-        .sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt) || b.createdAt.localeCompare(a.createdAt));
+      let ids: string[];
+      if (!page || !Number.isFinite(page.limit)) ids = await this.redis.zRange(this.keys.rooms, 0, -1, { REV: true });
+      else {
+        const max = page.after ? String(Date.parse(page.after.lastActivityAt)) : '+inf';
+        const ties = page.after ? await this.redis.zCount(this.keys.rooms, max, max) : 0;
+        const want = page.limit + ties;
+        ids = (await this.redis.sendCommand(['ZREVRANGEBYSCORE', this.keys.rooms, max, '-inf', 'LIMIT', '0', String(want)])) as string[];
+        if (ids.length === want && want > 0) {
+          const low = await this.redis.zScore(this.keys.rooms, ids.at(-1)!);
+          if (low !== null) ids = (await this.redis.sendCommand(['ZREVRANGEBYSCORE', this.keys.rooms, max, String(low)])) as string[];
+        }
+      }
+      const rooms = (await Promise.all(ids.map((id) => this.getRoom(id)))).filter((r): r is Room => r !== undefined);
+      return pickPage(rooms, page ?? { limit: Infinity }, (r) => r, (r) => r);
     });
   }
 
@@ -171,7 +251,7 @@ export class RedisStore implements Store {
       if ((await this.redis.del(room)) === 0) return false;
       const keyHashes = [hash.kw, hash.kr, ...Object.values(agents).map((a) => (JSON.parse(a) as { key: string }).key)];
       await Promise.all([
-        this.redis.del([this.keys.log(id), this.keys.agents(id)]),
+        this.redis.del([this.keys.log(id), this.keys.agents(id), this.keys.cursors(id), this.keys.scratch(id)]),
         ...keyHashes.filter((k) => k !== undefined).map((k) => this.redis.del(this.keys.key(k!))),
         this.redis.zRem(this.keys.rooms, id),
         this.redis.publish(this.keys.events, `${id} deleted`),
@@ -253,7 +333,7 @@ export class RedisStore implements Store {
       return message;
     });
     // The catalog's order only; the messages are stored already, so a failure here must not fail the send.
-    this.redis.zAdd(this.keys.rooms, { score: Date.parse(createdAt), value: roomId }, { XX: true, GT: true } as never).catch(() => {});
+    this.redis.zAdd(this.keys.rooms, { score: Date.parse(createdAt), value: roomId }, { condition: 'XX', comparison: 'GT' }).catch(() => {});
     this.live.appended(roomId, messages);
     return messages;
   }
@@ -273,6 +353,55 @@ export class RedisStore implements Store {
 
   subscribe(roomId: string, listener: MessageListener): () => void {
     return this.live.subscribe(roomId, listener);
+  }
+
+  async getCursor(roomId: string, name: string): Promise<number> {
+    return this.run(roomId, async () => {
+      const [exists, seq] = await Promise.all([this.redis.exists(this.keys.room(roomId)), this.redis.hGet(this.keys.cursors(roomId), name)]);
+      if (!exists) throw roomNotFound(roomId);
+      return Number(seq ?? 0);
+    });
+  }
+
+  async setCursor(roomId: string, name: string, seq: number): Promise<number> {
+    return this.run(roomId, async () => Number(await runScript(this.redis, SET_CURSOR, [this.keys.room(roomId), this.keys.cursors(roomId)], [name, String(seq)])));
+  }
+
+  async redact(roomId: string, seq: number): Promise<Message | undefined> {
+    if (!Number.isSafeInteger(seq) || seq < 1) {
+      await this.getCursor(roomId, ''); // an unknown room is still room_not_found
+      return undefined;
+    }
+    return this.run(roomId, async () => {
+      for (;;) {
+        const [exists, entries] = await Promise.all([
+          this.redis.exists(this.keys.room(roomId)),
+          this.redis.sendCommand(['XRANGE', this.keys.log(roomId), `0-${seq}`, `0-${seq}`]) as Promise<StreamEntry[]>,
+        ]);
+        if (!exists) throw roomNotFound(roomId);
+        const entry = entries[0];
+        if (!entry) return undefined;
+        const message = parseEntry(entry);
+        if (message.redacted) return message;
+        const copy = redactedCopy(message, new Date().toISOString());
+        const json = JSON.stringify(copy);
+        rememberJson(copy, json);
+        const done = await runScript(
+          this.redis,
+          REPLACE,
+          [this.keys.room(roomId), this.keys.log(roomId), this.keys.scratch(roomId)],
+          [String(seq), entry[1][1]!, json, this.keys.events, `${roomId} redacted ${json}`],
+        );
+        // 0: another instance redacted it between our read and our script; read it again and answer with theirs.
+        if (done !== 1) continue;
+        this.live.redactedMessage(roomId, copy);
+        return copy;
+      }
+    });
+  }
+
+  onRedact(roomId: string, listener: RedactListener): () => void {
+    return this.live.onRedact(roomId, listener);
   }
 
   private async range(roomId: string, after: number, limit: number): Promise<Message[]> {

@@ -44,6 +44,70 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOROOM') en
 return redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
 `;
 
+/** Creates a room's hash unless one exists. KEYS: room hash. ARGV: field/value pairs. Returns 1, or 0 for an id
+ *  taken. */
+export const CREATE = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV))
+return 1
+`;
+
+/** Moves an inbox cursor forward only. KEYS: room hash, cursors hash. ARGV: name, seq. Returns the cursor after. */
+export const SET_CURSOR = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOROOM') end
+local now = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
+local seq = tonumber(ARGV[2])
+if seq <= now then return now end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return seq
+`;
+
+/**
+ * Replaces one message in place: a stream entry cannot be changed, and XDEL only flags it (its bytes stay in the
+ * stream's node), so the stream is copied entry by entry with the new text and renamed over the old one. Refused
+ * (returns 0) when the entry is no longer the text the caller read. O(messages in the room): redaction is rare.
+ * KEYS: room hash, log stream, scratch stream. ARGV: seq, text read, new text, channel, notice. Returns 1 or 0.
+ */
+export const REPLACE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOROOM') end
+local id = '0-' .. ARGV[1]
+local now = redis.call('XRANGE', KEYS[2], id, id)
+if #now == 0 or now[1][2][2] ~= ARGV[2] then return 0 end
+redis.call('DEL', KEYS[3])
+local from = '-'
+while true do
+  local chunk = redis.call('XRANGE', KEYS[2], from, '+', 'COUNT', 1000)
+  if #chunk == 0 then break end
+  for _, e in ipairs(chunk) do
+    local text = e[2][2]
+    if e[1] == id then text = ARGV[3] end
+    redis.call('XADD', KEYS[3], e[1], 'm', text)
+  end
+  from = '(' .. chunk[#chunk][1]
+end
+redis.call('RENAME', KEYS[3], KEYS[2])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return 1
+`;
+
+/**
+ * Appends messages as they are (for migrate): the first must follow the room's counter, except in an empty room.
+ * KEYS: room hash, log stream. ARGV: first seq, last createdAt, then each message's JSON text.
+ * Returns 1, or an error "CONFLICT <expected seq>".
+ */
+export const IMPORT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOROOM') end
+local last = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
+local first = tonumber(ARGV[1])
+if last == 0 and redis.call('XLEN', KEYS[2]) == 0 and first > 1 then last = first - 1 end
+if first ~= last + 1 then return redis.error_reply('CONFLICT ' .. (last + 1)) end
+for i = 3, #ARGV do
+  redis.call('XADD', KEYS[2], '0-' .. (first + i - 3), 'm', ARGV[i])
+end
+redis.call('HSET', KEYS[1], 'seq', first + #ARGV - 3, 'lastAt', ARGV[2])
+return 1
+`;
+
 /** Lists a room in the catalog unless the catalog is full. KEYS: catalog. ARGV: max, score, id. Returns 1 or 0. */
 export const ADMIT = `
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
