@@ -10,7 +10,7 @@ import { ROOT, rssMb, startOurs, startReference } from './processes.js';
 import { measureUiPaint } from './ui-paint.js';
 
 const quick = process.argv.includes('--quick');
-/** `--only send,auth` runs just those phases (send, auth, batch, delivery, history, ui, cli). */
+/** `--only send,auth` runs just those phases (send, auth, agentkey, batch, delivery, history, ui, cli). */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const want = (phase: string) => !only || only.includes(phase);
 const SECONDS = quick ? 2 : 5;
@@ -99,6 +99,32 @@ try {
     add('auth', { send: 'auth off (loopback default)', connections: 100, 'req/s': off.rps, 'p99 ms': off.p99, errors: off.errors, 'of auth off': '100%', 'server CPU µs/req': off.cpuUs ?? '' });
     add('auth', { send: 'auth on, room write key', connections: 100, 'req/s': on.rps, 'p99 ms': on.p99, errors: on.errors, 'of auth off': `${Math.round((on.rps / off.rps) * 100)}%`, 'server CPU µs/req': on.cpuUs ?? '' });
     await Promise.all([open.stop(), locked.stop()]);
+  }
+
+  // 0b. Sends with an agent key against sends with the room write key: one server with auth on, one room, turn by
+  // turn at 100 connections. The agent is named as MESSAGE's sender, so both keys post the same body.
+  if (want('agentkey')) {
+    const admin = 'ima_bench-admin-token-0123456789';
+    const server = await startOurs(join(dataDir, 'agent-key'), ['--token', admin]);
+    const { roomId, keys } = await createRoomWithKeys(server.url, 'agent-key', admin);
+    const agentRes = await fetch(`${server.url}/agent/rooms/${roomId}/agents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ name: (JSON.parse(MESSAGE) as { sender: string }).sender }),
+    });
+    const { key: agentKey } = (await agentRes.json()) as { key: string };
+    const url = `${server.url}/agent/rooms/${roomId}/messages`;
+    const turns: { write: LoadResult; agent: LoadResult }[] = [];
+    for (let i = 0; i < REPEAT; i++) {
+      turns.push({
+        write: await load(url, MESSAGE, 100, SECONDS, server.child.pid, { authorization: `Bearer ${keys.write}` }),
+        agent: await load(url, MESSAGE, 100, SECONDS, server.child.pid, { authorization: `Bearer ${agentKey}` }),
+      });
+    }
+    const { write, agent } = middle(turns, (t) => t.agent.rps / t.write.rps);
+    add('agentkey', { send: 'room write key', connections: 100, 'req/s': write.rps, 'p99 ms': write.p99, errors: write.errors, 'of write key': '100%', 'server CPU µs/req': write.cpuUs ?? '' });
+    add('agentkey', { send: 'agent key (signed, verified)', connections: 100, 'req/s': agent.rps, 'p99 ms': agent.p99, errors: agent.errors, 'of write key': `${Math.round((agent.rps / write.rps) * 100)}%`, 'server CPU µs/req': agent.cpuUs ?? '' });
+    await server.stop();
   }
 
   // 1. Single-message sends: ours, the bare node:http ceiling, and the peers.
