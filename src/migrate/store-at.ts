@@ -23,9 +23,9 @@ export async function openStoreAt(spec: string, { mustExist }: { mustExist: bool
   if (isRedisUrl(spec)) throw new StoreError('unavailable', 'Redis stores are not supported by migrate yet.');
   const dir = resolve(spec);
   if (mustExist) {
-    await access(join(dir, 'rooms.json')).catch(() => {
-      throw new StoreError('room_not_found', `${dir} holds no im-for-agents data (no rooms.json); check the path.`);
-    });
+    // A server makes rooms/ when it starts and rooms.json with its first room.
+    const found = await Promise.any(['rooms.json', 'rooms'].map((name) => access(join(dir, name)))).then(() => true, () => false);
+    if (!found) throw new StoreError('room_not_found', `${dir} holds no im-for-agents data (no rooms.json or rooms/); check the path.`);
   }
   // No retention and no room limit: a migration copies what is there, all of it.
   const store = new FileStore({ dir, maxRooms: Number.MAX_SAFE_INTEGER, warn: (m) => process.stderr.write(`warning: ${m}\n`) });

@@ -104,6 +104,6 @@ test('a target that differs is named, room by room, and the run fails', async ()
 
 test('a source folder without data, or the same folder twice, is refused before anything is written', async () => {
   const [empty, to] = [await tempDir(), await tempDir()];
-  expect(await cli(['migrate', '--from', empty, '--to', to])).toMatchObject({ code: 1, stderr: expect.stringContaining('holds no im-for-agents data (no rooms.json)') });
+  expect(await cli(['migrate', '--from', empty, '--to', to])).toMatchObject({ code: 1, stderr: expect.stringContaining('holds no im-for-agents data (no rooms.json or rooms/)') });
   expect(await cli(['migrate', '--from', to, '--to', `${to}/`])).toMatchObject({ code: 2, stderr: 'error: --from and --to name the same store.\n' });
 });
