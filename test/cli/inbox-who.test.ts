@@ -48,6 +48,28 @@ describe('room who', () => {
   });
 });
 
+test('an `on` loop and a `wait` named by --as (or IM_SENDER) listen while they run, and stop listening after', async () => {
+  const { fetch, client } = await testApp();
+  const { roomId } = await client.createRoom('r');
+  const listeners = async () => (await client.presence(roomId)).agents.filter((a) => a.listening).map((a) => a.name).sort();
+  const until = async (want: string[]) => {
+    for (const end = Date.now() + 15_000; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) {
+      if (JSON.stringify(await listeners()) === JSON.stringify(want)) return;
+    }
+    expect(await listeners()).toEqual(want);
+  };
+  const on = new AbortController();
+  const io = { out: () => {}, err: () => {}, stdin: Object.assign(Readable.from([]), { isTTY: true }), env: { PATH: process.env.PATH }, interactive: false, fetch };
+  const looping = run(['on', roomId, '--as', 'looper', '--', 'true'], io, on.signal);
+  const waiting = run(['wait', roomId, '--timeout', '30'], { ...io, env: { IM_SENDER: 'waiter' } });
+  await until(['looper', 'waiter']);
+  on.abort();
+  expect(await looping).toBe(0);
+  await client.send(roomId, { sender: 'x', content: 'done' });
+  expect(await waiting).toBe(0);
+  await until([]);
+});
+
 describe('inbox', () => {
   test('prints the unread messages for --as (to it, @mentioning it, to everyone); --ack marks them read', async () => {
     const { fetch, client } = await testApp();

@@ -91,6 +91,9 @@ describe.each([true, false])('inboxes, auth %s', (auth) => {
     expect((await t.ack({ as: 'bob', seq: 2 })).body.cursor).toBe(2);
     expect(contents(await t.inbox('as=bob'))).toEqual(['dave, ask @bob too']);
     expect((await t.ack({ as: 'bob', seq: 1 })).body.cursor).toBe(2);
+    // `as` may come in the query too.
+    const byQuery = await t.json('POST', `${t.base}/inbox/ack?as=bob`, { seq: 1 }, t.admin);
+    expect(await byQuery.json()).toEqual({ roomId: t.room.roomId, name: 'bob', cursor: 2 });
     expect((await t.inbox('as=bob')).body.cursor).toBe(2);
     // Other readers are untouched.
     expect(contents(await t.inbox('as=dave'))).toEqual(inboxes.dave);

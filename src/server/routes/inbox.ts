@@ -5,16 +5,15 @@ import { parseInboxAck, type Inbox, type InboxCursor } from '../../api/inbox.js'
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_CHARS, HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS } from '../../api/limits.js';
 import type { Message } from '../../api/types.js';
 import type { Store } from '../../store/store.js';
-import { authorizeRoom } from '../auth/principal.js';
 import { callerName } from '../caller-name.js';
 import type { ServerDeps } from '../context.js';
 import { hangUp, type AppEnv } from '../env.js';
 import { HttpError } from '../errors.js';
-import { queryInt, querySeconds, readJson } from '../request.js';
+import { parsedJson, queryInt, querySeconds } from '../request.js';
 import { withinChars } from '../room-cursor.js';
 import { streamOwner } from '../streams.js';
 import { readOrWait } from './messages.js';
-import { findRoom } from './room-param.js';
+import { roomParam } from './room-param.js';
 
 /** Messages one inbox read looks through at most; past it the page ends early and `through` says where to go on. */
 export const INBOX_SCAN_MAX = 10 * HISTORY_MAX_LIMIT;
@@ -24,8 +23,7 @@ export function inboxRoutes(deps: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/rooms/:id/inbox', async (c) => {
-    authorizeRoom(c, c.req.param('id'), 'read');
-    const room = await findRoom(store, c.req.param('id'));
+    const room = await roomParam(c, store, 'read');
     const name = requireName(c, callerName(c));
     const limit = queryInt(c, 'limit', { min: 1, max: HISTORY_MAX_LIMIT }) ?? HISTORY_DEFAULT_LIMIT;
     const after = queryInt(c, 'after', { min: 0, max: room.lastSeq });
@@ -48,12 +46,10 @@ export function inboxRoutes(deps: ServerDeps): Hono<AppEnv> {
   });
 
   app.post('/rooms/:id/inbox/ack', async (c) => {
-    authorizeRoom(c, c.req.param('id'), 'read');
-    const room = await findRoom(store, c.req.param('id'));
-    const parsed = parseInboxAck(await readJson(c, maxBodyBytes));
-    if (!parsed.ok) throw new HttpError(400, 'invalid_ack', parsed.message);
-    const name = requireName(c, callerName(c, parsed.value.as ?? c.req.query('as')));
-    const { seq } = parsed.value;
+    const room = await roomParam(c, store, 'read');
+    const ack = await parsedJson(c, maxBodyBytes, parseInboxAck, 'invalid_ack');
+    const name = requireName(c, callerName(c, ack.as));
+    const { seq } = ack;
     if (seq > room.lastSeq) {
       throw new HttpError(400, 'invalid_ack', `seq must be from 0 to ${room.lastSeq}, the room's newest seq (got ${seq}).`);
     }

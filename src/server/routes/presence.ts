@@ -1,11 +1,10 @@
 // GET /agent/rooms/:id/presence: who listens on the room now, and when each name was last seen and last posted.
 import { Hono, type MiddlewareHandler } from 'hono';
-import { authorizeRoom } from '../auth/principal.js';
 import { callerName } from '../caller-name.js';
 import type { ServerDeps } from '../context.js';
 import type { AppEnv } from '../env.js';
 import type { Presence } from '../presence.js';
-import { findRoom } from './room-param.js';
+import { roomParam } from './room-param.js';
 
 /** Recent messages read to find senders' last posts, which outlive a restart and come from every instance. */
 const RECENT_POSTS = 200;
@@ -14,8 +13,7 @@ export function presenceRoutes({ store, presence }: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/rooms/:id/presence', async (c) => {
-    authorizeRoom(c, c.req.param('id'), 'read');
-    const room = await findRoom(store, c.req.param('id'));
+    const room = await roomParam(c, store, 'read');
     const others = new Map<string, string | undefined>((await store.listAgents(room.id)).map((a) => [a.name, undefined]));
     const recent = await store.read(room.id, { limit: RECENT_POSTS });
     for (const m of recent) others.set(m.sender, m.createdAt);
