@@ -235,10 +235,11 @@ export class RoomLog {
     try {
       while (this.queue.length > 0 || this.redactions.length > 0 || this.retentionDue) {
         if (this.queue.length > 0) await this.commit();
-        else if (this.redactions.length > 0) {
-          const r = this.redactions.shift()!;
-          await this.rewriteRedacted(r.seq).then(r.resolve, r.reject);
-        } else {
+        // One redaction after each group commit: sends that keep arriving (each commit waits on the disk with fsync)
+        // must not hold a redaction back for ever, nor a run of redactions the sends.
+        const redaction = this.redactions.shift();
+        if (redaction) await this.rewriteRedacted(redaction.seq).then(redaction.resolve, redaction.reject);
+        else if (this.queue.length === 0 && this.retentionDue) {
           this.retentionDue = false;
           await this.retain().catch(() => {
             // A failed compaction leaves the old files in place; it is tried again at the next retention.

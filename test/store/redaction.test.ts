@@ -158,3 +158,26 @@ describe('redact', () => {
     expect((await store.read(room.id, { after: 999, limit: 1 }))[0]?.content).toBe('[redacted]');
   });
 });
+
+describe('redact under a steady stream of sends', () => {
+  test('is not starved by group commits that keep coming (fsync on: sends arrive while each commit waits on the disk)', async () => {
+    const store = await openStore({ fsync: true });
+    const room = await store.createRoom({ name: 'r' });
+    await store.append(room.id, [{ sender: 'a', content: SECRET }]);
+    // Like requests from many connections: a send every turn of the event loop, none waiting for another.
+    let sending = true;
+    const appends: Promise<unknown>[] = [];
+    const tick = () => {
+      if (!sending) return;
+      appends.push(store.append(room.id, msgs(1)));
+      setImmediate(tick);
+    };
+    tick();
+    await new Promise((r) => setTimeout(r, 50));
+    const redacted = await store.redact(room.id, 1);
+    sending = false;
+    await Promise.all(appends);
+    expect(redacted?.content).toBe('[redacted]');
+    expect(appends.length).toBeGreaterThan(10);
+  });
+});
