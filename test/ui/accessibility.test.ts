@@ -11,7 +11,7 @@ import { tempDir, tempDirForAll } from '../helpers/temp-dir.js';
 
 const ADMIN = 'ima_accessibility-test-admin-token';
 
-/** A room with every kind of message content the UI draws: Markdown, code, links, recipients, type, reply, metadata. */
+/** A room with every kind of message content the UI draws: Markdown, code, links, recipients, type, reply, metadata, redacted. */
 async function richRoom(client: Client): Promise<string> {
   const { roomId } = await client.createRoom('release-1.4');
   const plan = await client.send(roomId, {
@@ -31,6 +31,8 @@ async function richRoom(client: Client): Promise<string> {
   // Enough senders that their colours go all round the hue circle (checked in the room view below).
   const senders = Array.from({ length: 48 }, (_, i) => `agent-${((i * 2654435761) >>> 0).toString(36)}`);
   await client.sendBatch(roomId, senders.map((sender) => ({ sender, content: `from ${sender}` })));
+  const leak = await client.send(roomId, { sender: 'coder', content: 'the token is abc123' });
+  await client.redactMessage(roomId, leak.seq);
   return roomId;
 }
 

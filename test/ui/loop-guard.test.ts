@@ -1,12 +1,12 @@
 // The loop guard end to end in real Chromium: two scripted agents with agent keys answer each other until the room's
 // guard stops them, and a person's post from the UI composer lets them go on.
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { Client } from '../../src/client/client.js';
 import { ApiError } from '../../src/client/errors.js';
-import { startServer, type RunningServer } from '../../src/server/start.js';
-import { launchBrowser, skipBrowserTests } from '../helpers/browser.js';
-import { tempDirForAll } from '../helpers/temp-dir.js';
+import type { RunningServer } from '../../src/server/start.js';
+import { skipBrowserTests } from '../helpers/browser.js';
+import { browserAndServer } from '../helpers/browser-server.js';
 
 const GUARD = 4;
 
@@ -28,17 +28,10 @@ async function converse(roomId: string, agents: [Client, Client], turns: number)
 }
 
 describe.skipIf(skipBrowserTests)('loop guard', () => {
+  const shared = browserAndServer();
   let browser: Browser;
   let server: RunningServer;
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([
-      launchBrowser(),
-      tempDirForAll().then((dataDir) => startServer({ host: '127.0.0.1', port: 0, dataDir, log: () => {} })),
-    ]);
-  });
-  afterAll(async () => {
-    await Promise.all([browser?.close(), server?.shutdown()]);
-  });
+  beforeAll(() => ({ browser, server } = shared));
 
   test('stops two agents answering each other; a post from the UI composer releases them', async () => {
     const owner = new Client({ baseUrl: server.url });

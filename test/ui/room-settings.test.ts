@@ -2,28 +2,23 @@
 // key rotation and deletion, each checked through the API; refusals shown from the error shape; a room deleted
 // elsewhere shown as gone.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import type { CreatedRoom } from '../../src/api/types.js';
 import { Client } from '../../src/client/client.js';
-import { startServer, type RunningServer } from '../../src/server/start.js';
-import { launchBrowser, skipBrowserTests } from '../helpers/browser.js';
-import { tempDirForAll } from '../helpers/temp-dir.js';
+import type { RunningServer } from '../../src/server/start.js';
+import { skipBrowserTests } from '../helpers/browser.js';
+import { browserAndServer } from '../helpers/browser-server.js';
 
 const ADMIN = 'ima_room-settings-test-admin-token';
 
 describe.skipIf(skipBrowserTests)('room settings', () => {
+  const shared = browserAndServer({ token: ADMIN });
   let browser: Browser;
   let server: RunningServer;
   let admin: Client;
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([
-      launchBrowser(),
-      tempDirForAll().then((dataDir) => startServer({ host: '127.0.0.1', port: 0, dataDir, token: ADMIN, log: () => {} })),
-    ]);
+  beforeAll(() => {
+    ({ browser, server } = shared);
     admin = new Client({ baseUrl: server.url, key: ADMIN });
-  });
-  afterAll(async () => {
-    await Promise.all([browser?.close(), server?.shutdown()]);
   });
 
   const as = (key: string) => new Client({ baseUrl: server.url, key });

@@ -7,6 +7,7 @@ import { prefs } from './prefs.js';
 import { RoomView } from './room-view.js';
 import { renderRooms, setupCreateRoom } from './rooms-view.js';
 import type { ManageHooks } from './manage.js';
+import { setupRedaction } from './redaction.js';
 import { setupSettingsPanel, showRoomSettings } from './settings-panel.js';
 
 const clientWith = (key: string | undefined) => new Client({ baseUrl: location.origin, ...(key && { key }) });
@@ -105,6 +106,7 @@ function wire(): void {
     void route();
   });
   setupSettingsPanel(manageHooks);
+  setupRedaction(manageHooks, (m) => current?.redacted(m));
   byId('export-jsonl').addEventListener('click', () => void current?.download('jsonl'));
   byId('export-md').addEventListener('click', () => void current?.download('markdown'));
 

@@ -84,7 +84,8 @@ export class RoomView {
         after: this.last,
         signal: this.abort.signal,
         onState: (s) => (s === 'open' ? state('Live', 'live') : state('Reconnecting…', 'retrying')),
-        onEvent: (event) => {
+        onEvent: (event, data) => {
+          if (event === 'redacted') this.redacted(JSON.parse(data) as Message);
           if (event !== 'deleted') return;
           state('Deleted', 'deleted');
           this.setGone(true);
@@ -118,6 +119,24 @@ export class RoomView {
       this.scroller.scrollTop += this.scroller.scrollHeight - before; // keep the reader's place
     }
     byId('messages-empty').hidden = this.list.childElementCount > 0;
+  }
+
+  /** A message redacted here or elsewhere: drawn again wherever it is shown, keeping its place. */
+  redacted(m: Message): void {
+    if (m.roomId !== this.room.id) return;
+    this.byMessageId.set(m.id, m);
+    const shown = [...document.querySelectorAll<HTMLLIElement>(`#messages li[data-seq="${m.seq}"], #results-list li[data-seq="${m.seq}"]`)];
+    for (const old of shown) {
+      const li = messageItem(m, this.find);
+      if (old.closest('#results-list')) li.removeAttribute('id');
+      else this.filtered(li);
+      const hadFocus = old.contains(document.activeElement);
+      old.replaceWith(li);
+      if (hadFocus) {
+        li.tabIndex = -1;
+        li.focus();
+      }
+    }
   }
 
   async loadOlder(): Promise<void> {
