@@ -1,11 +1,28 @@
-// Test config: one glob so no test file is silently skipped.
+// Test config: one glob so no test file is silently skipped; the API suites that matter run a second time on Redis.
 import { defineConfig } from 'vitest/config';
+
+/** The API suites that run against the Redis store too (project "redis"; test/helpers/stores.ts picks the store). */
+const ON_BOTH_STORES = [
+  'test/server/messages.test.ts',
+  'test/server/long-poll.test.ts',
+  'test/server/stream.test.ts',
+  'test/server/auth.test.ts',
+  'test/server/agents.test.ts',
+  'test/server/room-lifecycle.test.ts',
+  'test/server/rooms.test.ts',
+  'test/server/redaction.test.ts',
+  'test/server/inbox.test.ts',
+  'test/server/room-pages.test.ts',
+];
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'file', include: ['test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'redis', include: ON_BOTH_STORES, env: { IM_TEST_STORE: 'redis' } } },
+    ],
   },
 });

@@ -1,8 +1,10 @@
-// An in-process app over a real file store in a temp dir, plus a typed client whose fetch is app.request.
+// An in-process app over a real store (files in a temp dir, or Redis under IM_TEST_STORE=redis), plus a typed client
+// whose fetch is app.request.
 import { afterEach } from 'vitest';
 import { Client } from '../../src/client/client.js';
 import { createApp, type AppOptions } from '../../src/server/app.js';
 import { FileStore, type FileStoreOptions } from '../../src/store/file-store.js';
+import { TEST_STORE, openStoreOf } from './stores.js';
 import { tempDir } from './temp-dir.js';
 
 const open: FileStore[] = [];
@@ -19,7 +21,7 @@ export async function openStore(options: Partial<FileStoreOptions> = {}): Promis
 }
 
 export async function testApp(options: Partial<AppOptions> & { storeOptions?: Partial<FileStoreOptions> } = {}) {
-  const store = options.store ?? (await openStore(options.storeOptions));
+  const store = options.store ?? (await openStoreOf(TEST_STORE, options.storeOptions));
   const app = createApp({ log: () => {}, ...options, store });
   const fetch = async (input: string, init?: RequestInit) => app.request(input, init);
   const client = new Client({ baseUrl: 'http://test', fetch });

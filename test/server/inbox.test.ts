@@ -5,7 +5,8 @@ import type { Inbox, InboxCursor } from '../../src/api/inbox.js';
 import type { CreatedAgent, CreatedRoom } from '../../src/api/types.js';
 import { createApp } from '../../src/server/app.js';
 import { hashKey } from '../../src/server/auth/keys.js';
-import { openStore, testApp } from '../helpers/app.js';
+import { testApp } from '../helpers/app.js';
+import { TEST_STORE, openStoreOf } from '../helpers/stores.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const ADMIN = 'ima_inbox-admin-token-0123456789';
@@ -141,7 +142,7 @@ test('cursors survive a restart; a long-poll on an empty inbox skips what is not
   await t.ack({ as: 'bob', seq: 2 });
   await t.store.close();
 
-  const store = await openStore({ dir });
+  const store = await openStoreOf(TEST_STORE, { dir });
   const app = createApp({ store, log: () => {} });
   const read = async (q: string) => (await (await app.request(`${t.base}/inbox?${q}`)).json()) as Inbox;
   expect(await read('as=bob')).toMatchObject({ cursor: 2, messages: [{ content: 'dave, ask @bob too' }] });
