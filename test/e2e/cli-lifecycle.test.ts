@@ -1,9 +1,10 @@
 // The built CLI's lifecycle commands against a real server process with auth on: agents, redaction, keys, deletion.
+import { spawn } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { filesContaining } from '../helpers/grep-dir.js';
-import { runCli, startServer } from '../helpers/server-process.js';
+import { BIN, runCli, startServer } from '../helpers/server-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const TOKEN = 'ima_cli-lifecycle-token-0123456789';
@@ -52,4 +53,32 @@ test('agent add, a signed post, redact by that agent, rotate-keys, delete: also 
   expect(await runCli(['room', 'delete', room, '--yes'], { env: admin() })).toMatchObject({ code: 0, stderr: `Deleted room ${room}.\n` });
   expect((await readdir(join(dir, 'rooms'))).filter((f) => f.startsWith(room))).toEqual([]);
   expect(JSON.parse((await runCli(['room', 'list', '--json'], { env: admin() })).stdout).map((r: { id: string }) => r.id)).toEqual([other]);
+});
+
+test('tail -f says on stderr when a message it printed is redacted, and ends when the room is deleted', async () => {
+  const server = await startServer(await tempDir());
+  const env = { ...process.env, IM_SERVER: server.url, NO_COLOR: '1' };
+  const room = (await runCli(['room', 'create', 'watched'], { env })).stdout.trim();
+  await runCli(['send', room, `oops ${SECRET}`], { env });
+  const tail = spawn(process.execPath, [BIN, 'tail', '-f', room], { env });
+  let out = '';
+  let err = '';
+  const waiters: (() => void)[] = [];
+  const wake = () => waiters.splice(0).forEach((w) => w());
+  tail.stdout.on('data', (d: Buffer) => ((out += d.toString()), wake()));
+  tail.stderr.on('data', (d: Buffer) => ((err += d.toString()), wake()));
+  const exited = new Promise<number | null>((resolve) => tail.once('exit', resolve));
+  const seen = async (where: () => string, text: string) => {
+    while (!where().includes(text)) await new Promise<void>((resolve) => waiters.push(resolve));
+  };
+  try {
+    await seen(() => out, SECRET);
+    expect(await runCli(['redact', room, '1'], { env })).toMatchObject({ code: 0 });
+    await seen(() => err, 'message #1 was redacted\n');
+    expect(await runCli(['room', 'delete', room, '--yes'], { env })).toMatchObject({ code: 0 });
+    await seen(() => err, 'the room was deleted\n');
+    expect(await exited).toBe(0);
+  } finally {
+    tail.kill();
+  }
 });

@@ -34,6 +34,11 @@ export function registerTail(program: Command, io: CliIo, signal?: AbortSignal):
         onState: (state, detail) => {
           if (state === 'retrying') io.err(`connection lost (${detail ?? 'closed'}); reconnecting…\n`);
         },
+        // What was printed already cannot be taken back, so the person watching is told (stdout keeps the messages).
+        onEvent: (event, data) => {
+          if (event === 'redacted') io.err(`message #${(JSON.parse(data) as Message).seq} was redacted\n`);
+          if (event === 'deleted') io.err('the room was deleted\n');
+        },
       });
       for await (const m of stream) print(m);
     });
