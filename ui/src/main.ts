@@ -5,6 +5,7 @@ import { byId } from './dom.js';
 import { startHooksPanel, stopHooksPanel } from './hooks-panel.js';
 import { prefs } from './prefs.js';
 import { RoomView } from './room-view.js';
+import { RoomPages } from './room-pages.js';
 import { renderRooms, setupCreateRoom } from './rooms-view.js';
 import type { ManageHooks } from './manage.js';
 import { setupRedaction } from './redaction.js';
@@ -12,14 +13,29 @@ import { setupSettingsPanel, showRoomSettings } from './settings-panel.js';
 
 const clientWith = (key: string | undefined) => new Client({ baseUrl: location.origin, ...(key && { key }) });
 let current: RoomView | undefined;
+const roomPages = new RoomPages();
+
+function drawRooms(): void {
+  renderRooms(roomPages.rooms, current?.room.id);
+  byId('rooms-more').hidden = roomPages.next === null;
+}
 
 async function refreshRooms(): Promise<void> {
   try {
-    renderRooms(await clientWith(prefs.adminKey()).listRooms(), current?.room.id);
+    await roomPages.refresh(clientWith(prefs.adminKey()));
+    drawRooms();
     byId('admin-key-form').hidden = true;
   } catch (err) {
     // 401: the server has auth on and this browser has no admin token; anything else: it is restarting.
     if (err instanceof ApiError && err.status === 401) byId('admin-key-form').hidden = false;
+  }
+}
+
+async function moreRooms(): Promise<void> {
+  try {
+    if (await roomPages.more(clientWith(prefs.adminKey()))) drawRooms();
+  } catch {
+    // The next refresh says what is wrong (a key form, or nothing while the server restarts).
   }
 }
 
@@ -78,6 +94,7 @@ const manageHooks: ManageHooks = {
   reopen: () => void route(),
   deleted: (room) => {
     prefs.forget(room.id);
+    roomPages.drop(room.id);
     byId('welcome-notice').textContent = `Deleted the room “${room.name}”.`;
     location.hash = '#/';
   },
@@ -155,6 +172,13 @@ function wire(): void {
     else current?.closeResults();
   });
   byId('results-close').addEventListener('click', () => current?.closeResults());
+
+  byId('rooms-more').addEventListener('click', () => void moreRooms());
+  // Scrolled near the end of the list: the next page comes without a click.
+  const nav = byId('rooms-nav');
+  nav.addEventListener('scroll', () => {
+    if (nav.scrollTop + nav.clientHeight > nav.scrollHeight - 300) void moreRooms();
+  });
 
   window.addEventListener('hashchange', () => void route());
   setInterval(() => void refreshRooms(), 3000);
