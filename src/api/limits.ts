@@ -30,5 +30,8 @@ export const MAX_BATCH = 1000;
 export const ROOMS_DEFAULT_LIMIT = 100;
 export const ROOMS_MAX_LIMIT = 1000;
 export const DEFAULT_MAX_ROOMS = 10_000;
+/** Descriptors the rooms' files may hold at once (`--max-open-files`): a quarter of the usual `ulimit -n` of 1024,
+ *  leaving the rest for sockets (every stream and long-poll holds one) and the program's own files. */
+export const DEFAULT_MAX_OPEN_FILES = 256;
 /** A client must send its whole request within this many seconds (`--request-timeout`). */
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;

@@ -28,6 +28,8 @@ export interface ServerConfig {
   rateLimit?: number | undefined;
   maxBodyBytes?: number | undefined;
   maxRooms?: number | undefined;
+  /** Most descriptors the rooms' files hold at once (default DEFAULT_MAX_OPEN_FILES). */
+  maxOpenFiles?: number | undefined;
   retainMessages?: number | undefined;
   retainDays?: number | undefined;
   maxStreams?: number | undefined;
@@ -66,6 +68,7 @@ export const EXPOSED_RATE_LIMIT = 100;
 async function makeStore(config: ServerConfig): Promise<Store> {
   const common = {
     maxRooms: config.maxRooms ?? DEFAULT_MAX_ROOMS,
+    ...(config.maxOpenFiles !== undefined && { maxOpenFiles: config.maxOpenFiles }),
     retention: {
       ...(config.retainMessages !== undefined && { maxMessages: Math.max(1, config.retainMessages) }),
       ...(config.retainDays !== undefined && { maxAgeMs: config.retainDays * 86_400_000 }),

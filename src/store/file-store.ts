@@ -1,7 +1,7 @@
 // The file store: rooms in a lowdb catalog, messages in one JSON Lines log (plus seq index) per room.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_MAX_ROOMS } from '../api/limits.js';
+import { DEFAULT_MAX_OPEN_FILES, DEFAULT_MAX_ROOMS } from '../api/limits.js';
 import type { Agent, Message, Room, RoomPatch } from '../api/types.js';
 import { CacheBudget } from './cache-budget.js';
 import { Catalog, type CatalogEntry } from './catalog.js';
@@ -9,9 +9,11 @@ import { CursorFile } from './cursor-file.js';
 import { lockDataDir } from './data-lock.js';
 import { StoreError, outOfFiles, roomNotFound } from './errors.js';
 import { ROOM_ID_PATTERN, newRoomId } from './ids.js';
-import { recoverLog, type Warn } from './log-recovery.js';
+import { HandlePool } from './handle-pool.js';
+import type { Warn } from './log-recovery.js';
+import { saveLogStates, takeLogStates } from './log-states.js';
 import { MessageWindow } from './message-window.js';
-import { RoomLog, type Retention } from './room-log.js';
+import { RoomLog, type LogState, type Retention } from './room-log.js';
 import { pickPage, type RoomPage, type RoomPosition } from './room-order.js';
 import type { KeyHashes, KeyOwner, RoomRecord, MessageListener, NewMessage, NewRoom, ReadOptions, RedactListener, Store } from './store.js';
 
@@ -29,8 +31,11 @@ export interface FileStoreOptions {
   cacheBytes?: number;
   /** Oldest messages dropped past a count or an age (default: kept forever). */
   retention?: Retention;
-  /** Most rooms this store holds (default 10,000). */
+  /** Most rooms this store holds (default DEFAULT_MAX_ROOMS). */
   maxRooms?: number;
+  /** Most file descriptors the rooms' files hold at once (default 256); rooms not in use close theirs, least recently
+   *  used first. At least 2. */
+  maxOpenFiles?: number;
   warn?: Warn;
 }
 
@@ -40,7 +45,9 @@ interface OpenRoom {
   cursors: CursorFile;
 }
 
-const OPEN_CONCURRENCY = 16;
+/** Rooms recovered at once in the background after a start without saved states. */
+const SCAN_CONCURRENCY = 4;
+
 export const DEFAULT_WINDOW_BYTES = 4 * 2 ** 20;
 export const DEFAULT_CACHE_BYTES = 64 * 2 ** 20;
 
@@ -56,38 +63,45 @@ export class FileStore implements Store {
   private retentionTimer: NodeJS.Timeout | undefined;
   private unlock: (() => Promise<void>) | undefined;
   private readonly warn: Warn;
+  private readonly pool: HandlePool;
+  private readonly statesPath: string;
+  /** The background recovery of rooms without a saved state. */
+  private scan: Promise<void> | undefined;
+  private opened = false;
+  private closing = false;
 
   constructor(private readonly options: FileStoreOptions) {
+    this.pool = new HandlePool(options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES);
+    this.statesPath = join(options.dir, 'log-states.json');
     this.catalog = new Catalog(join(options.dir, 'rooms.json'));
     this.roomsDir = join(options.dir, 'rooms');
     this.warn = options.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`));
     this.budget = new CacheBudget(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
   }
 
-  /** On failure nothing stays open or locked: a later open (by this or another process) starts clean. */
+  /**
+   * Loads the catalog and opens no room file: each room's log is recovered at its first use, and rooms the last
+   * clean stop did not describe (after a crash, every room) are also recovered in the background, a few at a time.
+   * On failure nothing stays open or locked: a later open (by this or another process) starts clean.
+   */
   async open(): Promise<void> {
     await mkdir(this.roomsDir, { recursive: true });
     this.unlock = await lockDataDir(this.options.dir);
     try {
       const entries = await this.catalog.load();
-      for (let i = 0; i < entries.length; i += OPEN_CONCURRENCY) {
-        const opened = await Promise.allSettled(entries.slice(i, i + OPEN_CONCURRENCY).map((entry) => this.openRoom(entry)));
-        for (const r of opened) if (r.status === 'fulfilled') this.register(r.value);
-        const failed = opened.find((r) => r.status === 'rejected');
-        if (failed) throw failed.reason;
+      for (const entry of entries) {
+        if (!ROOM_ID_PATTERN.test(entry.id)) {
+          throw new StoreError('corrupt', `${this.catalog.path}: room id ${JSON.stringify(entry.id)} is not valid. It was not changed.`);
+        }
       }
+      const states = await takeLogStates(this.statesPath, this.warn);
+      for (const entry of entries) this.register(this.newRoom(entry, states.get(entry.id)));
     } catch (err) {
       await this.close();
-      if (outOfFiles(err)) {
-        throw new StoreError(
-          'unavailable',
-          `Too many open files to open every room of ${this.options.dir} (each room keeps 2 files open): ` +
-            'raise the open-file limit (ulimit -n) and start again.',
-          { cause: err },
-        );
-      }
       throw err;
     }
+    this.opened = true;
+    this.scan = this.recoverUnknown();
     const maxAgeMs = this.options.retention?.maxAgeMs;
     if (maxAgeMs !== undefined) {
       const every = Math.max(1000, Math.min(60_000, maxAgeMs / 2));
@@ -95,26 +109,40 @@ export class FileStore implements Store {
     }
   }
 
-  /** Opens (and repairs) a room's files; the caller registers the room once it is sure to keep it. */
-  private async openRoom(entry: CatalogEntry): Promise<OpenRoom> {
-    if (!ROOM_ID_PATTERN.test(entry.id)) {
-      throw new StoreError('corrupt', `${this.catalog.path}: room id ${JSON.stringify(entry.id)} is not valid. It was not changed.`);
-    }
+  /** Recovers every room whose state is not known yet, so the room list can show them all. A room that fails (a
+   *  corrupt log) is named in a warning; its own calls fail with the reason, and every other room is served. */
+  private async recoverUnknown(): Promise<void> {
+    const unknown = [...this.rooms.values()].filter((r) => !r.log.isKnown);
+    if (unknown.length === 0) return;
+    const began = Date.now();
+    let next = 0;
+    const worker = async () => {
+      while (next < unknown.length && !this.closing) {
+        const room = unknown[next++]!;
+        await room.log.ready().catch((err: Error) => {
+          if (!this.closing && this.rooms.get(room.entry.id) === room) this.warn(`room ${room.entry.id}: ${err.message}`);
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: SCAN_CONCURRENCY }, worker));
+    if (unknown.length >= 1000 && !this.closing) this.warn(`checked the logs of ${unknown.length} rooms in ${Date.now() - began} ms (no state from a clean stop)`);
+  }
+
+  /** A room's objects; no file is opened until the room is used. */
+  private newRoom(entry: CatalogEntry, state: LogState | undefined): OpenRoom {
     const base = join(this.roomsDir, entry.id);
-    const logPath = `${base}.jsonl`;
-    const indexPath = `${base}.idx`;
-    const recovered = await recoverLog(logPath, indexPath, this.warn);
     const windowBytes = Math.min(this.options.windowBytes ?? DEFAULT_WINDOW_BYTES, this.budget.maxBytes);
     return {
       entry,
       cursors: new CursorFile(`${base}.cursors.json`, this.options.fsync ?? false),
-      log: new RoomLog(entry.id, recovered, {
+      log: new RoomLog(entry.id, state, {
         fsync: this.options.fsync ?? false,
         window: new MessageWindow(this.options.windowSize ?? 256, windowBytes, this.budget),
         retention: this.options.retention ?? {},
-        logPath,
-        indexPath,
+        logPath: `${base}.jsonl`,
+        indexPath: `${base}.idx`,
         warn: this.warn,
+        pool: this.pool,
       }),
     };
   }
@@ -130,7 +158,9 @@ export class FileStore implements Store {
   }
 
   private unregisterKeys(entry: CatalogEntry): void {
-    for (const [hash, owner] of this.keys) if (owner.roomId === entry.id) this.keys.delete(hash);
+    for (const hash of [entry.keys?.write, entry.keys?.read, ...(entry.agents ?? []).map((a) => a.key)]) {
+      if (hash !== undefined && this.keys.get(hash)?.roomId === entry.id) this.keys.delete(hash);
+    }
   }
 
   async updateRoom(id: string, patch: RoomPatch): Promise<Room> {
@@ -225,9 +255,17 @@ export class FileStore implements Store {
     return true;
   }
 
+  /** After a store that opened, saves every known room's state for a quick next start (see log-states.ts). */
   async close(): Promise<void> {
+    this.closing = true;
     clearInterval(this.retentionTimer);
+    await this.scan;
     await Promise.all([...this.rooms.values()].map((r) => Promise.all([r.log.close(), r.cursors.settle()])));
+    if (this.opened) {
+      const states = [...this.rooms.values()].flatMap((r): [string, LogState][] => (r.log.state ? [[r.entry.id, r.log.state]] : []));
+      await saveLogStates(this.statesPath, states).catch((err: Error) => this.warn(`could not save ${this.statesPath}: ${err.message}`));
+      this.opened = false;
+    }
     this.rooms.clear();
     this.keys.clear();
     await this.unlock?.();
@@ -277,7 +315,8 @@ export class FileStore implements Store {
     this.creating += 1;
     let room: OpenRoom | undefined;
     try {
-      room = await this.openRoom(entry);
+      room = this.newRoom(entry, undefined);
+      await room.log.ready(); // creates its files
       await this.catalog.add(entry);
       this.register(room);
       return toRoom(room);
@@ -286,7 +325,7 @@ export class FileStore implements Store {
       const base = join(this.roomsDir, entry.id);
       await Promise.allSettled([rm(`${base}.jsonl`, { force: true }), rm(`${base}.idx`, { force: true })]);
       if (outOfFiles(err)) {
-        throw new StoreError('unavailable', 'Too many open files to add a room (each room keeps 2 files open); nothing was created.', {
+        throw new StoreError('unavailable', 'Too many open files to add a room; nothing was created.', {
           cause: err,
         });
       }
@@ -302,10 +341,14 @@ export class FileStore implements Store {
 
   async getRoom(id: string): Promise<Room | undefined> {
     const room = this.rooms.get(id);
-    return room && toRoom(room);
+    if (!room) return undefined;
+    if (!room.log.isKnown) await room.log.ready();
+    return toRoom(room);
   }
 
+  /** Waits, after a start that had to check rooms' logs, until every room is checked (the order needs them all). */
   async listRooms(page?: RoomPage): Promise<Room[]> {
+    await this.scan;
     return pickPage(this.rooms.values(), page ?? { limit: Infinity }, positionOf, toRoom);
   }
 

@@ -1,12 +1,15 @@
-// One room's append-only JSON Lines log: group-committed appends, seq-indexed reads, retention, live listeners.
+// One room's append-only JSON Lines log: group-committed appends, seq-indexed reads, retention, live listeners; its
+// files open only while the handle pool lets them.
 import { randomUUID } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Message } from '../api/types.js';
 import { StoreError } from './errors.js';
 import { INDEX_ENTRY, getOffset, putOffset, readAt, truncateSync, writeAtSync } from './file-io.js';
 import { compactLog } from './log-compaction.js';
 import { rememberJson } from './message-json.js';
-import type { RecoveredLog, Warn } from './log-recovery.js';
+import type { HandlePool, PooledFiles } from './handle-pool.js';
+import { recoverLog, type RecoveredLog, type Warn } from './log-recovery.js';
 import type { MessageWindow } from './message-window.js';
 import { redactedCopy } from './redaction.js';
 import type { MessageListener, NewMessage, RedactListener } from './store.js';
@@ -27,6 +30,20 @@ export interface RoomLogOptions {
   logPath: string;
   indexPath: string;
   warn: Warn;
+  /** Bounds the files open across all rooms. */
+  pool: HandlePool;
+}
+
+/** What a room's log holds, enough to list the room and append to it without reading its files. */
+export interface LogState {
+  /** Bytes of committed lines. */
+  size: number;
+  /** Seqs before the log's first line. */
+  base: number;
+  /** Messages in the log. */
+  count: number;
+  /** createdAt of the newest message. */
+  lastAt?: string | undefined;
 }
 
 /**
@@ -43,6 +60,7 @@ interface Files {
 }
 
 const closeFiles = (f: Files) => Promise.allSettled([f.log.close(), f.index.close()]).then(() => {});
+const closedError = () => new StoreError('unavailable', 'The store is shutting down.');
 
 interface Pending {
   messages: Message[];
@@ -103,15 +121,24 @@ function encodeLines(batch: readonly Pending[], at: number): { data: Buffer; ent
 /** Dropped bytes worth rewriting the log for: at least this much, and at least half the file. */
 const COMPACT_MIN_BYTES = 1 << 20;
 
-export class RoomLog {
-  private files: Files;
+export class RoomLog implements PooledFiles {
+  /** The current generation of files while they are open; undefined while the pool has them closed. */
+  private files: Files | undefined;
+  /** Opens the files (and, the first time since start, recovers them); shared by everyone who needs them meanwhile. */
+  private opening: Promise<void> | undefined;
+  /** The files went through recovery since this process started: from then on this object's state is the truth. */
+  private recovered = false;
+  /** Whether size, last and the rest are known: from recovery, or from the state saved at the last clean stop. */
+  private known: boolean;
   /** Bytes of the current log. */
-  private size: number;
+  private size = 0;
+  /** Seqs before the current log's first line. */
+  private base = 0;
   /** The newest durable seq. */
-  private last: number;
+  private last = 0;
   /** The oldest seq still readable; retention moves it forward before compaction removes the bytes. */
-  private first: number;
-  private nextSeq: number;
+  private first = 1;
+  private nextSeq = 1;
   private lastAt: string | undefined;
   private queue: Pending[] = [];
   private redactions: Redaction[] = [];
@@ -122,19 +149,116 @@ export class RoomLog {
   private readonly listeners = new Set<MessageListener>();
   private readonly redactListeners = new Set<RedactListener>();
 
+  /** Opens no file: with `state` (saved at a clean stop) the room can be listed at once; its files are recovered at
+   *  first use either way. */
   constructor(
     readonly roomId: string,
-    recovered: RecoveredLog,
+    state: LogState | undefined,
     private readonly options: RoomLogOptions,
   ) {
-    this.files = { log: recovered.log, index: recovered.index, base: recovered.base, readers: 0, retired: false };
     this.window = options.window;
-    this.size = recovered.size;
-    this.last = recovered.base + recovered.count;
-    this.first = recovered.base + 1;
+    this.known = state !== undefined;
+    if (state) this.setState(state);
+  }
+
+  private setState(state: LogState): void {
+    this.size = state.size;
+    this.base = state.base;
+    this.last = state.base + state.count;
+    this.first = state.base + 1;
     this.nextSeq = this.last + 1;
-    this.lastAt = recovered.last?.createdAt;
+    this.lastAt = state.lastAt;
+    this.dropByCount();
+  }
+
+  /** The state to save at a clean stop; undefined when it is not known (the room was never recovered). */
+  get state(): LogState | undefined {
+    if (!this.known) return undefined;
+    return { size: this.size, base: this.base, count: this.last - this.base, ...(this.lastAt !== undefined && { lastAt: this.lastAt }) };
+  }
+
+  /** Whether the room can be described without reading its files. */
+  get isKnown(): boolean {
+    return this.known;
+  }
+
+  /** Recovers the files if this process has not yet (a no-op after that); throws what recovery throws. */
+  async ready(): Promise<void> {
+    if (!this.recovered) this.releaseFiles(await this.acquire());
+  }
+
+  /** The current files, opened (and recovered the first time) if they are closed, counted as in use until
+   *  releaseFiles. Waits for the pool while every descriptor it allows is in use. */
+  private async acquire(): Promise<Files> {
+    for (;;) {
+      if (this.closed) throw closedError();
+      const files = this.files;
+      if (files) {
+        files.readers += 1;
+        this.options.pool.touch(this);
+        return files;
+      }
+      await (this.opening ??= this.openFiles().finally(() => (this.opening = undefined)));
+    }
+  }
+
+  private releaseFiles(files: Files): void {
+    files.readers -= 1;
+    if (files.readers > 0) return;
+    if (files.retired) void this.closeGeneration(files);
+    else this.options.pool.idle();
+  }
+
+  private async openFiles(): Promise<void> {
+    const { pool, logPath, indexPath, warn } = this.options;
+    await pool.take(this, 2);
+    let log: FileHandle | undefined;
+    let index: FileHandle | undefined;
+    try {
+      if (!this.recovered) {
+        const recovered = await recoverLog(logPath, indexPath, warn);
+        ({ log, index } = recovered);
+        this.adopt(recovered);
+      } else {
+        // Recovered already and written only by this process since: the files are as this object says.
+        log = await open(logPath, constants.O_RDWR);
+        index = await open(indexPath, constants.O_RDWR);
+      }
+    } catch (err) {
+      await Promise.allSettled([log?.close(), index?.close()]);
+      pool.release(this, 2);
+      throw err;
+    }
+    this.files = { log, index, base: this.base, readers: 0, retired: false };
+    if (this.closed) await this.closeGeneration(this.files);
+  }
+
+  /** Takes what recovery found; it wins over a state saved at the last stop (which should say the same). */
+  private adopt(recovered: RecoveredLog): void {
+    const state = { size: recovered.size, base: recovered.base, count: recovered.count, lastAt: recovered.last?.createdAt };
+    const saved = this.state;
+    if (saved && (saved.size !== state.size || saved.base !== state.base || saved.count !== state.count)) {
+      this.options.warn(`room ${this.roomId}: its files hold ${state.count} message(s) past seq ${state.base}, not what the last stop saved; using the files`);
+    }
+    this.setState(state);
+    this.recovered = true;
+    this.known = true;
     this.enforceRetention();
+  }
+
+  /** For the pool: closes the files if no read, write or compaction is using them. */
+  closeIfIdle(): number {
+    const files = this.files;
+    if (!files || files.readers > 0) return 0;
+    this.files = undefined;
+    void closeFiles(files).then(() => this.options.pool.release(this, 2, true));
+    return 2;
+  }
+
+  private async closeGeneration(files: Files): Promise<void> {
+    if (this.files === files) this.files = undefined;
+    await closeFiles(files);
+    this.options.pool.release(this, 2);
   }
 
   /** Seq of the newest durable message; 0 for a room that never had one. */
@@ -152,7 +276,9 @@ export class RoomLog {
 
   /** Queues the messages for the next group commit; resolves when all of them are written, rejects if none is. */
   append(inputs: readonly NewMessage[]): Promise<Message[]> {
-    if (this.closed) return Promise.reject(new StoreError('unavailable', 'The store is shutting down.'));
+    if (this.closed) return Promise.reject(closedError());
+    // Seqs are handed out from what recovery found: until then, wait (appends made meanwhile keep their order).
+    if (!this.recovered) return this.ready().then(() => this.append(inputs));
     const createdAt = isoNow();
     const messages: Message[] = [];
     const texts: string[] = [];
@@ -203,7 +329,8 @@ export class RoomLog {
 
   /** Queues a redaction for the writer, so it never races a group commit or a compaction (see Store.redact). */
   redact(seq: number): Promise<Message | undefined> {
-    if (this.closed) return Promise.reject(new StoreError('unavailable', 'The store is shutting down.'));
+    if (this.closed) return Promise.reject(closedError());
+    if (!this.recovered) return this.ready().then(() => this.redact(seq));
     return new Promise((resolve, reject) => {
       this.redactions.push({ seq, resolve, reject });
       this.flushing ??= this.flushSoon();
@@ -219,6 +346,8 @@ export class RoomLog {
   enforceRetention(): void {
     const { maxMessages, maxAgeMs } = this.options.retention;
     if (maxMessages === undefined && maxAgeMs === undefined) return;
+    // A room not yet recovered gets its turn when it is (recovery calls this).
+    if (!this.recovered) return;
     this.dropByCount();
     this.retentionDue = true;
     this.flushing ??= this.flushSoon();
@@ -255,7 +384,14 @@ export class RoomLog {
   private async commit(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
-    const { log, index } = this.files;
+    let files: Files;
+    try {
+      files = await this.acquire();
+    } catch (err) {
+      this.rollBack(batch, err as NodeJS.ErrnoException);
+      return;
+    }
+    const { log, index } = files;
     try {
       const { data, entries, count } = encodeLines(batch, this.size);
       // The log first, then the index entries that commit it: a crash in between leaves lines that no complete
@@ -267,8 +403,10 @@ export class RoomLog {
       this.size += data.length;
       this.last += count;
     } catch (err) {
-      this.rollBack(batch, err as NodeJS.ErrnoException);
+      this.rollBack(batch, err as NodeJS.ErrnoException, files);
       return;
+    } finally {
+      this.releaseFiles(files);
     }
     const written = batch.flatMap((p) => p.messages);
     this.lastAt = written.at(-1)?.createdAt ?? this.lastAt;
@@ -295,15 +433,20 @@ export class RoomLog {
   }
 
   private indexBytes(): number {
-    return (this.last - this.files.base) * INDEX_ENTRY;
+    return (this.last - this.base) * INDEX_ENTRY;
   }
 
   /** A failed write fails its batch and everything queued behind it, and leaves the files as they were. */
-  private rollBack(batch: Pending[], err: NodeJS.ErrnoException): void {
+  private rollBack(batch: Pending[], err: NodeJS.ErrnoException, files?: Files): void {
     const failed = batch.concat(this.queue);
     this.queue = [];
     this.nextSeq = this.last + 1;
-    for (const [fh, length] of [[this.files.log, this.size], [this.files.index, this.indexBytes()]] as const) {
+    if (err instanceof StoreError) {
+      // The files could not be opened (shutting down, corrupt, out of descriptors): nothing was written.
+      for (const p of failed) p.reject(err);
+      return;
+    }
+    for (const [fh, length] of files ? ([[files.log, this.size], [files.index, this.indexBytes()]] as const) : []) {
       try {
         truncateSync(fh, length);
       } catch {
@@ -327,11 +470,12 @@ export class RoomLog {
 
     // The newest message always stays on disk, so the next seq is known after a restart.
     const keepFrom = Math.min(this.first, this.last);
-    const old = this.files;
-    if (keepFrom <= old.base + 1) return;
-    const cut = await offsetIn(old, keepFrom);
-    if (cut < COMPACT_MIN_BYTES || cut < this.size / 2) return;
-    const compacted = await compactLog({
+    if (keepFrom <= this.base + 1) return;
+    const old = await this.acquire();
+    try {
+      const cut = await offsetIn(old, keepFrom);
+      if (cut < COMPACT_MIN_BYTES || cut < this.size / 2) return;
+      const compacted = await this.withTempFiles(() => compactLog({
       log: old.log,
       index: old.index,
       logPath: this.options.logPath,
@@ -340,11 +484,27 @@ export class RoomLog {
       size: this.size,
       fromEntry: keepFrom - old.base - 1,
       entries: this.last - keepFrom + 1,
-    });
-    // Swapped in one step, so a read sees either generation with its own size and base.
-    this.files = { ...compacted, base: keepFrom - 1, readers: 0, retired: false };
-    this.size -= cut;
-    await this.retire(old);
+    }));
+      // Swapped in one step, so a read sees either generation with its own size and base.
+      this.base = keepFrom - 1;
+      this.files = { ...compacted, base: this.base, readers: 0, retired: false };
+      this.size -= cut;
+      old.retired = true;
+    } finally {
+      this.releaseFiles(old);
+    }
+  }
+
+  /** Runs a rewrite that opens two temp files that become the room's files: counted by the pool from the start,
+   *  and given back if the rewrite fails (it closes them). The old files are closed when their last user is done. */
+  private async withTempFiles<T>(rewrite: () => Promise<T>): Promise<T> {
+    this.options.pool.takeNow(this, 2);
+    try {
+      return await rewrite();
+    } catch (err) {
+      this.options.pool.release(this, 2);
+      throw err;
+    }
   }
 
   /**
@@ -353,7 +513,15 @@ export class RoomLog {
    */
   private async rewriteRedacted(seq: number): Promise<Message | undefined> {
     if (!Number.isSafeInteger(seq) || seq < this.first || seq > this.last) return undefined;
-    const old = this.files;
+    const old = await this.acquire();
+    try {
+      return await this.rewriteWith(old, seq);
+    } finally {
+      this.releaseFiles(old);
+    }
+  }
+
+  private async rewriteWith(old: Files, seq: number): Promise<Message | undefined> {
     const start = await offsetIn(old, seq);
     const end = seq < this.last ? await offsetIn(old, seq + 1) : this.size;
     const message = JSON.parse((await readAt(old.log, start, end - start)).toString('utf8')) as Message;
@@ -364,7 +532,7 @@ export class RoomLog {
     const line = Buffer.from(`${json}\n`, 'utf8');
     let compacted;
     try {
-      compacted = await compactLog({
+      compacted = await this.withTempFiles(() => compactLog({
         log: old.log,
         index: old.index,
         logPath: this.options.logPath,
@@ -374,14 +542,14 @@ export class RoomLog {
         fromEntry: 0,
         entries: this.last - old.base,
         replace: { start, end, line },
-      });
+      }));
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       throw new StoreError('unavailable', `Could not rewrite the room log (${e.code ?? e.message}); the message was not redacted.`, { cause: err });
     }
     this.files = { ...compacted, base: old.base, readers: 0, retired: false };
     this.size += line.length - (end - start);
-    await this.retire(old);
+    old.retired = true;
     this.window.replace(redacted);
     for (const listener of this.redactListeners) {
       try {
@@ -393,11 +561,6 @@ export class RoomLog {
     return redacted;
   }
 
-  /** Closes a generation of files now, or when its last reader is done. */
-  private async retire(files: Files): Promise<void> {
-    files.retired = true;
-    if (files.readers === 0) await closeFiles(files);
-  }
 
   /** The lowest seq in [from, last] created at or after `cutoff` (createdAt only grows), or last + 1. */
   private async firstNewerThan(cutoff: string, from: number): Promise<number> {
@@ -413,6 +576,7 @@ export class RoomLog {
   }
 
   async read(after: number | undefined, limit: number): Promise<Message[]> {
+    if (!this.recovered) await this.ready();
     const from = Math.max(this.first - 1, after ?? this.last - limit);
     const first = from + 1;
     const last = Math.min(from + limit, this.last);
@@ -423,18 +587,21 @@ export class RoomLog {
   }
 
   private async readFromDisk(first: number, last: number): Promise<Message[]> {
-    // Everything this read needs is taken now, in one step: the files of this generation, and where the log ends.
-    const files = this.files;
+    // Everything this read needs is taken in one step: the files of this generation, and where the log ends.
+    let files = await this.acquire();
+    while (files !== this.files) {
+      // A compaction swapped the files while this read waited for them: take the new ones.
+      this.releaseFiles(files);
+      files = await this.acquire();
+    }
     const end = last < this.last ? undefined : this.size;
-    files.readers += 1;
     let text: string;
     try {
       const start = await offsetIn(files, first);
       const stop = end ?? (await offsetIn(files, last + 1));
       text = (await readAt(files.log, start, stop - start)).toString('utf8');
     } finally {
-      files.readers -= 1;
-      if (files.readers === 0 && files.retired) void closeFiles(files);
+      this.releaseFiles(files);
     }
     const messages: Message[] = [];
     for (let i = 0; i < text.length; ) {
@@ -459,7 +626,12 @@ export class RoomLog {
     this.listeners.clear();
     this.redactListeners.clear();
     this.window.clear();
-    await this.retire(this.files);
+    while (this.opening) await this.opening.catch(() => {});
+    const files = this.files;
+    if (files) {
+      files.retired = true;
+      if (files.readers === 0) await this.closeGeneration(files);
+    }
   }
 }
 

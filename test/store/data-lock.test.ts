@@ -1,6 +1,6 @@
 // The data-folder lock: held while a store is open, released on any failed open, stale owners reclaimed.
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { FileStore } from '../../src/store/file-store.js';
@@ -27,17 +27,42 @@ async function otherProcess() {
 }
 
 describe('data-folder lock', () => {
-  test('an open that fails (a corrupt log) releases the lock: the next open fails the same way, not as locked', async () => {
+  test('an open that fails (a corrupt catalog) releases the lock: the next open fails the same way, not as locked', async () => {
     const dir = await tempDir();
     const store = await openStore({ dir });
-    const room = await store.createRoom({ name: 'r' });
-    await store.append(room.id, [{ sender: 's', content: 'x' }]);
+    await store.createRoom({ name: 'r' });
     await store.close();
-    await writeFile(join(dir, 'rooms', `${room.id}.jsonl`), 'not json\n');
-    await writeFile(join(dir, 'rooms', `${room.id}.idx`), Buffer.alloc(8));
+    await writeFile(join(dir, 'rooms.json'), '{"version":1,"rooms":[');
 
     for (let i = 0; i < 2; i++) expect(await openError(dir)).toMatchObject({ code: 'corrupt' });
     await expect(readFile(join(dir, 'server.lock'))).rejects.toThrow(/ENOENT/);
+  });
+
+  test.each([
+    ['after a clean stop (state saved)', false],
+    ['after a crash (no saved state: checked in the background)', true],
+  ])('a corrupt log %s fails only its own room, with the reason, and is never changed', async (_name, crashed) => {
+    const dir = await tempDir();
+    const store = await openStore({ dir });
+    const [bad, good] = await Promise.all(['bad', 'good'].map((name) => store.createRoom({ name })));
+    await store.append(bad!.id, [{ sender: 's', content: 'x' }]);
+    await store.append(good!.id, [{ sender: 's', content: 'y' }]);
+    await store.close();
+    if (crashed) await rm(join(dir, 'log-states.json'));
+    const log = join(dir, 'rooms', `${bad!.id}.jsonl`);
+    await writeFile(log, 'not json\n');
+    await writeFile(join(dir, 'rooms', `${bad!.id}.idx`), Buffer.alloc(8));
+
+    const warnings: string[] = [];
+    const again = await openStore({ dir, warn: (m) => warnings.push(m) });
+    expect((await again.listRooms()).map((r) => r.name).sort()).toEqual(['bad', 'good']);
+    for (let i = 0; i < 2; i++) {
+      await expect(again.read(bad!.id, { limit: 10 })).rejects.toMatchObject({ code: 'corrupt', message: expect.stringContaining(log) });
+      await expect(again.append(bad!.id, [{ sender: 's', content: 'z' }])).rejects.toMatchObject({ code: 'corrupt' });
+    }
+    expect((await again.read(good!.id, { limit: 10 })).map((m) => m.content)).toEqual(['y']);
+    expect(await readFile(log, 'utf8')).toBe('not json\n');
+    if (crashed) expect(warnings.join('\n')).toContain(`room ${bad!.id}: ${log}: the first line is not a message with a seq`);
   });
 
   test.each([
@@ -77,9 +102,9 @@ describe('data-folder lock', () => {
   });
 });
 
-describe('a failed open leaves nothing open', () => {
-  test('a room whose index cannot be opened fails the open without leaking its log handle or the lock', async () => {
-    const { mkdir, readdir, rm } = await import('node:fs/promises');
+describe('a room that cannot be opened leaves nothing open', () => {
+  test('a room whose index cannot be opened fails its calls without leaking its log handle; the others work', async () => {
+    const { mkdir, readdir } = await import('node:fs/promises');
     const dir = await tempDir();
     const store = await openStore({ dir });
     const rooms = await Promise.all(['a', 'b', 'c'].map((name) => store.createRoom({ name })));
@@ -89,7 +114,11 @@ describe('a failed open leaves nothing open', () => {
     await mkdir(idx); // opening it for writing fails with EISDIR
     const fds = async () => (await readdir('/proc/self/fd')).length;
     const before = await fds();
-    expect(await openError(dir)).toMatchObject({ code: 'EISDIR' });
+    const again = new FileStore({ dir, warn: () => {} });
+    await again.open();
+    for (let i = 0; i < 3; i++) await expect(again.read(rooms[1]!.id, { limit: 1 })).rejects.toMatchObject({ code: 'EISDIR' });
+    expect(await again.read(rooms[0]!.id, { limit: 1 })).toEqual([]);
+    await again.close();
     expect(await fds()).toBe(before);
     await expect(readFile(join(dir, 'server.lock'))).rejects.toThrow(/ENOENT/);
   });

@@ -1,0 +1,87 @@
+// Bounds the room files a store keeps open: a room takes descriptors before it opens its files, and rooms nobody is
+// using close theirs, least recently used first, when another room needs them.
+
+/** A room whose files the pool may close. */
+export interface PooledFiles {
+  /** Starts closing the files if nothing is using them and returns how many descriptors that frees (the room calls
+   *  `release(room, n, true)` once they are closed); 0 when they are in use and stay open. */
+  closeIfIdle(): number;
+}
+
+export class HandlePool {
+  /** Descriptors taken and not yet given back (files open or closing). */
+  private used = 0;
+  /** Descriptors whose files are closing: given back soon. */
+  private closing = 0;
+  /** Rooms with open files, least recently used first. */
+  private readonly open = new Map<PooledFiles, number>();
+  private waiting: (() => void)[] = [];
+
+  constructor(
+    /** Most descriptors the room files may hold at once (a compaction or redaction briefly holds 2 more). */
+    readonly limit: number,
+  ) {
+    if (!(limit >= 2)) throw new RangeError('The open-file limit must be at least 2 (one room).');
+  }
+
+  /** Descriptors held now. */
+  get inUse(): number {
+    return this.used;
+  }
+
+  /** Takes `n` descriptors for `room`, closing idle rooms' files if needed, and waiting while every open room is busy. */
+  async take(room: PooledFiles, n: number): Promise<void> {
+    while (this.used + n > this.limit) {
+      this.closeIdle(n);
+      if (this.used + n <= this.limit) break;
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.used += n;
+    this.open.set(room, (this.open.get(room) ?? 0) + n);
+  }
+
+  /** Takes `n` at once, past the limit if it must: for temp files of a room that already holds its own (waiting there
+   *  could deadlock rooms that each hold files and wait for more). Idle rooms are closed to get back under it. */
+  takeNow(room: PooledFiles, n: number): void {
+    this.used += n;
+    this.open.set(room, (this.open.get(room) ?? 0) + n);
+    this.closeIdle(0);
+  }
+
+  /** Marks the room as just used (the last to be closed). */
+  touch(room: PooledFiles): void {
+    const held = this.open.get(room);
+    if (held === undefined) return;
+    this.open.delete(room);
+    this.open.set(room, held);
+  }
+
+  /** The room is no longer busy: a waiting room may close it now. */
+  idle(): void {
+    if (this.waiting.length > 0) this.wake();
+  }
+
+  /** `n` of the room's descriptors are closed (or were never opened). */
+  release(room: PooledFiles, n: number, wasClosing = false): void {
+    this.used -= n;
+    if (wasClosing) this.closing -= n;
+    const held = (this.open.get(room) ?? 0) - n;
+    if (held > 0) this.open.set(room, held);
+    else this.open.delete(room);
+    this.wake();
+  }
+
+  /** Closes idle rooms, least recently used first, until `n` more fit once the closes finish. */
+  private closeIdle(n: number): void {
+    for (const room of this.open.keys()) {
+      if (this.used - this.closing + n <= this.limit) return;
+      this.closing += room.closeIfIdle();
+    }
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
+  }
+}

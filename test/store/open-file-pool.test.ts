@@ -1,0 +1,97 @@
+// Bounded open files: with room for a few rooms' files, many rooms written and read at once keep working, the process
+// holds no more descriptors than the limit allows, and a restart finds every message.
+import { readdir } from 'node:fs/promises';
+import { describe, expect, test } from 'vitest';
+import { HandlePool } from '../../src/store/handle-pool.js';
+import { openStore } from '../helpers/app.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const fds = async () => (await readdir('/proc/self/fd')).length;
+
+describe('open-file pool', () => {
+  test.each([2, 8])('max %i descriptors: 60 rooms written and read concurrently; nothing lost, never more open', async (max) => {
+    const dir = await tempDir();
+    const base = await fds();
+    const store = await openStore({ dir, maxOpenFiles: max, windowSize: 0 });
+    const rooms = await Promise.all(Array.from({ length: 60 }, (_, i) => store.createRoom({ name: `r${i}` })));
+    let peak = 0;
+    const sample = setInterval(() => void fds().then((n) => (peak = Math.max(peak, n - base))), 1);
+    // 5 rounds: every room gets a batch while others are read from disk (window 0: every read opens files).
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(
+        rooms.flatMap((r, i) => [
+          store.append(r.id, [{ sender: 's', content: `${i}.${round}a` }, { sender: 's', content: `${i}.${round}b` }]),
+          store.read(rooms[(i + 7) % rooms.length]!.id, { after: 0, limit: 100 }),
+        ]),
+      );
+    }
+    clearInterval(sample);
+    for (const [i, r] of rooms.entries()) {
+      expect((await store.read(r.id, { after: 0, limit: 100 })).map((m) => m.content)).toEqual(
+        Array.from({ length: 5 }, (_, round) => [`${i}.${round}a`, `${i}.${round}b`]).flat(),
+      );
+    }
+    // The peak also counts the directory handle readdir itself holds while it lists.
+    expect(peak).toBeLessThanOrEqual(max + 1);
+    await store.close();
+
+    const again = await openStore({ dir, maxOpenFiles: max });
+    expect(await fds()).toBeLessThanOrEqual(base + 1); // the open itself opens no room file
+    const listed = await again.listRooms();
+    expect(listed).toHaveLength(60);
+    expect(listed.every((r) => r.lastSeq === 10 && r.messageCount === 10)).toBe(true);
+    expect((await again.append(rooms[0]!.id, [{ sender: 's', content: 'next' }]))[0]?.seq).toBe(11);
+  });
+
+  test('compaction and redaction work when the pool is full of other rooms', async () => {
+    const dir = await tempDir();
+    const store = await openStore({ dir, maxOpenFiles: 4, retention: { maxMessages: 10 }, windowSize: 0 });
+    const rooms = await Promise.all(Array.from({ length: 6 }, (_, i) => store.createRoom({ name: `r${i}` })));
+    const big = 'x'.repeat(20_000);
+    // ~100 x 20 KB per room: past the 1 MiB that makes retention rewrite a log, in every room, interleaved.
+    for (let round = 0; round < 100; round++) {
+      await Promise.all(rooms.map((r) => store.append(r.id, [{ sender: 's', content: `${round} ${big}` }])));
+    }
+    for (const r of rooms) {
+      const kept = await store.read(r.id, { after: 0, limit: 100 });
+      expect(kept.map((m) => m.seq)).toEqual(Array.from({ length: 10 }, (_, i) => 91 + i));
+      expect((await store.redact(r.id, 95))?.content).toBe('[redacted]');
+    }
+    await store.close();
+    const again = await openStore({ dir, maxOpenFiles: 4, retention: { maxMessages: 10 } });
+    for (const r of rooms) {
+      const kept = await again.read(r.id, { after: 0, limit: 100 });
+      expect(kept.map((m) => m.seq)).toEqual(Array.from({ length: 10 }, (_, i) => 91 + i));
+      expect(kept.find((m) => m.seq === 95)?.content).toBe('[redacted]');
+    }
+  }, 60_000);
+
+  test('the pool closes the least recently used idle room first, and waits while every open room is busy', async () => {
+    const pool = new HandlePool(4);
+    const closed: string[] = [];
+    const room = (name: string, busy = () => false) => ({
+      closeIfIdle: () => {
+        if (busy()) return 0;
+        closed.push(name);
+        queueMicrotask(() => pool.release(r[name]!, 2, true));
+        return 2;
+      },
+    });
+    let bBusy = true;
+    const r: Record<string, ReturnType<typeof room>> = { a: room('a'), b: room('b', () => bBusy), c: room('c') };
+    await pool.take(r.a!, 2);
+    await pool.take(r.b!, 2);
+    pool.touch(r.a!); // b is now the least recently used, but busy
+    await pool.take(r.c!, 2);
+    expect(closed).toEqual(['a']);
+    let got = false;
+    const d = room('d');
+    const waiting = pool.take(d, 2).then(() => (got = true));
+    await new Promise((res) => setTimeout(res, 10));
+    expect(closed).toEqual(['a', 'c']); // b is busy: c goes, though used more recently
+    await waiting;
+    expect(got).toBe(true);
+    expect(pool.inUse).toBe(4);
+    expect(() => new HandlePool(1)).toThrow(/at least 2/);
+  });
+});
