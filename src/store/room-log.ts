@@ -300,11 +300,13 @@ export class RoomLog implements PooledFiles {
    * room that never held a message (its older ones were dropped by retention where they come from).
    */
   import(messages: readonly Message[]): Promise<Message[]> {
-    if (this.closed) return Promise.reject(new StoreError('unavailable', 'The store is shutting down.'));
+    if (this.closed) return Promise.reject(closedError());
+    if (!this.recovered) return this.ready().then(() => this.import(messages));
     const first = messages[0]?.seq;
     if (first === undefined) return Promise.resolve([]);
     if (this.last === 0 && this.size === 0 && this.nextSeq === 1 && Number.isSafeInteger(first) && first > 1) {
-      this.files.base = this.last = first - 1;
+      this.base = this.last = first - 1;
+      if (this.files) this.files.base = this.base;
       this.first = this.nextSeq = first;
     }
     const texts: string[] = [];
