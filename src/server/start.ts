@@ -68,14 +68,16 @@ export const EXPOSED_RATE_LIMIT = 100;
 async function makeStore(config: ServerConfig): Promise<Store> {
   const common = {
     maxRooms: config.maxRooms ?? DEFAULT_MAX_ROOMS,
-    ...(config.maxOpenFiles !== undefined && { maxOpenFiles: config.maxOpenFiles }),
     retention: {
       ...(config.retainMessages !== undefined && { maxMessages: Math.max(1, config.retainMessages) }),
       ...(config.retainDays !== undefined && { maxAgeMs: config.retainDays * 86_400_000 }),
     },
     warn: (m: string) => config.log(`warning: ${m}`),
   };
-  if (config.storeUrl === undefined) return new FileStore({ ...common, dir: config.dataDir, fsync: config.fsync ?? false });
+  if (config.storeUrl === undefined) {
+    const maxOpenFiles = config.maxOpenFiles !== undefined ? { maxOpenFiles: config.maxOpenFiles } : {};
+    return new FileStore({ ...common, ...maxOpenFiles, dir: config.dataDir, fsync: config.fsync ?? false });
+  }
   const { RedisStore } = await import('../store/redis/redis-store.js');
   return new RedisStore({ ...common, url: config.storeUrl });
 }
