@@ -74,7 +74,7 @@ export function createApp(options: AppOptions): App {
     heartbeatMs: options.heartbeatMs ?? 15_000,
     streams: options.streams ?? new StreamRegistry(DEFAULT_STREAM_LIMITS),
     log: options.log ?? logToStderr,
-    presence: new Presence(options.store),
+    presence: new Presence(),
   };
   const gate = new Gate({
     store: options.store,

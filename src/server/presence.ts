@@ -1,7 +1,6 @@
 // Who is in each room, as this server process sees it: who listens now (by name), when each name was last seen and
 // last posted. In memory only: a restart starts it empty, and each instance of a fleet knows its own listeners.
 import type { PresenceEntry } from '../api/presence.js';
-import type { Store } from '../store/store.js';
 
 interface Seen {
   listeners: number;
@@ -19,10 +18,7 @@ export const MAX_PRESENCE_NAMES = 1000;
 export class Presence {
   private readonly rooms = new Map<string, Map<string, Seen>>();
 
-  constructor(
-    private readonly store: Store,
-    private readonly graceMs = LISTEN_GRACE_MS,
-  ) {}
+  constructor(private readonly graceMs = LISTEN_GRACE_MS) {}
 
   /** Counts `name` as listening on the room until the returned function is called (once is enough). */
   listen(roomId: string, name: string): () => void {
@@ -43,10 +39,18 @@ export class Presence {
     this.entry(roomId, name).lastSeenAt = Date.now();
   }
 
-  /** A post to the room under `name`. */
+  /** A post to the room under `name`. Kept only for rooms with named activity (a listener or a named request): a
+   *  post is in the room's log anyway, where `list` finds recent ones, and a server of 100,000 rooms that only get
+   *  posts should not hold an entry for each. */
   posted(roomId: string, name: string): void {
+    if (!this.rooms.has(roomId)) return;
     const seen = this.entry(roomId, name);
     seen.lastSeenAt = seen.lastPostAt = Date.now();
+  }
+
+  /** Drops a deleted room. */
+  forget(roomId: string): void {
+    this.rooms.delete(roomId);
   }
 
   /** Every name this process knows in the room, plus `others` (registered agents, recent senders with the time of
@@ -55,36 +59,25 @@ export class Presence {
     const now = Date.now();
     const known = this.rooms.get(roomId) ?? new Map<string, Seen>();
     const names = new Set([...known.keys(), ...others.keys()]);
-    const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+    const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
     const entries = [...names].map((name): PresenceEntry => {
       const s = known.get(name);
       const listening = s !== undefined && (s.listeners > 0 || (s.quietSince !== undefined && now - s.quietSince < this.graceMs));
       const posted = others.get(name);
       const lastPostAt = Math.max(s?.lastPostAt ?? -Infinity, posted === undefined ? -Infinity : Date.parse(posted));
-      return {
-        name,
-        listening,
-        lastSeenAt: iso(s && s.listeners > 0 ? now : s?.lastSeenAt),
-        lastPostAt: iso(Number.isFinite(lastPostAt) ? lastPostAt : undefined),
-      };
+      // A post is a request under that name too.
+      const lastSeenAt = s && s.listeners > 0 ? now : Math.max(s?.lastSeenAt ?? -Infinity, lastPostAt);
+      return { name, listening, lastSeenAt: iso(lastSeenAt), lastPostAt: iso(lastPostAt) };
     });
-    const latest = (e: PresenceEntry) => [e.lastSeenAt ?? '', e.lastPostAt ?? ''].sort().at(-1)!;
+    // lastSeenAt is never before lastPostAt, so it orders by latest activity.
     return entries.sort(
-      (a, b) => Number(b.listening) - Number(a.listening) || latest(b).localeCompare(latest(a)) || a.name.localeCompare(b.name),
+      (a, b) => Number(b.listening) - Number(a.listening) || (b.lastSeenAt ?? '').localeCompare(a.lastSeenAt ?? '') || a.name.localeCompare(b.name),
     );
   }
 
   private entry(roomId: string, name: string): Seen {
     let room = this.rooms.get(roomId);
-    if (!room) {
-      this.rooms.set(roomId, (room = new Map()));
-      try {
-        this.store.onDelete(roomId, () => this.rooms.delete(roomId));
-      } catch {
-        // Deleted meanwhile: nothing to keep.
-        this.rooms.delete(roomId);
-      }
-    }
+    if (!room) this.rooms.set(roomId, (room = new Map()));
     let seen = room.get(name);
     if (!seen) {
       if (room.size >= MAX_PRESENCE_NAMES) forgetOldest(room);

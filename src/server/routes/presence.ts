@@ -23,11 +23,12 @@ export function presenceRoutes({ store, presence }: ServerDeps): Hono<AppEnv> {
   return app;
 }
 
-/** Marks the caller's name seen on the room once a request on it succeeded (any route under /agent/rooms/:id). */
+/** Marks the caller's name seen on the room once a request on it succeeded (any route under /agent/rooms/:id but
+ *  deletions, which may have removed the room). */
 export function noteSeen(presence: Presence): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
-    if (c.res.status >= 400) return;
+    if (c.res.status >= 400 || c.req.method === 'DELETE') return;
     let name: string | undefined;
     try {
       name = callerName(c);

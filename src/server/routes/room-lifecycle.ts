@@ -8,7 +8,7 @@ import type { AppEnv } from '../env.js';
 import { parsedJson } from '../request.js';
 import { managedRoom } from './room-param.js';
 
-export function roomLifecycleRoutes({ store, maxBodyBytes }: ServerDeps): Hono<AppEnv> {
+export function roomLifecycleRoutes({ store, maxBodyBytes, presence }: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.patch('/rooms/:id', async (c) => {
@@ -20,6 +20,7 @@ export function roomLifecycleRoutes({ store, maxBodyBytes }: ServerDeps): Hono<A
   app.delete('/rooms/:id', async (c) => {
     const room = await managedRoom(c, store, 'Deleting a room');
     await store.deleteRoom(room.id);
+    presence.forget(room.id);
     return c.body(null, 204);
   });
 
