@@ -25,6 +25,8 @@ export interface RedisServer {
   dir: string;
   /** SIGTERM (Redis flushes its AOF) and wait for the exit. */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: only what reached its AOF file survives. */
+  kill(): Promise<void>;
   /** Starts it again on the same port and dir. */
   restart(): Promise<void>;
 }
@@ -48,12 +50,12 @@ function freePort(): Promise<number> {
   });
 }
 
-function stopProcess(proc: ChildProcess): Promise<void> {
+function stopProcess(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   return new Promise((resolve) => {
     running.delete(proc);
     if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
     proc.once('exit', () => resolve());
-    proc.kill('SIGTERM');
+    proc.kill(signal);
   });
 }
 
@@ -107,6 +109,10 @@ export async function startRedis(): Promise<RedisServer> {
     dir,
     stop: async () => {
       if (proc) await stopProcess(proc);
+      proc = undefined;
+    },
+    kill: async () => {
+      if (proc) await stopProcess(proc, 'SIGKILL');
       proc = undefined;
     },
     restart: async () => {

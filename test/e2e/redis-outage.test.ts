@@ -1,0 +1,119 @@
+// Redis killed under load: sends answer 503 unavailable within a bounded time (no hang, no crash), Redis restarted on
+// its AOF: served again, every acknowledged message there once, and an SSE subscriber sees every message once
+// (its stream lives through the outage, or it reconnects from its cursor).
+import { afterEach, describe, expect, test } from 'vitest';
+import type { History, Message } from '../../src/api/types.js';
+import { startServer, type RunningServer } from '../../src/server/start.js';
+import { hasRedis, startRedis } from '../helpers/redis-server.js';
+import { sseMessages } from '../helpers/sse-messages.js';
+import { tempDir } from '../helpers/temp-dir.js';
+
+const running: RunningServer[] = [];
+const aborts: AbortController[] = [];
+
+afterEach(async () => {
+  for (const a of aborts.splice(0)) a.abort();
+  await Promise.all(running.splice(0).map((s) => s.shutdown()));
+});
+
+/** An SSE reader that reconnects from the last seq it saw (as EventSource does with Last-Event-ID) until stopped. */
+function resumingSubscriber(base: string, roomId: string) {
+  const seen: number[] = [];
+  const abort = new AbortController();
+  aborts.push(abort);
+  let reconnects = 0;
+  void (async () => {
+    while (!abort.signal.aborted) {
+      try {
+        const res = await fetch(`${base}/agent/rooms/${roomId}/stream?after=${seen.at(-1) ?? 0}`, { signal: abort.signal });
+        if (res.ok) {
+          for await (const m of sseMessages(res)) seen.push(m.seq);
+        } else await res.body?.cancel();
+      } catch {
+        // the server or the test ended it
+      }
+      reconnects += 1;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  return { seen, reconnects: () => reconnects };
+}
+
+interface Outcome {
+  status: number;
+  ms: number;
+  code?: string;
+  message?: Message;
+}
+
+describe.skipIf(!hasRedis)('Redis outage', () => {
+  test('killed under load: 503s within bounded time; back on its AOF: served again, nothing acknowledged lost', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (err: unknown) => unhandled.push(err);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const redis = await startRedis();
+      const logs: string[] = [];
+      const server = await startServer({ host: '127.0.0.1', port: 0, dataDir: await tempDir(), storeUrl: redis.url, ui: false, log: (m) => logs.push(m) });
+      running.push(server);
+      const { roomId } = (await (await fetch(`${server.url}/agent/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"outage"}' })).json()) as { roomId: string };
+      const subscriber = resumingSubscriber(server.url, roomId);
+
+      const outcomes: Outcome[] = [];
+      let sending = true;
+      const clients = Array.from({ length: 4 }, async (_, c) => {
+        for (let i = 0; sending; i++) {
+          const started = Date.now();
+          const res = await fetch(`${server.url}/agent/rooms/${roomId}/messages`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ sender: `c${c}`, content: `c${c}-${i}` }),
+          });
+          const body = (await res.json()) as Message | { error: { code: string } };
+          outcomes.push({ status: res.status, ms: Date.now() - started, ...('error' in body ? { code: body.error.code } : { message: body }) });
+          if (res.status !== 201) await new Promise((r) => setTimeout(r, 50));
+        }
+      });
+      const acked = () => outcomes.filter((o) => o.status === 201).length;
+      const waitFor = async (check: () => boolean, what: string) => {
+        // A guard against a hang, not a speed check.
+        for (const started = Date.now(); !check(); await new Promise((r) => setTimeout(r, 50))) {
+          if (Date.now() - started > 60_000) throw new Error(`still waiting for ${what}`);
+        }
+      };
+
+      await waitFor(() => acked() >= 40, '40 sends before the outage');
+      await redis.kill();
+      const killedAt = outcomes.length;
+      await waitFor(() => outcomes.slice(killedAt).filter((o) => o.status === 503).length >= 20, '20 answers of 503 while Redis is down');
+      await redis.restart();
+      const backAt = outcomes.length;
+      await waitFor(() => outcomes.slice(backAt).filter((o) => o.status === 201).length >= 40, '40 sends after Redis is back');
+      sending = false;
+      await Promise.all(clients);
+
+      // During the outage: only 201 (sent before the kill took effect) or 503 unavailable, each within the command
+      // timeout plus slack, never a hang or another error.
+      for (const o of outcomes) expect([201, 503]).toContain(o.status);
+      const failures = outcomes.filter((o) => o.status === 503);
+      expect(failures.every((o) => o.code === 'unavailable')).toBe(true);
+      expect(Math.max(...failures.map((o) => o.ms))).toBeLessThan(15_000);
+
+      // Every acknowledged message is stored once; seqs have no gap.
+      const history = (await (await fetch(`${server.url}/agent/rooms/${roomId}/history?after=0&limit=1000`)).json()) as History;
+      const stored = new Map(history.messages.map((m) => [m.id, m]));
+      for (const o of outcomes.filter((x) => x.message)) expect(stored.get(o.message!.id)).toEqual(o.message);
+      const seqs = history.messages.map((m) => m.seq);
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+
+      // The subscriber resumed from its cursor: every message once, in order.
+      await waitFor(() => subscriber.seen.length >= seqs.length, `the subscriber to catch up (${subscriber.seen.length} of ${seqs.length})`);
+      expect(subscriber.seen).toEqual(seqs);
+      expect(logs.join('\n')).toMatch(/lost the connection to Redis/);
+      expect(logs.join('\n')).toMatch(/the connection to Redis at \S+ is back/);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+});
