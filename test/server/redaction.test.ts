@@ -4,6 +4,7 @@ import type { CreatedAgent, CreatedRoom, Message } from '../../src/api/types.js'
 import { hashKey } from '../../src/server/auth/keys.js';
 import { testApp } from '../helpers/app.js';
 import { filesContaining } from '../helpers/grep-dir.js';
+import { TEST_STORE } from '../helpers/stores.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const ADMIN = 'ima_redaction-admin-token-0123456789';
@@ -41,7 +42,9 @@ describe.each([true, false])('redaction, auth %s', (auth) => {
       expect(await res.json()).toEqual(stored);
       expect(stored).toMatchObject({ seq: 1, sender: 'alice', verified: true, content: '[redacted]', redacted: true });
       expect(stored).not.toHaveProperty('metadata');
-      expect(await filesContaining(t.dir, SECRET)).toEqual([]);
+      // The file store's data folder; on Redis the folder is empty and the contract suite checks the store instead.
+      if (TEST_STORE === 'file') expect(await filesContaining(t.dir, SECRET)).toEqual([]);
+      expect(JSON.stringify(await t.store.read(t.room.id, { after: 0, limit: 10 }))).not.toContain(SECRET);
     } else {
       expect(stored?.content).toContain(SECRET);
     }
