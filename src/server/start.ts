@@ -6,6 +6,7 @@ import { redactRedisUrl } from '../store/redis/url.js';
 import type { Store } from '../store/store.js';
 import { Webhooks } from '../webhooks/webhooks.js';
 import { decideAdminToken } from './admin-token.js';
+import { openFleetState, type FleetState } from './fleet-state.js';
 import { DEFAULT_STREAM_LIMITS, createApp } from './app.js';
 import { isLoopbackName } from './gate/host-origin.js';
 import { listen } from './listen.js';
@@ -38,6 +39,9 @@ export interface ServerConfig {
   fsync?: boolean | undefined;
   /** With auth on, still allow webhooks to loopback, private and link-local addresses (always allowed with auth off). */
   allowPrivateWebhooks?: boolean | undefined;
+  /** With a Redis store: how long a server's lease on delivering a hook lasts unrenewed, so how long a dead server's
+   *  hooks wait for another to take over (default 10 s). */
+  webhookLeaseMs?: number | undefined;
   /** Consecutive failed deliveries after which a webhook is paused (default 300, about a day). */
   webhookMaxFailures?: number | undefined;
   /** Serve the bundled web UI (default true). */
@@ -86,11 +90,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const store = await makeStore(config);
   await store.open();
   let webhooks: Webhooks | undefined;
+  let fleet: FleetState | undefined;
   try {
     const admin = await decideAdminToken(config.dataDir, config.host, config.token);
+    // On Redis, webhooks and A2A sends are shared by every server: each hook is delivered by one of them at a time.
+    if (config.storeUrl !== undefined) fleet = await openFleetState({ url: config.storeUrl, store, leaseMs: config.webhookLeaseMs, warn: (m) => config.log(`warning: ${m}`) });
     webhooks = new Webhooks({
       store,
       dataDir: config.dataDir,
+      ...(fleet && { state: fleet.hooks }),
       allowPrivate: Boolean(config.allowPrivateWebhooks) || !admin.hash,
       ...(config.webhookMaxFailures !== undefined && { maxFailures: config.webhookMaxFailures }),
       log: config.log,
@@ -106,6 +114,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       store,
       streams,
       webhooks,
+      ...(fleet && { a2aSent: fleet.a2aSent }),
       ...(config.ui !== false && { uiDir: UI_DIR }),
       maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       ...(admin.hash && { auth: { adminTokenHash: admin.hash } }),
@@ -137,12 +146,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           streams.closeAll();
           await drained;
           await webhooks?.close(); // deliveries in flight are aborted; their messages go again after the restart
+          await fleet?.close();
           await store.close();
           await listening.close();
         })()),
     };
   } catch (err) {
     await webhooks?.close();
+    await fleet?.close();
     await store.close();
     throw err;
   }

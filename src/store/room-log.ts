@@ -304,21 +304,24 @@ export class RoomLog implements PooledFiles {
     if (!this.recovered) return this.ready().then(() => this.import(messages));
     const first = messages[0]?.seq;
     if (first === undefined) return Promise.resolve([]);
-    if (this.last === 0 && this.size === 0 && this.nextSeq === 1 && Number.isSafeInteger(first) && first > 1) {
-      this.base = this.last = first - 1;
-      if (this.files) this.files.base = this.base;
-      this.first = this.nextSeq = first;
-    }
+    const empty = this.last === 0 && this.size === 0 && this.nextSeq === 1 && Number.isSafeInteger(first) && first > 1;
+    const next = empty ? first : this.nextSeq;
     const texts: string[] = [];
     for (const [i, m] of messages.entries()) {
-      if (m.seq !== this.nextSeq + i || m.roomId !== this.roomId) {
-        return Promise.reject(new StoreError('conflict', `Room ${this.roomId} expects seq ${this.nextSeq + i} next, not message ${m.seq} of room ${m.roomId}.`));
+      if (m.seq !== next + i || m.roomId !== this.roomId) {
+        return Promise.reject(new StoreError('conflict', `Room ${this.roomId} expects seq ${next + i} next, not message ${m.seq} of room ${m.roomId}.`));
       }
       const json = JSON.stringify(m);
       rememberJson(m, json);
       texts.push(json);
     }
-    this.nextSeq += messages.length;
+    // Only a batch that is accepted moves an empty room's start.
+    if (empty) {
+      this.base = this.last = first - 1;
+      if (this.files) this.files.base = this.base;
+      this.first = first;
+    }
+    this.nextSeq = next + messages.length;
     return this.enqueue([...messages], texts);
   }
 

@@ -2,6 +2,7 @@
 // server holding its lease (SET NX PX, renewed while held, taken over when it runs out), and its cursor is stored
 // after each 2xx only while that lease is held, so a server that stalled past its lease cannot move it back.
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { HookLease, HookRecord, HookState } from './hook-state.js';
 
 /** The commands of a node-redis connection this state uses. */
@@ -60,8 +61,9 @@ const byCreation = (a: HookRecord, b: HookRecord) => a.createdAt.localeCompare(b
 export class RedisHookState implements HookState {
   private readonly prefix: string;
   private readonly leaseMs: number;
-  /** Names this server in change notices, so it skips its own. */
-  private readonly instance = randomBytes(6).toString('hex');
+  /** Names this server in change notices (so it skips its own) and in its lease tokens: host, pid and a random part,
+   *  so `GET <prefix>{room}:hook-lease:<hook>` tells an operator which server delivers a hook. */
+  private readonly instance = `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`;
 
   constructor(private readonly options: RedisHookStateOptions) {
     this.prefix = options.prefix ?? 'im:';

@@ -13,6 +13,8 @@ test('a room imported with its id starts at the seq given, survives a reopen, an
   const record = { room: { id: 'r_imported01', name: 'n', createdAt: '2025-01-01T00:00:00.000Z', lastActivityAt: '', messageCount: 0, lastSeq: 0, topic: 't' }, keyHashes: { write: 'a'.repeat(64), read: 'b'.repeat(64) }, agents: [{ name: 'x', keyHash: 'c'.repeat(64), createdAt: '2025-01-02T00:00:00.000Z' }], cursors: {} };
   await store.importRoom(record);
   await expect(store.importRoom(record)).rejects.toMatchObject({ code: 'conflict' });
+  // A refused first batch does not move the empty room's start.
+  await expect(store.importMessages('r_imported01', [msg('r_imported01', 3), msg('r_imported01', 2)])).rejects.toMatchObject({ code: 'conflict' });
   await store.importMessages('r_imported01', [msg('r_imported01', 50), msg('r_imported01', 51)]);
   // A gap, a repeat, or another room's message is refused, and nothing of the batch is kept.
   for (const bad of [[msg('r_imported01', 53)], [msg('r_imported01', 51)], [msg('r_imported01', 52), msg('other', 53)]]) {

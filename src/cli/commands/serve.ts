@@ -10,7 +10,7 @@ import { StoreError } from '../../store/errors.js';
 import { isRedisUrl } from '../../store/redis/url.js';
 import { VERSION } from '../../version.js';
 import { CliError, colors, type CliIo } from '../io.js';
-import { collectNames, parsePort, parseWholeNumber } from '../options.js';
+import { collectNames, parsePort, parseSeconds, parseWholeNumber } from '../options.js';
 
 interface ServeOptions {
   port: number;
@@ -33,6 +33,7 @@ interface ServeOptions {
   requestTimeout: number;
   allowPrivateWebhooks?: boolean;
   webhookMaxFailures?: number;
+  webhookLease?: number;
 }
 
 function parseStoreUrl(value: string): string {
@@ -69,6 +70,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--fsync', 'fdatasync each write before acknowledging it (survives power loss, slower)')
     .option('--allow-private-webhooks', 'with auth on, still allow webhooks to loopback, private and link-local addresses')
     .option('--webhook-max-failures <n>', 'pause a webhook after this many failed deliveries in a row (default 300, about a day)', parseWholeNumber('--webhook-max-failures', 1))
+    .option('--webhook-lease <seconds>', 'with --store: how long a dead server holds its webhooks before another takes over (default 10)', parseSeconds('--webhook-lease'))
     .action(async (opts: ServeOptions) => {
       let server: RunningServer;
       try {
@@ -92,6 +94,7 @@ export function registerServe(program: Command, io: CliIo): void {
           fsync: opts.fsync,
           allowPrivateWebhooks: opts.allowPrivateWebhooks,
           webhookMaxFailures: opts.webhookMaxFailures,
+          ...(opts.webhookLease !== undefined && { webhookLeaseMs: Math.max(100, opts.webhookLease * 1000) }),
           log: (m) => io.err(`${m}\n`),
         });
       } catch (err) {
