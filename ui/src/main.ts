@@ -4,6 +4,7 @@ import { Client } from '../../src/client/client.js';
 import { byId } from './dom.js';
 import { startHooksPanel, stopHooksPanel } from './hooks-panel.js';
 import { prefs } from './prefs.js';
+import { startPresence, stopPresence } from './presence-view.js';
 import { RoomView } from './room-view.js';
 import { RoomPages } from './room-pages.js';
 import { renderRooms, setupCreateRoom } from './rooms-view.js';
@@ -45,6 +46,7 @@ async function route(): Promise<void> {
   current?.stop();
   current = undefined;
   stopHooksPanel();
+  stopPresence();
   byId('app').classList.toggle('in-room', Boolean(roomId));
   byId('room').hidden = !roomId;
   byId('welcome').hidden = Boolean(roomId);
@@ -66,6 +68,7 @@ async function route(): Promise<void> {
     await view.start();
     showRoomSettings(view.room, manageHooks);
     void startHooksPanel(client, roomId);
+    void startPresence(client, roomId);
     byId<HTMLTextAreaElement>('composer-text').focus({ preventScroll: true });
   } catch (err) {
     const status = err instanceof ApiError ? err.status : 0;

@@ -15,10 +15,17 @@ const set = (k: string, v: string) => {
   }
 };
 
+const DEFAULT_NAME = 'human';
+
 export const prefs = {
   /** The composer's name: "human" until the person picks another, so the first post needs no setup. */
-  name: () => get('im.name') || 'human',
+  name: () => get('im.name') || DEFAULT_NAME,
   setName: (name: string) => set('im.name', name),
+  /** The name the person picked, if not the default: the one their open room is listed under as listening. */
+  chosenName: () => {
+    const name = get('im.name');
+    return name && name !== DEFAULT_NAME ? name : undefined;
+  },
   /** A room's key, or else the admin token: what this browser uses for that room. */
   key: (roomId: string) => get(`im.key.${roomId}`) ?? get('im.key.admin') ?? undefined,
   setKey: (roomId: string, key: string) => set(`im.key.${roomId}`, key),

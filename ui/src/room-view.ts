@@ -1,4 +1,5 @@
 // One open room: history then the live stream, older pages on scroll, sender filter, search and the composer.
+import { isAgentKey } from '../../src/api/key-prefixes.js';
 import type { Message, Room } from '../../src/api/types.js';
 import type { Client } from '../../src/client/client.js';
 import { renderConnectPanel } from './connect-panel.js';
@@ -80,7 +81,11 @@ export class RoomView {
       conn.className = `conn ${cls}`;
     };
     try {
+      // Named only once the person picked a name (so "who is listening" is true), and never with an agent key, which
+      // names its holder itself.
+      const as = isAgentKey(prefs.key(this.room.id)) ? undefined : prefs.chosenName();
       const stream = this.client.stream(this.room.id, {
+        ...(as && { as }),
         after: this.last,
         signal: this.abort.signal,
         onState: (s) => (s === 'open' ? state('Live', 'live') : state('Reconnecting…', 'retrying')),
