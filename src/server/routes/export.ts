@@ -2,12 +2,11 @@
 import { Hono } from 'hono';
 import type { Message, Room } from '../../api/types.js';
 import { messageJson } from '../../store/message-json.js';
-import { authorizeRoom } from '../auth/principal.js';
 import type { ServerDeps } from '../context.js';
 import { nodeOf, type AppEnv } from '../env.js';
 import { describeError, HttpError } from '../errors.js';
 import { RoomCursor } from '../room-cursor.js';
-import { findRoom } from './room-param.js';
+import { roomParam } from './room-param.js';
 
 const FORMATS = {
   jsonl: { type: 'application/x-ndjson; charset=utf-8', ext: 'jsonl', line: (m: Message) => `${messageJson(m)}\n` },
@@ -18,8 +17,7 @@ export function exportRoutes({ store, log }: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/rooms/:id/export', async (c) => {
-    authorizeRoom(c, c.req.param('id'), 'read');
-    const room = await findRoom(store, c.req.param('id'));
+    const room = await roomParam(c, store, 'read');
     const format = c.req.query('format') ?? 'jsonl';
     if (format !== 'jsonl' && format !== 'markdown') {
       throw new HttpError(400, 'invalid_query', `format must be jsonl or markdown (got "${format}").`);

@@ -3,7 +3,6 @@ import { Hono } from 'hono';
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_CHARS, HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS } from '../../api/limits.js';
 import type { Message } from '../../api/types.js';
 import { historyJson, jsonBody } from '../json-body.js';
-import { authorizeRoom } from '../auth/principal.js';
 import type { ServerDeps } from '../context.js';
 import { hangUp, type AppEnv } from '../env.js';
 import { withinChars } from '../room-cursor.js';
@@ -11,7 +10,7 @@ import { streamOwner } from '../streams.js';
 import { callerName } from '../caller-name.js';
 import { bodyText, queryInt, querySeconds } from '../request.js';
 import { postMessages } from '../send.js';
-import { findRoom } from './room-param.js';
+import { roomParam } from './room-param.js';
 
 export function messageRoutes(deps: ServerDeps): Hono<AppEnv> {
   const { store } = deps;
@@ -29,8 +28,7 @@ export function messageRoutes(deps: ServerDeps): Hono<AppEnv> {
   });
 
   app.get('/rooms/:id/history', async (c) => {
-    authorizeRoom(c, c.req.param('id'), 'read');
-    const room = await findRoom(store, c.req.param('id'));
+    const room = await roomParam(c, store, 'read');
     const limit = queryInt(c, 'limit', { min: 1, max: HISTORY_MAX_LIMIT }) ?? HISTORY_DEFAULT_LIMIT;
     const wait = querySeconds(c, 'wait', MAX_WAIT_SECONDS);
     // Past the newest seq nothing can ever be read or awaited: a 400 rather than an empty page or a wait that a

@@ -4,23 +4,21 @@ import { parseCreateRoom } from '../../api/schemas.js';
 import { ROOMS_DEFAULT_LIMIT, ROOMS_MAX_LIMIT } from '../../api/limits.js';
 import type { CreatedRoom, Room, RoomList } from '../../api/types.js';
 import { hashKey, newKey } from '../auth/keys.js';
-import { authorizeAdmin, authorizeRoom, type Principal } from '../auth/principal.js';
+import { authorizeAdmin, type Principal } from '../auth/principal.js';
 import type { ServerDeps } from '../context.js';
 import type { AppEnv } from '../env.js';
-import { HttpError } from '../errors.js';
-import { queryInt, readJson } from '../request.js';
+import { parsedJson, queryInt } from '../request.js';
 import { decodeRoomCursor, encodeRoomCursor } from '../room-page-cursor.js';
-import { findRoom } from './room-param.js';
+import { roomParam } from './room-param.js';
 
 export function roomRoutes({ store, maxBodyBytes }: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   const create = async (c: Context<AppEnv>) => {
     authorizeAdmin(c, 'Creating a room');
-    const parsed = parseCreateRoom(await readJson(c, maxBodyBytes));
-    if (!parsed.ok) throw new HttpError(400, 'invalid_room', parsed.message);
+    const input = await parsedJson(c, maxBodyBytes, parseCreateRoom, 'invalid_room');
     const keys = { write: newKey('write'), read: newKey('read') };
-    const room = await store.createRoom({ ...parsed.value, keyHashes: { write: hashKey(keys.write), read: hashKey(keys.read) } });
+    const room = await store.createRoom({ ...input, keyHashes: { write: hashKey(keys.write), read: hashKey(keys.read) } });
     return c.json({ roomId: room.id, ...room, keys } satisfies CreatedRoom, 201);
   };
 
@@ -45,8 +43,7 @@ export function roomRoutes({ store, maxBodyBytes }: ServerDeps): Hono<AppEnv> {
   });
 
   app.get('/rooms/:id', async (c) => {
-    authorizeRoom(c, c.req.param('id'), 'read');
-    return c.json((await findRoom(store, c.req.param('id'))) satisfies Room);
+    return c.json((await roomParam(c, store, 'read')) satisfies Room);
   });
 
   return app;

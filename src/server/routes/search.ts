@@ -2,20 +2,18 @@
 import { Hono } from 'hono';
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_LIMIT } from '../../api/limits.js';
 import { searchMessages } from '../../store/pages.js';
-import { authorizeRoom } from '../auth/principal.js';
 import type { ServerDeps } from '../context.js';
 import type { AppEnv } from '../env.js';
 import { HttpError } from '../errors.js';
 import { historyJson, jsonBody } from '../json-body.js';
 import { queryInt } from '../request.js';
-import { findRoom } from './room-param.js';
+import { roomParam } from './room-param.js';
 
 export function searchRoutes({ store }: ServerDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get('/rooms/:id/search', async (c) => {
-    authorizeRoom(c, c.req.param('id'), 'read');
-    const room = await findRoom(store, c.req.param('id'));
+    const room = await roomParam(c, store, 'read');
     const text = c.req.query('q')?.trim() || undefined;
     const sender = c.req.query('sender') || undefined;
     const to = c.req.query('to') || undefined;

@@ -5,7 +5,6 @@ import { streamSSE } from 'hono/streaming';
 import type { Message } from '../../api/types.js';
 import { messageJson } from '../../store/message-json.js';
 import type { Store } from '../../store/store.js';
-import { authorizeRoom } from '../auth/principal.js';
 import type { ServerDeps } from '../context.js';
 import { nodeOf, type AppEnv } from '../env.js';
 import { describeError } from '../errors.js';
@@ -14,7 +13,7 @@ import { RoomCursor } from '../room-cursor.js';
 import { SSE_HEADERS, nodeSink, webSink, type SseSink } from '../sse-sink.js';
 import { streamOwner } from '../streams.js';
 import { callerName } from '../caller-name.js';
-import { findRoom } from './room-param.js';
+import { roomParam } from './room-param.js';
 
 interface PumpOptions {
   store: Store;
@@ -30,8 +29,7 @@ export function streamRoutes({ store, heartbeatMs, streams, presence, log }: Ser
   const app = new Hono<AppEnv>();
 
   app.get('/rooms/:id/stream', async (c) => {
-    authorizeRoom(c, c.req.param('id'), 'read');
-    const room = await findRoom(store, c.req.param('id'));
+    const room = await roomParam(c, store, 'read');
     const start = resumePoint(c, room.lastSeq);
     const where = `[${c.get('requestId')}] stream of ${room.id}`;
     const failed = (err: unknown) => {
