@@ -12,6 +12,7 @@ const ON_BOTH_STORES = [
   'test/server/rooms.test.ts',
   'test/server/redaction.test.ts',
   'test/server/inbox.test.ts',
+  'test/server/presence.test.ts',
   'test/server/room-pages.test.ts',
 ];
 

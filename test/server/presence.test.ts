@@ -7,7 +7,8 @@ import { Client } from '../../src/client/client.js';
 import { createApp } from '../../src/server/app.js';
 import { hashKey } from '../../src/server/auth/keys.js';
 import { listen, type Listening } from '../../src/server/listen.js';
-import { testApp, openStore } from '../helpers/app.js';
+import { testApp } from '../helpers/app.js';
+import { TEST_STORE, openStoreOf } from '../helpers/stores.js';
 
 const ADMIN = 'ima_presence-admin-token-0123456789';
 const servers: Listening[] = [];
@@ -19,7 +20,7 @@ afterEach(async () => {
 });
 
 async function realServer(auth: boolean) {
-  const store = await openStore();
+  const store = await openStoreOf(TEST_STORE);
   const app = createApp({ store, log: () => {}, ...(auth && { auth: { adminTokenHash: hashKey(ADMIN) } }) });
   const listening = await listen(app, { host: '127.0.0.1', port: 0 });
   servers.push(listening);
