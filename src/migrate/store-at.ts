@@ -4,6 +4,7 @@ import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { FileStore } from '../store/file-store.js';
 import { StoreError } from '../store/errors.js';
+import { isRedisUrl, redactRedisUrl } from '../store/redis/url.js';
 import type { Store } from '../store/store.js';
 import { HookFiles } from '../webhooks/hook-files.js';
 import type { HookState } from '../webhooks/hook-state.js';
@@ -16,11 +17,9 @@ export interface OpenedStore {
   close(): Promise<void>;
 }
 
-export const isRedisUrl = (spec: string): boolean => /^rediss?:\/\//i.test(spec);
-
 /** `mustExist`: the source must hold a store already (a typo must not read as an empty store). */
 export async function openStoreAt(spec: string, { mustExist }: { mustExist: boolean }): Promise<OpenedStore> {
-  if (isRedisUrl(spec)) throw new StoreError('unavailable', 'Redis stores are not supported by migrate yet.');
+  if (isRedisUrl(spec)) return openRedis(spec);
   const dir = resolve(spec);
   if (mustExist) {
     // A server makes rooms/ when it starts and rooms.json with its first room.
@@ -31,12 +30,47 @@ export async function openStoreAt(spec: string, { mustExist }: { mustExist: bool
   const store = new FileStore({ dir, maxRooms: Number.MAX_SAFE_INTEGER, warn: (m) => process.stderr.write(`warning: ${m}\n`) });
   await store.open();
   const hooks = new HookFiles(join(dir, 'webhooks'));
+  try {
+    await hooks.loadAll(); // so loadRoom answers from the folder
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   return {
     label: dir,
     store,
     hooks,
     close: async () => {
       await hooks.flush();
+      await store.close();
+    },
+  };
+}
+
+/** A Redis store with its hook state (no room limit, no retention); not locked: its servers must be stopped. */
+async function openRedis(url: string): Promise<OpenedStore> {
+  const [{ RedisStore }, { connectRedis }, { RedisHookState }] = await Promise.all([
+    import('../store/redis/redis-store.js'),
+    import('../store/redis/connection.js'),
+    import('../webhooks/redis-hook-state.js'),
+  ]);
+  const warn = (m: string) => process.stderr.write(`warning: ${m}\n`);
+  const store = new RedisStore({ url, maxRooms: Number.MAX_SAFE_INTEGER, warn });
+  await store.open();
+  let redis;
+  try {
+    redis = await connectRedis({ url, warn }, 'im-for-agents-migrate');
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const link = redis;
+  return {
+    label: redactRedisUrl(url),
+    store,
+    hooks: new RedisHookState({ redis: link }),
+    close: async () => {
+      await link.close();
       await store.close();
     },
   };

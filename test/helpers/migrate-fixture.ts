@@ -71,6 +71,7 @@ export async function expectSameStores(a: Store, aHooks: HookState, b: Store, bH
     expect(await b.exportRoom(room.id)).toEqual(await a.exportRoom(room.id));
     expect(await b.read(room.id, { after: 0, limit: 100_000 })).toEqual(await a.read(room.id, { after: 0, limit: 100_000 }));
     expect(await bHooks.loadRoom(room.id)).toEqual(await aHooks.loadRoom(room.id));
+    if (room.name === 'alpha') expect((await aHooks.loadRoom(room.id)).map((h) => h.id)).toEqual(['wh_test1', 'wh_test2']);
     const keys = await a.exportRoom(room.id);
     if (keys?.keyHashes) expect(await b.findKey(keys.keyHashes.write)).toEqual({ roomId: room.id, access: 'write' });
   }
