@@ -15,6 +15,8 @@ export async function measureDelivery(
   transport: Transport,
   subscribers: number,
   count: number,
+  /** Where the sends go (default baseUrl): another server of a fleet, to measure delivery across servers. */
+  sendUrl = baseUrl,
 ): Promise<Percentiles> {
   const agent = new Agent({ keepAlive: true, maxSockets: subscribers + 4 });
   const startSeq = await lastSeq(baseUrl, roomId);
@@ -42,7 +44,7 @@ export async function measureDelivery(
     pending = subscribers;
     const all = new Promise<void>((resolve) => (release = resolve));
     sentAt.set(seq, performance.now());
-    await post(agent, `${baseUrl}/agent/rooms/${roomId}/messages`, JSON.stringify({ sender: 'bench', content: `delivery ${i}` }));
+    await post(agent, `${sendUrl}/agent/rooms/${roomId}/messages`, JSON.stringify({ sender: 'bench', content: `delivery ${i}` }));
     await Promise.race([all, new Promise((r) => setTimeout(r, 5000))]);
   }
   subs.forEach((s) => s.close());

@@ -31,6 +31,8 @@ export interface Peer {
   name: string;
   note: string;
   proc: Proc;
+  /** Where a client connects (Redis: our Redis store rows use the same server). */
+  url?: string;
   /** Closed loop: `connections` clients each sending one message at a time for `seconds`. */
   throughput(connections: number, seconds: number): Promise<{ rps: number; p50: number; p99: number }>;
   delivery(subscribers: number, count: number): Promise<Percentiles>;
@@ -64,6 +66,7 @@ export async function startRedis(): Promise<Peer> {
     name: 'Redis Streams',
     note: 'XADD / XREAD BLOCK, AOF appendfsync no',
     proc,
+    url,
     async throughput(connections, seconds) {
       const clients = await open(connections);
       const r = await closedLoop(clients.map((c) => () => c.xAdd('bench', '*', fields)), seconds);

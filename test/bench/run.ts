@@ -10,7 +10,7 @@ import { ROOT, rssMb, startOurs, startReference } from './processes.js';
 import { measureUiPaint } from './ui-paint.js';
 
 const quick = process.argv.includes('--quick');
-/** `--only send,auth` runs just those phases (send, auth, agentkey, batch, delivery, history, ui, cli). */
+/** `--only send,auth` runs just those phases (send, auth, agentkey, batch, delivery, redis, history, ui, cli). */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
 const want = (phase: string) => !only || only.includes(phase);
 const SECONDS = quick ? 2 : 5;
@@ -181,6 +181,28 @@ try {
       add('delivery', { system: peer.name, subscribers: n, 'p50 ms': d.p50, 'p99 ms': d.p99, samples: d.n });
     }
   }
+  // 3b. The Redis store beside the file store: one server, then three on the same Redis with the sends split across
+  // them; delivery by SSE to 10 subscribers on one server of messages sent to another.
+  const redisPeer = peers.find((p) => p.url?.startsWith('redis://'));
+  if (want('redis') && redisPeer?.url) {
+    const fleet: Awaited<ReturnType<typeof startOurs>>[] = [];
+    const measureStore = async (store: string, servers: typeof fleet) => {
+      const room = await createRoom(servers[0]!.url, `store-send-${store}`);
+      const runs = await median(async () => {
+        const each = await Promise.all(servers.map((s) => load(`${s.url}/agent/rooms/${room}/messages`, MESSAGE, Math.round(100 / servers.length), SECONDS, s.child.pid)));
+        return { rps: each.reduce((n, r) => n + r.rps, 0), p99: Math.max(...each.map((r) => r.p99)), errors: each.reduce((n, r) => n + r.errors, 0) };
+      });
+      const droom = await createRoom(servers[0]!.url, `store-delivery-${store}`);
+      const d = await measureDelivery(servers.at(-1)!.url, droom, 'sse', 10, DELIVERIES, servers[0]!.url);
+      add('redis', { store, connections: 100, 'req/s': runs.rps, 'send p99 ms': runs.p99, errors: runs.errors, 'delivery p50 ms': d.p50, 'delivery p99 ms': d.p99, samples: d.n });
+    };
+    await measureStore('file, 1 server', [ours]);
+    fleet.push(await startOurs(join(dataDir, 'redis-0'), ['--store', redisPeer.url]));
+    await measureStore('Redis, 1 server', fleet);
+    for (let i = 1; i < 3; i++) fleet.push(await startOurs(join(dataDir, `redis-${i}`), ['--store', redisPeer.url]));
+    await measureStore('Redis, 3 servers', fleet);
+    await Promise.all(fleet.map((s) => s.stop()));
+  } else if (want('redis')) add('skipped', { peer: 'Redis store', why: 'redis-server not installed' });
   for (const peer of peers) await peer.proc.stop();
   await ours.stop();
 
