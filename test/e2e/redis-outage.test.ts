@@ -1,6 +1,7 @@
 // Redis killed under load: sends answer 503 unavailable within a bounded time (no hang, no crash), Redis restarted on
 // its AOF: served again, every acknowledged message there once, and an SSE subscriber sees every message once
-// (its stream lives through the outage, or it reconnects from its cursor).
+// (its stream lives through the outage, or it reconnects from its cursor), and a long-poll waiting through the outage
+// wakes for a send after it.
 import { afterEach, describe, expect, test } from 'vitest';
 import type { History, Message } from '../../src/api/types.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
@@ -58,6 +59,9 @@ describe.skipIf(!hasRedis)('Redis outage', () => {
       running.push(server);
       const { roomId } = (await (await fetch(`${server.url}/agent/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"outage"}' })).json()) as { roomId: string };
       const subscriber = resumingSubscriber(server.url, roomId);
+      // A long-poll on a quiet room, waiting through the whole outage.
+      const quiet = (await (await fetch(`${server.url}/agent/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"quiet"}' })).json()) as { roomId: string };
+      const poll = fetch(`${server.url}/agent/rooms/${quiet.roomId}/history?after=0&wait=60`);
 
       const outcomes: Outcome[] = [];
       let sending = true;
@@ -91,6 +95,11 @@ describe.skipIf(!hasRedis)('Redis outage', () => {
       await waitFor(() => outcomes.slice(backAt).filter((o) => o.status === 201).length >= 40, '40 sends after Redis is back');
       sending = false;
       await Promise.all(clients);
+      const woke = await fetch(`${server.url}/agent/rooms/${quiet.roomId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sender":"q","content":"after the outage"}' });
+      expect(woke.status).toBe(201);
+      const polled = await poll;
+      expect(polled.status).toBe(200);
+      expect(((await polled.json()) as History).messages.map((m) => m.content)).toEqual(['after the outage']);
 
       // During the outage: only 201 (sent before the kill took effect) or 503 unavailable, each within the command
       // timeout plus slack, never a hang or another error.

@@ -333,7 +333,7 @@ export class RedisStore implements Store {
       return message;
     });
     // The catalog's order only; the messages are stored already, so a failure here must not fail the send.
-    this.redis.zAdd(this.keys.rooms, { score: Date.parse(createdAt), value: roomId }, { condition: 'XX', comparison: 'GT' }).catch(() => {});
+    this.client?.zAdd(this.keys.rooms, { score: Date.parse(createdAt), value: roomId }, { condition: 'XX', comparison: 'GT' }).catch(() => {});
     this.live.appended(roomId, messages);
     return messages;
   }
