@@ -1,5 +1,6 @@
 // `inbox ROOM --as NAME [--ack]`: NAME's unread messages (to it, @mentioning it, or to everyone); --ack marks them read.
 import type { Command } from 'commander';
+import { isAgentKey } from '../../api/key-prefixes.js';
 import type { Message } from '../../api/types.js';
 import { clientFor, nameFor } from '../connect.js';
 import { formatMessage } from '../format.js';
@@ -24,9 +25,8 @@ export function registerInbox(program: Command, io: CliIo): void {
     .option('--json', 'one JSON object per message (NDJSON)')
     .action(async (room: string, opts: InboxOptions, cmd: Command) => {
       const flags = globals(cmd);
-      const key = flags.key ?? io.env.IM_KEY;
       // An agent key names its holder; anyone else says whose inbox.
-      if (nameFor(io, flags) === undefined && !key?.startsWith('imag_')) {
+      if (nameFor(io, flags) === undefined && !isAgentKey(flags.key ?? io.env.IM_KEY)) {
         throw new CliError('Say whose inbox: --as NAME (or IM_SENDER, or an agent key in --key / IM_KEY).', 2);
       }
       const client = clientFor(io, flags);
