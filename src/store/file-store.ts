@@ -18,7 +18,7 @@ import { pickPage, type RoomPage, type RoomPosition } from './room-order.js';
 import type { KeyHashes, KeyOwner, RoomRecord, MessageListener, NewMessage, NewRoom, ReadOptions, RedactListener, Store } from './store.js';
 
 export interface FileStoreOptions {
-  /** The data directory: rooms.json and rooms/<id>.jsonl (+ .idx, + .cursors.json once an inbox cursor moved). */
+  /** The data directory: rooms.json (+ rooms.journal) and rooms/<id>.jsonl (+ .idx, + .cursors.json once an inbox cursor moved). */
   dir: string;
   /** fdatasync every group commit (default false: a write is acknowledged once the OS has it). */
   fsync?: boolean;
@@ -73,9 +73,9 @@ export class FileStore implements Store {
   constructor(private readonly options: FileStoreOptions) {
     this.pool = new HandlePool(options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES);
     this.statesPath = join(options.dir, 'log-states.json');
-    this.catalog = new Catalog(join(options.dir, 'rooms.json'));
     this.roomsDir = join(options.dir, 'rooms');
     this.warn = options.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`));
+    this.catalog = new Catalog(join(options.dir, 'rooms.json'), { fsync: options.fsync ?? false, warn: this.warn });
     this.budget = new CacheBudget(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
   }
 
@@ -179,7 +179,7 @@ export class FileStore implements Store {
       if (Object.keys(settings).length > 0) entry.settings = settings;
       else delete entry.settings;
     }
-    await this.catalog.save(() => Object.assign(entry, before));
+    await this.catalog.save(entry, () => Object.assign(entry, before));
     return toRoom(room);
   }
 
@@ -214,7 +214,7 @@ export class FileStore implements Store {
     const { entry } = this.room(roomId);
     const before = entry.keys;
     entry.keys = { ...keyHashes };
-    await this.catalog.save(() => (before ? (entry.keys = before) : delete entry.keys));
+    await this.catalog.save(entry, () => (before ? (entry.keys = before) : delete entry.keys));
     if (before) {
       this.keys.delete(before.write);
       this.keys.delete(before.read);
@@ -231,7 +231,7 @@ export class FileStore implements Store {
     }
     const agent = { name, key: keyHash, createdAt: new Date().toISOString() };
     agents.push(agent);
-    await this.catalog.save(() => agents.splice(agents.indexOf(agent), 1));
+    await this.catalog.save(entry, () => agents.splice(agents.indexOf(agent), 1));
     this.keys.set(keyHash, { roomId, access: 'write', agent: name });
     return { name, createdAt: agent.createdAt };
   }
@@ -248,7 +248,7 @@ export class FileStore implements Store {
     const [agent] = agents.splice(i, 1);
     // Refused at once, before the catalog is written; put back only if the write fails.
     this.keys.delete(agent!.key);
-    await this.catalog.save(() => {
+    await this.catalog.save(entry, () => {
       agents.splice(i, 0, agent!);
       this.keys.set(agent!.key, { roomId, access: 'write', agent: name });
     });
@@ -266,6 +266,7 @@ export class FileStore implements Store {
       await saveLogStates(this.statesPath, states).catch((err: Error) => this.warn(`could not save ${this.statesPath}: ${err.message}`));
       this.opened = false;
     }
+    await this.catalog.close();
     this.rooms.clear();
     this.keys.clear();
     await this.unlock?.();

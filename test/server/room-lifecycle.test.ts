@@ -110,8 +110,9 @@ describe.each([true, false])('room lifecycle, auth %s', (auth) => {
     }
     expect((await t.app.request(`/agent/rooms/${id}`, { method: 'DELETE', headers: admin })).status).toBe(404);
     expect((await readdir(`${dir}/rooms`)).filter((f) => f.startsWith(id))).toEqual([]);
-    expect(await readFile(`${dir}/rooms.json`, 'utf8')).not.toContain(id);
     await t.store.close();
+    // The catalog's journal named it until the close folded it into rooms.json.
+    for (const file of ['rooms.json', 'rooms.journal']) expect(await readFile(`${dir}/${file}`, 'utf8')).not.toContain(id);
     const again = await testApp({ storeOptions: { dir } });
     expect((await again.store.listRooms()).map((r) => r.id)).toEqual([keep.roomId]);
     expect(await again.store.findKey(hashKey(t.alice.key))).toBeUndefined();

@@ -35,7 +35,11 @@ describe('FileStore', () => {
     await store.append(room.id, texts(3));
     const lines = (await readFile(join(dir, 'rooms', `${room.id}.jsonl`), 'utf8')).trimEnd().split('\n');
     expect(lines.map((l) => JSON.parse(l).seq)).toEqual([1, 2, 3]);
+    // A new room is one line in the catalog's journal; a clean close folds it into rooms.json.
+    expect(JSON.parse(await readFile(join(dir, 'rooms.journal'), 'utf8'))).toMatchObject({ put: { id: room.id, name: 'r' } });
+    await store.close();
     expect(JSON.parse(await readFile(join(dir, 'rooms.json'), 'utf8')).rooms[0]).toMatchObject({ id: room.id, name: 'r' });
+    expect(await readFile(join(dir, 'rooms.journal'), 'utf8')).toBe('');
   });
 
   test('reads past the in-memory window come from the log, paged correctly', async () => {
