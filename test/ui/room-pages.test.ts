@@ -39,11 +39,11 @@ describe.skipIf(skipBrowserTests)('room list by page', () => {
       // By keyboard: the button is a plain button.
       await page.focus('#rooms-more');
       await page.keyboard.press('Enter');
-      await expect.poll(async () => (await shown()).length).toBe(200);
+      await expect.poll(async () => (await shown()).length, { timeout: 15_000 }).toBe(200);
       // By scrolling to the end of the list.
       await page.$eval('#rooms-nav', (nav) => (nav.scrollTop = nav.scrollHeight));
-      await expect.poll(async () => (await shown()).length).toBe(ROOMS);
-      await expect.poll(() => page.isHidden('#rooms-more')).toBe(true);
+      await expect.poll(async () => (await shown()).length, { timeout: 15_000 }).toBe(ROOMS);
+      await expect.poll(() => page.isHidden('#rooms-more'), { timeout: 15_000 }).toBe(true);
       const names = await shown();
       expect(new Set(names).size).toBe(ROOMS);
       expect(names.at(-1)).toBe('room-000');
@@ -52,7 +52,7 @@ describe.skipIf(skipBrowserTests)('room list by page', () => {
       await client.send(ids[0]!, { sender: 'agent', content: 'wake up' });
       await client.deleteRoom(ids[228]!);
       await expect.poll(async () => (await shown())[0], { timeout: 15_000 }).toBe('room-000');
-      await expect.poll(async () => (await shown()).includes('room-228')).toBe(false);
+      await expect.poll(async () => (await shown()).includes('room-228'), { timeout: 15_000 }).toBe(false);
       const after = await shown();
       expect(after).toHaveLength(ROOMS - 1);
       expect(new Set(after).size).toBe(ROOMS - 1);

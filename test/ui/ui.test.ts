@@ -243,7 +243,9 @@ describe.skipIf(skipBrowserTests)('web UI', () => {
     // How soon is the benchmark's business (npm run bench, ui rows); here only what is drawn, given time on a busy machine.
     await expect.poll(async () => (await seqsShown(page)).length, { timeout: 10_000 }).toBe(100);
     expect((await seqsShown(page))[0]).toBe(901);
-    // The newest 20 are drawn first and the rest of the page after; the view stays on the newest message.
+    // The newest 20 are drawn first and the rest of the page after; the view stays on the newest message, also once
+    // the header has grown by the presence line.
+    await page.waitForSelector('#presence', { state: 'visible', timeout: 15_000 });
     expect(await page.$eval('#scroller', (s) => s.scrollHeight - s.scrollTop - s.clientHeight)).toBeLessThan(48);
     expect(await page.locator('#m-1000').isVisible()).toBe(true);
     const anchor = page.locator('#m-901');

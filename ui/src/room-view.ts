@@ -21,6 +21,9 @@ export class RoomView {
   private readonly find = (id: string) => this.byMessageId.get(id);
   private readonly list = byId<HTMLOListElement>('messages');
   private readonly scroller = byId('scroller');
+  /** As of the last scroll: a view at the bottom stays there when it gets shorter (a header line or panel appears). */
+  private atBottom = true;
+  private readonly resized = new ResizeObserver(() => this.atBottom && this.scrollToBottom());
 
   constructor(
     readonly client: Client,
@@ -33,6 +36,8 @@ export class RoomView {
     byId('room-id').textContent = id;
     this.setGone(false);
     renderConnectPanel(byId('connect-body'), location.origin, id);
+    this.scroller.addEventListener('scroll', () => (this.atBottom = this.isAtBottom()), { signal: this.abort.signal });
+    this.resized.observe(this.scroller);
     this.list.replaceChildren();
     byId<HTMLSelectElement>('sender-filter').replaceChildren(h('option', { value: '' }, 'All senders'));
     this.closeResults();
@@ -54,6 +59,7 @@ export class RoomView {
 
   stop(): void {
     this.abort.abort();
+    this.resized.disconnect();
   }
 
   /** The room as changed (renamed, new topic or settings), here or elsewhere. */
