@@ -67,9 +67,9 @@ async function fill(url: string, roomId: string, count: number): Promise<void> {
   );
 }
 
-async function coldStartMs(dataDir: string): Promise<number> {
+async function coldStartMs(dataDir: string, extra: string[] = []): Promise<number> {
   const t0 = performance.now();
-  const proc = await startOurs(dataDir);
+  const proc = await startOurs(dataDir, extra);
   for (;;) {
     const ok = await fetch(`${proc.url}/agent/health`).then((r) => r.ok, () => false);
     if (ok) break;
@@ -241,6 +241,49 @@ try {
     add('start', { data: 'empty', 'cold start to first answer ms': coldEmpty });
     add('start', { data: `${HISTORY.reduce((a, b) => a + b, 0).toLocaleString('en')} stored messages`, 'cold start to first answer ms': await coldStartMs(histDir) });
 
+  }
+
+  if (want('rooms100k')) {
+    // 6. Many rooms on the file store: built in-process through FileStore (the real files), then a real server.
+    const count = quick ? 10_000 : 100_000;
+    const dir = join(dataDir, 'rooms100k');
+    const extra = ['--max-rooms', String(count * 2)];
+    const { FileStore } = await import('../../src/store/file-store.js');
+    const store = new FileStore({ dir, maxRooms: count * 2, warn: () => {} });
+    await store.open();
+    const ids: string[] = [];
+    let left = count;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (left-- > 0) {
+          const { id } = await store.createRoom({ name: `room-${left}` });
+          await store.append(id, [JSON.parse(MESSAGE) as { sender: string; content: string }]);
+          ids.push(id);
+        }
+      }),
+    );
+    await store.close();
+    const cold = await coldStartMs(dir, extra);
+    const server = await startOurs(dir, extra);
+    const pid = server.child.pid!;
+    const t0 = performance.now();
+    await fetch(`${server.url}/agent/rooms?limit=100`).then((r) => r.json());
+    const pageMs = Math.round(performance.now() - t0);
+    const requests = ids.slice(0, 1000).map((id) => ({ method: 'POST' as const, path: `/agent/rooms/${id}/messages`, body: MESSAGE, headers: { 'content-type': 'application/json' } }));
+    const { default: autocannon } = await import('autocannon');
+    const spread = await autocannon({ url: server.url, connections: 100, duration: SECONDS, requests });
+    const one = await load(`${server.url}/agent/rooms/${ids[0]}/messages`, MESSAGE, 100, SECONDS, pid);
+    const { readdir } = await import('node:fs/promises');
+    const fds = (await readdir(`/proc/${pid}/fd`)).length;
+    const rss = await rssMb(pid);
+    await server.stop();
+    const rooms = count.toLocaleString('en');
+    add('rooms100k', { measure: `sends spread over 1,000 of ${rooms} rooms (100 conn)`, value: `${Math.round(spread.requests.average)} req/s, p99 ${spread.latency.p99} ms, ${spread.errors + spread.non2xx} errors` });
+    add('rooms100k', { measure: `sends into one of ${rooms} rooms (100 conn)`, value: `${one.rps} req/s, p99 ${one.p99} ms, ${one.errors} errors` });
+    add('rooms100k', { measure: 'open files of the server after both (/proc/PID/fd; --max-open-files 256)', value: fds });
+    add('rooms100k', { measure: 'RSS MB after both', value: rss });
+    add('rooms100k', { measure: 'cold start to first answer after a clean stop, ms', value: cold });
+    add('rooms100k', { measure: 'first page of the room list (100), ms', value: pageMs });
   }
 
   if (want('ui')) {
