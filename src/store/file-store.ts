@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_MAX_OPEN_FILES, DEFAULT_MAX_ROOMS } from '../api/limits.js';
 import type { Agent, Message, Room, RoomPatch } from '../api/types.js';
+import { byCreation } from './agent-order.js';
 import { CacheBudget } from './cache-budget.js';
 import { Catalog, type CatalogEntry } from './catalog.js';
 import { CursorFile } from './cursor-file.js';
@@ -237,7 +238,7 @@ export class FileStore implements Store {
   }
 
   async listAgents(roomId: string): Promise<Agent[]> {
-    return (this.room(roomId).entry.agents ?? []).map(({ name, createdAt }) => ({ name, createdAt }));
+    return (this.room(roomId).entry.agents ?? []).map(({ name, createdAt }) => ({ name, createdAt })).sort(byCreation);
   }
 
   async removeAgent(roomId: string, name: string): Promise<boolean> {
@@ -299,7 +300,7 @@ export class FileStore implements Store {
     return {
       room: toRoom(room),
       ...(keys && { keyHashes: { ...keys } }),
-      agents: (agents ?? []).map((a) => ({ name: a.name, keyHash: a.key, createdAt: a.createdAt })),
+      agents: (agents ?? []).map((a) => ({ name: a.name, keyHash: a.key, createdAt: a.createdAt })).sort(byCreation),
       cursors: await room.cursors.all(),
     };
   }

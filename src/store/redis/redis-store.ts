@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_MAX_ROOMS } from '../../api/limits.js';
 import type { Agent, Message, Room, RoomPatch, RoomSettings } from '../../api/types.js';
+import { byCreation } from '../agent-order.js';
 import { StoreError, roomNotFound } from '../errors.js';
 import { ROOM_ID_PATTERN, newRoomId } from '../ids.js';
 import type { Warn } from '../log-recovery.js';
@@ -154,7 +155,7 @@ export class RedisStore implements Store {
             const { key, createdAt } = JSON.parse(json) as { key: string; createdAt: string };
             return { name, keyHash: key, createdAt };
           })
-          .sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
+          .sort(byCreation),
         cursors: Object.fromEntries(Object.entries(cursors).map(([name, seq]) => [name, Number(seq)])),
       };
     });
@@ -291,7 +292,7 @@ export class RedisStore implements Store {
       if (!exists) throw roomNotFound(roomId);
       return Object.entries(agents)
         .map(([name, json]) => ({ name, createdAt: (JSON.parse(json) as { createdAt: string }).createdAt }))
-        .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+        .sort(byCreation);
     });
   }
 

@@ -99,6 +99,17 @@ describe.each(STORE_KINDS)('%s store: export and import', (kind) => {
     expect(await to.exportRoom('none')).toBeUndefined();
   });
 
+  test('agents made in the same millisecond list and export in one order in every store: oldest first, then by name', async () => {
+    const store = await openStoreOf(kind);
+    const at = '2026-01-01T00:00:00.000Z';
+    const names = ['zed', 'coder', 'planner', 'amy', 'bot-7', 'bot-10'];
+    const room = { id: 'r_sameagentsms', name: 'ties', createdAt: at, lastActivityAt: at, messageCount: 0, lastSeq: 0 };
+    await store.importRoom({ room, agents: names.map((name, i) => ({ name, keyHash: String(i).repeat(64), createdAt: at })), cursors: {} });
+    const sorted = [...names].sort();
+    expect((await store.listAgents(room.id)).map((a) => a.name)).toEqual(sorted);
+    expect((await store.exportRoom(room.id))!.agents.map((a) => a.name)).toEqual(sorted);
+  });
+
   test('an empty room may start at any seq (older ones dropped by retention)', async () => {
     const store = await openStoreOf(kind);
     const src = await store.createRoom({ name: 'src' });
