@@ -1,5 +1,4 @@
 // Test config: one glob so no test file is silently skipped; the API suites that matter run a second time on Redis.
-import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /** The API suites that run against the Redis store too (project "redis"; test/helpers/stores.ts picks the store). */
@@ -22,9 +21,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    // Vitest's default is one fork fewer than the cores: a single fork on a 2-core machine, running every file in turn
-    // (546 s). Most files spend their time waiting on servers they started, so one more fork than cores.
-    maxWorkers: availableParallelism() + 1,
     projects: [
       { extends: true, test: { name: 'file', include: ['test/**/*.test.ts'] } },
       { extends: true, test: { name: 'redis', include: ON_BOTH_STORES, env: { IM_TEST_STORE: 'redis' } } },
