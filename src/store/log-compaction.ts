@@ -34,9 +34,12 @@ export interface CompactionInput {
  * at the last line's start with the right seq) and rebuilds the index from the log, whose first line says where its
  * seqs start. A crash before the log's rename leaves the old files untouched.
  */
+/** Where a rewrite of `path` is written before it is renamed over it. */
+export const compactionTemp = (path: string): string => `${path}.compact`;
+
 export async function compactLog(input: CompactionInput): Promise<{ log: FileHandle; index: FileHandle }> {
-  const logTmp = `${input.logPath}.compact`;
-  const indexTmp = `${input.indexPath}.compact`;
+  const logTmp = compactionTemp(input.logPath);
+  const indexTmp = compactionTemp(input.indexPath);
   const flags = constants.O_RDWR | constants.O_CREAT | constants.O_TRUNC;
   const newLog = await open(logTmp, flags, 0o600);
   const newIndex = await open(indexTmp, flags, 0o600);

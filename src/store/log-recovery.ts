@@ -1,8 +1,9 @@
 // Opens a room's log and index after any stop, clean or not: keeps the log up to its last complete group commit.
 import { constants } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { open, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { Message } from '../api/types.js';
 import { StoreError } from './errors.js';
+import { compactionTemp } from './log-compaction.js';
 import { INDEX_ENTRY, endsGroup, getOffset, putOffset, readAt, writeAt } from './file-io.js';
 
 const CHUNK = 1 << 20;
@@ -153,6 +154,9 @@ async function rebuildIndex(log: FileHandle, index: FileHandle, logPath: string,
  * (a batch is all or nothing, also across a crash). Without an index file at all, the index is rebuilt from the log.
  */
 export async function recoverLog(logPath: string, indexPath: string, warn: Warn): Promise<RecoveredLog> {
+  // A rewrite (retention or redaction) cut off before its rename left a temp copy: the old files are whole and
+  // current, and the copy may hold text a later redaction removed, so it goes.
+  await Promise.all([logPath, indexPath].map((p) => rm(compactionTemp(p), { force: true })));
   const hadIndex = await stat(indexPath).then(
     () => true,
     () => false,

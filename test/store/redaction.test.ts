@@ -1,5 +1,5 @@
 // Redaction: one message's text leaves every file of the data folder; seqs, the index and live readers stay right.
-import { copyFile, readdir } from 'node:fs/promises';
+import { copyFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Message } from '../../src/api/types.js';
@@ -179,5 +179,24 @@ describe('redact under a steady stream of sends', () => {
     await Promise.all(appends);
     expect(redacted?.content).toBe('[redacted]');
     expect(appends.length).toBeGreaterThan(10);
+  });
+});
+
+describe('a rewrite cut off before its rename', () => {
+  test('leaves a temp copy that the room removes when it opens next, text and all', async () => {
+    const dir = await tempDir();
+    let store = await openStore({ dir });
+    const { id } = await store.createRoom({ name: 'r' });
+    await store.append(id, [{ sender: 's', content: 'kept' }]);
+    await store.close();
+    // What a kill -9 during a redaction's copy leaves: temp files beside the whole old ones.
+    const base = join(dir, 'rooms', id);
+    await writeFile(`${base}.jsonl.compact`, '{"seq":1,"content":"LEFTOVER-TEXT"}\n');
+    await writeFile(`${base}.idx.compact`, Buffer.alloc(8));
+    store = await openStore({ dir });
+    expect((await all(store, id)).map((m) => m.content)).toEqual(['kept']);
+    expect(await filesContaining(dir, 'LEFTOVER-TEXT')).toEqual([]);
+    expect((await readdir(join(dir, 'rooms'))).filter((f) => f.endsWith('.compact'))).toEqual([]);
+    await store.close();
   });
 });
