@@ -93,7 +93,9 @@ describe('slow readers', () => {
     await new Promise((r) => setTimeout(r, 500));
     const after = await rssMb(pid);
     console.log(`slow readers: RSS ${before} MB with the stalled subscriber, ${sent} MB after ${MESSAGES} x ${SIZE} B, ${exported} MB with a stalled export too, ${after} MB after both hung up (sending took ${t1 - t0} ms, reading it all back ${t2 - t1} ms)`);
-    expect(sent - before).toBeLessThan(150);
+    // Read right after the last send, RSS still holds garbage the sends made (2 s later it is back near +60 MB); the
+    // queue this guards against (every message held for the stalled subscriber) cost +390 MB.
+    expect(sent - before).toBeLessThan(200);
     expect(exported - before).toBeLessThan(150);
     expect({ seen, outOfOrder }).toEqual({ seen: MESSAGES, outOfOrder: 0 });
     // Both hang-ups released their sockets.
