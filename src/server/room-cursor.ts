@@ -18,8 +18,8 @@ export function withinChars(messages: Message[], maxChars: number, fromEnd = fal
   return messages;
 }
 
-/** The messages past `after`, a page at a time. The page size follows the size of the messages, so a room of large
- *  messages is not read a thousand at a time. */
+/** The messages past `after` (up to `until`, when given), a page at a time. The page size follows the size of the
+ *  messages, so a room of large messages is not read a thousand at a time. */
 export class RoomCursor {
   /** How many messages the next read asks for. */
   private limit = 16;
@@ -29,12 +29,18 @@ export class RoomCursor {
     private readonly roomId: string,
     /** The seq of the last message handed out. */
     public after: number,
+    /** The last seq to hand out: an export ends at the room as it was when it began, however fast sends arrive. */
+    private readonly until = Infinity,
   ) {}
 
   /** The next page (empty when there is nothing past `after` yet); store errors are thrown to the caller. */
   async next(): Promise<Message[]> {
-    const read = await this.store.read(this.roomId, { after: this.after, limit: this.limit });
-    const page = withinChars(read, PAGE_CHARS);
+    const limit = Math.min(this.limit, this.until - this.after);
+    if (limit <= 0) return [];
+    const read = await this.store.read(this.roomId, { after: this.after, limit });
+    // Retention may have skipped the read forward, past the end.
+    const end = read.findIndex((m) => m.seq > this.until);
+    const page = withinChars(end < 0 ? read : read.slice(0, end), PAGE_CHARS);
     if (page.length === 0) return page;
     const chars = page.reduce((sum, m) => sum + messageJson(m).length, 0);
     this.limit = Math.max(1, Math.min(HISTORY_MAX_LIMIT, Math.floor((PAGE_CHARS * page.length) / chars)));

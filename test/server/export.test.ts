@@ -15,6 +15,26 @@ describe('export and search', () => {
     expect(lines.map((m) => m.content)).toEqual(Array.from({ length: 1500 }, (_, i) => `m${i + 1}`));
   });
 
+  test('an export holds the room as it was when it began: sends during the download are left out, so it ends', async () => {
+    const { client, app } = await testApp({ storeOptions: { windowSize: 4 } });
+    const { roomId } = await client.createRoom('busy');
+    const batch = (from: number) => Array.from({ length: 500 }, (_, i) => ({ sender: 's', content: `m${from + i + 1} ${'x'.repeat(200)}` }));
+    for (const from of [0, 500]) await client.sendBatch(roomId, batch(from));
+    const res = await app.request(`/agent/rooms/${roomId}/export`);
+    const reader = res.body!.getReader();
+    let text = '';
+    for (let sent = 1000; ; sent += 500) {
+      const next = await reader.read();
+      if (next.done) break;
+      text += new TextDecoder().decode(next.value);
+      // Sends keep landing between the reader's reads, faster than it takes them.
+      if (sent < 5000) await client.sendBatch(roomId, batch(sent));
+    }
+    const seqs = text.trimEnd().split('\n').map((l) => (JSON.parse(l) as { seq: number }).seq);
+    expect(seqs).toEqual(Array.from({ length: 1000 }, (_, i) => i + 1));
+    expect((await client.getRoom(roomId)).lastSeq, 'the sends went on meanwhile').toBeGreaterThan(1000);
+  });
+
   test('Markdown export has a heading per message with sender, addressing, type and metadata', async () => {
     const { client, app } = await testApp();
     const { roomId } = await client.createRoom('notes');

@@ -23,7 +23,8 @@ export function exportRoutes({ store, log }: ServerDeps): Hono<AppEnv> {
       throw new HttpError(400, 'invalid_query', `format must be jsonl or markdown (got "${format}").`);
     }
     const { type, ext, line } = FORMATS[format];
-    const cursor = new RoomCursor(store, room.id, 0);
+    // The room as it is now: messages sent during a long download are left out, so an export of a busy room ends.
+    const cursor = new RoomCursor(store, room.id, 0, room.lastSeq);
     // The first page is read before answering, so a store that fails at once gets a proper error answer.
     let page: Message[] | undefined = await cursor.next();
     let head = format === 'markdown' ? markdownHeader(room) : '';
