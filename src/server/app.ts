@@ -30,7 +30,8 @@ import { roomRoutes } from './routes/rooms.js';
 import { searchRoutes } from './routes/search.js';
 import { streamRoutes } from './routes/stream.js';
 import { uiRoutes } from './routes/ui.js';
-import { Presence } from './presence.js';
+import { LISTEN_GRACE_MS, Presence } from './presence.js';
+import type { PresenceShare } from './presence-share.js';
 import { StreamRegistry } from './streams.js';
 
 export interface AppOptions {
@@ -53,6 +54,8 @@ export interface AppOptions {
   webhooks?: Webhooks;
   /** How retried A2A sends are recognised (default: this server's memory; a fleet shares them in Redis). */
   a2aSent?: SendOnce;
+  /** How the other servers of a fleet learn this one's presence and tell theirs (default: none, one server). */
+  presenceShare?: PresenceShare;
   log?: (message: string) => void;
 }
 
@@ -74,7 +77,7 @@ export function createApp(options: AppOptions): App {
     heartbeatMs: options.heartbeatMs ?? 15_000,
     streams: options.streams ?? new StreamRegistry(DEFAULT_STREAM_LIMITS),
     log: options.log ?? logToStderr,
-    presence: new Presence(),
+    presence: new Presence(LISTEN_GRACE_MS, options.presenceShare),
   };
   const gate = new Gate({
     store: options.store,

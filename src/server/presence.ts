@@ -1,6 +1,7 @@
-// Who is in each room, as this server process sees it: who listens now (by name), when each name was last seen and
-// last posted. In memory only: a restart starts it empty, and each instance of a fleet knows its own listeners.
+// Who is in each room: who listens now (by name), when each name was last seen and last posted. Kept in memory by
+// each server (a restart starts it empty); in a fleet each server shares its view (PresenceShare) and merges the others'.
 import type { PresenceEntry } from '../api/presence.js';
+import type { PresenceShare, RemoteSeen } from './presence-share.js';
 
 interface Seen {
   listeners: number;
@@ -18,25 +19,33 @@ export const MAX_PRESENCE_NAMES = 1000;
 export class Presence {
   private readonly rooms = new Map<string, Map<string, Seen>>();
 
-  constructor(private readonly graceMs = LISTEN_GRACE_MS) {}
+  constructor(
+    private readonly graceMs = LISTEN_GRACE_MS,
+    /** The fleet's other servers, when there are any (a shared store). */
+    private readonly share?: PresenceShare,
+  ) {}
 
   /** Counts `name` as listening on the room until the returned function is called (once is enough). */
   listen(roomId: string, name: string): () => void {
     const seen = this.entry(roomId, name);
     seen.listeners += 1;
     seen.lastSeenAt = Date.now();
+    this.share?.put(roomId, name, seen, true);
     let released = false;
     return () => {
       if (released) return;
       released = true;
       seen.listeners -= 1;
       seen.lastSeenAt = seen.quietSince = Date.now();
+      this.share?.put(roomId, name, seen, true);
     };
   }
 
   /** A named request on the room. */
   seen(roomId: string, name: string): void {
-    this.entry(roomId, name).lastSeenAt = Date.now();
+    const seen = this.entry(roomId, name);
+    seen.lastSeenAt = Date.now();
+    this.share?.put(roomId, name, seen, false);
   }
 
   /** A post to the room under `name`. Kept only for rooms with named activity (a listener or a named request): a
@@ -46,27 +55,37 @@ export class Presence {
     if (!this.rooms.has(roomId)) return;
     const seen = this.entry(roomId, name);
     seen.lastSeenAt = seen.lastPostAt = Date.now();
+    this.share?.put(roomId, name, seen, false);
   }
 
   /** Drops a deleted room. */
   forget(roomId: string): void {
     this.rooms.delete(roomId);
+    this.share?.forget(roomId);
   }
 
-  /** Every name this process knows in the room, plus `others` (registered agents, recent senders with the time of
-   *  their newest post): listening first, then the most recently active. */
-  list(roomId: string, others: ReadonlyMap<string, string | undefined> = new Map()): PresenceEntry[] {
+  /** What the fleet's other servers know of the room's names (none without a fleet). */
+  async remote(roomId: string): Promise<RemoteSeen[]> {
+    return (await this.share?.others(roomId)) ?? [];
+  }
+
+  /** Every name in the room as this server knows it and as `remote` says the others do, plus `others` (registered
+   *  agents, recent senders with the time of their newest post): listening first, then the most recently active. */
+  list(roomId: string, others: ReadonlyMap<string, string | undefined> = new Map(), remote: readonly RemoteSeen[] = []): PresenceEntry[] {
     const now = Date.now();
-    const known = this.rooms.get(roomId) ?? new Map<string, Seen>();
-    const names = new Set([...known.keys(), ...others.keys()]);
+    const views = new Map<string, Seen[]>();
+    for (const [name, s] of this.rooms.get(roomId) ?? []) views.set(name, [s]);
+    for (const r of remote) views.set(r.name, [...(views.get(r.name) ?? []), r]);
+    for (const name of others.keys()) if (!views.has(name)) views.set(name, []);
     const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : null);
-    const entries = [...names].map((name): PresenceEntry => {
-      const s = known.get(name);
-      const listening = s !== undefined && (s.listeners > 0 || (s.quietSince !== undefined && now - s.quietSince < this.graceMs));
+    const latest = (seen: Seen[], pick: (s: Seen) => number | undefined) => Math.max(-Infinity, ...seen.map((s) => pick(s) ?? -Infinity));
+    const entries = [...views].map(([name, seen]): PresenceEntry => {
+      const held = seen.some((s) => s.listeners > 0);
+      const listening = held || seen.some((s) => s.quietSince !== undefined && now - s.quietSince < this.graceMs);
       const posted = others.get(name);
-      const lastPostAt = Math.max(s?.lastPostAt ?? -Infinity, posted === undefined ? -Infinity : Date.parse(posted));
+      const lastPostAt = Math.max(latest(seen, (s) => s.lastPostAt), posted === undefined ? -Infinity : Date.parse(posted));
       // A post is a request under that name too.
-      const lastSeenAt = s && s.listeners > 0 ? now : Math.max(s?.lastSeenAt ?? -Infinity, lastPostAt);
+      const lastSeenAt = held ? now : Math.max(latest(seen, (s) => s.lastSeenAt), lastPostAt);
       return { name, listening, lastSeenAt: iso(lastSeenAt), lastPostAt: iso(lastPostAt) };
     });
     // lastSeenAt is never before lastPostAt, so it orders by latest activity.

@@ -114,7 +114,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       store,
       streams,
       webhooks,
-      ...(fleet && { a2aSent: fleet.a2aSent }),
+      ...(fleet && { a2aSent: fleet.a2aSent, presenceShare: fleet.presence }),
       ...(config.ui !== false && { uiDir: UI_DIR }),
       maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       ...(admin.hash && { auth: { adminTokenHash: admin.hash } }),

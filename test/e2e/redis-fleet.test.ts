@@ -1,6 +1,7 @@
 // Three servers on one Redis: concurrent sends from all of them land once each in seq order on every SSE subscriber
 // of every server, and a long-poll on one server wakes for a send to another.
 import { afterEach, describe, expect, test } from 'vitest';
+import type { RoomPresence } from '../../src/api/presence.js';
 import type { History, Message } from '../../src/api/types.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 import { hasRedis, startRedis } from '../helpers/redis-server.js';
@@ -39,9 +40,9 @@ async function post(base: string, roomId: string, body: unknown): Promise<Respon
   return fetch(`${base}/agent/rooms/${roomId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
   // A guard against a hang, not a speed check: the machine may be busy.
-  for (const started = Date.now(); !check(); await new Promise((r) => setTimeout(r, 50))) {
+  for (const started = Date.now(); !(await check()); await new Promise((r) => setTimeout(r, 50))) {
     if (Date.now() - started > 60_000) throw new Error(`still waiting for ${what}`);
   }
 }
@@ -95,6 +96,28 @@ describe.skipIf(!hasRedis)('three servers on one Redis', () => {
     }
     await new Promise((r) => setTimeout(r, 200));
     for (const s of subscribers) expect(s.seen).toHaveLength(total); // nothing came twice, late
+  });
+
+  test("presence is the fleet's: a stream and a long-poll named on B listen in A's answer, and stop there when they end", async () => {
+    const redis = await startRedis();
+    const [a, b] = await fleet(redis.url, 2);
+    const { roomId } = (await (await fetch(`${a!.url}/agent/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"who"}' })).json()) as { roomId: string };
+    const presenceOn = async (base: string) =>
+      ((await (await fetch(`${base}/agent/rooms/${roomId}/presence`)).json()) as RoomPresence).agents;
+    const listeningOn = async (base: string, name: string) => (await presenceOn(base)).find((e) => e.name === name)?.listening;
+    const streamAbort = new AbortController();
+    const pollAbort = new AbortController();
+    aborts.push(streamAbort, pollAbort);
+    const stream = await fetch(`${b!.url}/agent/rooms/${roomId}/stream?as=watcher`, { signal: streamAbort.signal });
+    expect(stream.status).toBe(200);
+    void fetch(`${b!.url}/agent/rooms/${roomId}/history?wait=30&as=poller`, { signal: pollAbort.signal }).catch(() => {});
+    await until(async () => (await listeningOn(a!.url, 'watcher')) === true && (await listeningOn(a!.url, 'poller')) === true, 'A to see B\'s listeners');
+    streamAbort.abort();
+    pollAbort.abort();
+    // After B's grace for a client between two polls (2 s), in A's answer as in B's.
+    await until(async () => (await listeningOn(a!.url, 'watcher')) === false && (await listeningOn(a!.url, 'poller')) === false, 'A to see them stop');
+    expect(await listeningOn(b!.url, 'watcher')).toBe(false);
+    expect((await presenceOn(a!.url)).find((e) => e.name === 'watcher')?.lastSeenAt).toEqual(expect.any(String));
   });
 
   test('a room deleted through one server ends the streams on the others and is gone everywhere', async () => {

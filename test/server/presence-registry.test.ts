@@ -45,4 +45,25 @@ describe('Presence', () => {
     p.forget('r');
     expect(names(p)).toEqual([]);
   });
+
+  test("other servers' views merge in: any listener listens, within grace too; the latest times win", () => {
+    const p = new Presence(60_000);
+    p.seen('r', 'ann');
+    const t = (iso: string) => Date.parse(iso);
+    const remote = [
+      { name: 'ann', listeners: 0, lastSeenAt: t('2020-01-01T00:00:00Z'), lastPostAt: t('2021-01-01T00:00:00Z') },
+      { name: 'bob', listeners: 1, lastSeenAt: t('2020-01-01T00:00:00Z') },
+      { name: 'cy', listeners: 0, quietSince: Date.now() - 1000, lastSeenAt: t('2022-01-01T00:00:00Z') },
+      { name: 'dee', listeners: 0, quietSince: Date.now() - 120_000, lastSeenAt: t('2023-01-01T00:00:00Z') },
+    ];
+    const list = p.list('r', new Map([['dee', '2024-01-01T00:00:00.000Z']]), remote);
+    const by = Object.fromEntries(list.map((e) => [e.name, e]));
+    expect(by.ann).toMatchObject({ listening: false, lastPostAt: '2021-01-01T00:00:00.000Z' });
+    expect(Date.parse(by.ann!.lastSeenAt!)).toBeGreaterThan(t('2025-01-01T00:00:00Z')); // this server saw ann just now
+    expect(by.bob!.listening).toBe(true);
+    expect(Date.parse(by.bob!.lastSeenAt!)).toBeGreaterThan(t('2025-01-01T00:00:00Z')); // now, while it listens
+    expect(by.cy).toMatchObject({ listening: true, lastSeenAt: '2022-01-01T00:00:00.000Z' });
+    expect(by.dee).toMatchObject({ listening: false, lastSeenAt: '2024-01-01T00:00:00.000Z', lastPostAt: '2024-01-01T00:00:00.000Z' });
+    expect(list.slice(0, 2).map((e) => e.name).sort()).toEqual(['bob', 'cy']);
+  });
 });

@@ -17,7 +17,7 @@ export function presenceRoutes({ store, presence }: ServerDeps): Hono<AppEnv> {
     const others = new Map<string, string | undefined>((await store.listAgents(room.id)).map((a) => [a.name, undefined]));
     const recent = await store.read(room.id, { limit: RECENT_POSTS });
     for (const m of recent) others.set(m.sender, m.createdAt);
-    return c.json({ roomId: room.id, agents: presence.list(room.id, others) });
+    return c.json({ roomId: room.id, agents: presence.list(room.id, others, await presence.remote(room.id)) });
   });
 
   return app;
