@@ -11,6 +11,7 @@ import { lockDataDir } from './data-lock.js';
 import { StoreError, outOfFiles, roomNotFound } from './errors.js';
 import { ROOM_ID_PATTERN, newRoomId } from './ids.js';
 import { HandlePool } from './handle-pool.js';
+import { compactionTemp } from './log-compaction.js';
 import type { Warn } from './log-recovery.js';
 import { saveLogStates, takeLogStates } from './log-states.js';
 import { MessageWindow } from './message-window.js';
@@ -197,7 +198,7 @@ export class FileStore implements Store {
     await room.log.close();
     const base = join(this.roomsDir, id);
     await Promise.all([
-      ...['.jsonl', '.idx', '.jsonl.compact', '.idx.compact'].map((ext) => rm(base + ext, { force: true })),
+      ...[`${base}.jsonl`, `${base}.idx`].flatMap((path) => [path, compactionTemp(path)]).map((path) => rm(path, { force: true })),
       room.cursors.remove(),
     ]);
     return true;
