@@ -23,14 +23,14 @@ describe.skipIf(skipBrowserTests)('room settings', () => {
 
   const as = (key: string) => new Client({ baseUrl: server.url, key });
 
-  /** A fresh page (nothing remembered) in the room, opened by typing `key` into the room's key form. */
+  /** A fresh page (nothing remembered, in a context of its own: close that) in the room, opened by typing `key` into the
+   *  room's key form. */
   async function openWithKey(room: CreatedRoom, key: string): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
     const page = await context.newPage();
     page.on('pageerror', (err) => {
       throw err;
     });
-    page.on('close', () => void context.close());
     await page.goto(`${server.url}/#/room/${room.id}`);
     await page.waitForSelector('#room-key-form', { state: 'visible', timeout: 15_000 });
     await page.fill('#room-key', key);
@@ -74,7 +74,7 @@ describe.skipIf(skipBrowserTests)('room settings', () => {
       // The page redraws once the PATCH answer is back, which may be after the server already holds the change.
       await expect.poll(() => page.isHidden('#room-topic')).toBe(true);
     } finally {
-      await page.close();
+      await page.context().close();
     }
   });
 
@@ -110,7 +110,7 @@ describe.skipIf(skipBrowserTests)('room settings', () => {
       await page.press('#agent-name', 'Enter');
       await expect.poll(() => page.textContent('#agents-status')).toMatch(/^Could not add planner: .+/);
     } finally {
-      await page.close();
+      await page.context().close();
     }
   });
 
@@ -136,7 +136,7 @@ describe.skipIf(skipBrowserTests)('room settings', () => {
       await page.click('#settings-form button[type=submit]');
       await expect.poll(async () => (await admin.getRoom(room.id)).topic).toBe('now it works');
     } finally {
-      await page.close();
+      await page.context().close();
     }
   });
 
@@ -161,7 +161,7 @@ describe.skipIf(skipBrowserTests)('room settings', () => {
       await page.press('#composer-text', 'Enter');
       await expect.poll(async () => (await as(write!).history(room.id)).map((m) => m.content)).toEqual(['posted with the new key']);
     } finally {
-      await page.close();
+      await page.context().close();
     }
   });
 
@@ -186,7 +186,7 @@ describe.skipIf(skipBrowserTests)('room settings', () => {
       expect(await page.textContent('#welcome-notice')).toBe('Deleted the room “doomed”.');
       await expect(admin.getRoom(room.id)).rejects.toMatchObject({ status: 404 });
     } finally {
-      await page.close();
+      await page.context().close();
     }
   });
 
@@ -200,7 +200,7 @@ describe.skipIf(skipBrowserTests)('room settings', () => {
       expect(await page.isDisabled('#composer-text')).toBe(true);
       expect(await page.isHidden('#settings')).toBe(true);
     } finally {
-      await page.close();
+      await page.context().close();
     }
   });
 });
