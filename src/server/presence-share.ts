@@ -20,6 +20,8 @@ export interface PresenceShare {
   put(roomId: string, name: string, seen: SharedSeen, soon: boolean): void;
   /** What the other live servers (and, for the times, the dead ones) know of the room's names. */
   others(roomId: string): Promise<RemoteSeen[]>;
+  /** This server forgot `name` in the room (past the cap on names). */
+  drop(roomId: string, name: string): void;
   /** The room was deleted. */
   forget(roomId: string): void;
   close(): Promise<void>;

@@ -37,7 +37,8 @@ export class Presence {
       released = true;
       seen.listeners -= 1;
       seen.lastSeenAt = seen.quietSince = Date.now();
-      this.share?.put(roomId, name, seen, true);
+      // Not for a room deleted meanwhile (or a name forgotten): that would write its view again.
+      if (this.rooms.get(roomId)?.get(name) === seen) this.share?.put(roomId, name, seen, true);
     };
   }
 
@@ -88,10 +89,11 @@ export class Presence {
       const lastSeenAt = held ? now : Math.max(latest(seen, (s) => s.lastSeenAt), lastPostAt);
       return { name, listening, lastSeenAt: iso(lastSeenAt), lastPostAt: iso(lastPostAt) };
     });
-    // lastSeenAt is never before lastPostAt, so it orders by latest activity.
-    return entries.sort(
-      (a, b) => Number(b.listening) - Number(a.listening) || (b.lastSeenAt ?? '').localeCompare(a.lastSeenAt ?? '') || a.name.localeCompare(b.name),
-    );
+    // lastSeenAt is never before lastPostAt, so it orders by latest activity. A fleet's servers may know other names
+    // each: the answer holds the cap's worth, listening and latest first.
+    return entries
+      .sort((a, b) => Number(b.listening) - Number(a.listening) || (b.lastSeenAt ?? '').localeCompare(a.lastSeenAt ?? '') || a.name.localeCompare(b.name))
+      .slice(0, MAX_PRESENCE_NAMES + others.size);
   }
 
   private entry(roomId: string, name: string): Seen {
@@ -99,18 +101,23 @@ export class Presence {
     if (!room) this.rooms.set(roomId, (room = new Map()));
     let seen = room.get(name);
     if (!seen) {
-      if (room.size >= MAX_PRESENCE_NAMES) forgetOldest(room);
+      if (room.size >= MAX_PRESENCE_NAMES) {
+        const forgotten = forgetOldest(room);
+        if (forgotten !== undefined) this.share?.drop(roomId, forgotten);
+      }
       room.set(name, (seen = { listeners: 0 }));
     }
     return seen;
   }
 }
 
-function forgetOldest(room: Map<string, Seen>): void {
+/** Forgets the name seen longest ago that is not listening, and says which (none when every name listens). */
+function forgetOldest(room: Map<string, Seen>): string | undefined {
   let oldest: [string, number] | undefined;
   for (const [name, s] of room) {
     const at = s.lastSeenAt ?? 0;
     if (s.listeners === 0 && (!oldest || at < oldest[1])) oldest = [name, at];
   }
   if (oldest) room.delete(oldest[0]);
+  return oldest?.[0];
 }

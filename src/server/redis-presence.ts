@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { redisFailure } from '../store/redis/connection.js';
+import { RedisKeys } from '../store/redis/keys.js';
 import type { RedisLink } from '../webhooks/redis-hook-state.js';
 import type { PresenceShare, RemoteSeen, SharedSeen } from './presence-share.js';
 
@@ -19,8 +20,17 @@ export interface RedisPresenceOptions {
   warn?: (message: string) => void;
 }
 
-/** A room's presence hash outlives its last change by this much, so rooms nobody uses any more leave nothing. */
+/** A room's presence hash outlives its last change by this much, so rooms nobody uses any more leave nothing; a dead
+ *  server's views are dropped once this old. */
 const KEEP_MS = 86_400_000;
+
+/** Writes one server's views into a room's presence hash, only while the room exists (a release that comes after the
+ *  room's deletion must not bring the hash back). KEYS: the room's hash, its presence hash. ARGV: field, value, ... */
+const PUT_VIEWS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[2], unpack(ARGV))
+redis.call('PEXPIRE', KEYS[2], ${KEEP_MS})
+return 1`;
 
 interface Field {
   /** The server the view is from. */
@@ -30,35 +40,49 @@ interface Field {
 
 /** Hash field: "<server>|<name>" (a server id has no "|"); value: the SharedSeen as JSON. */
 const fieldOf = (server: string, name: string) => `${server}|${name}`;
-function parseField(field: string): Field {
+
+const time = (v: unknown): v is number | undefined => v === undefined || (typeof v === 'number' && Number.isFinite(v));
+
+/** A field and its value as written by fieldOf and put; anything else (written by hand, another version) is undefined. */
+function parseView(field: string, json: string): (Field & { seen: SharedSeen }) | undefined {
   const bar = field.indexOf('|');
-  return { server: field.slice(0, bar), name: field.slice(bar + 1) };
+  if (bar <= 0 || bar === field.length - 1) return undefined;
+  let seen: Partial<SharedSeen>;
+  try {
+    seen = JSON.parse(json) as Partial<SharedSeen>;
+  } catch {
+    return undefined;
+  }
+  if (typeof seen !== 'object' || seen === null || typeof seen.listeners !== 'number') return undefined;
+  if (!time(seen.quietSince) || !time(seen.lastSeenAt) || !time(seen.lastPostAt)) return undefined;
+  return { server: field.slice(0, bar), name: field.slice(bar + 1), seen: seen as SharedSeen };
 }
 
 export class RedisPresence implements PresenceShare {
   /** This server, among the fleet: unique per process, and telling where it runs to whoever reads Redis. */
   readonly server = `${hostname().replace(/\|/g, '_')}/${process.pid}/${randomBytes(4).toString('hex')}`;
-  private readonly prefix: string;
+  private readonly keys: RedisKeys;
   private readonly aliveMs: number;
   /** Views not written yet, by room, then by name. */
   private pending = new Map<string, Map<string, SharedSeen>>();
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private readonly heartbeat: NodeJS.Timeout;
-  private failing = false;
+  /** Whether a heartbeat / a write failed last time: each is warned about once until it works again. */
+  private readonly failing = { beat: false, write: false };
   private closed = false;
 
   constructor(private readonly options: RedisPresenceOptions) {
-    this.prefix = options.prefix ?? 'im:';
+    this.keys = new RedisKeys(options.prefix ?? 'im:');
     this.aliveMs = options.aliveMs ?? 6000;
     this.heartbeat = setInterval(() => void this.beat(), Math.max(100, Math.floor(this.aliveMs / 3))).unref();
   }
 
   /** Marks this server alive now (and the first time, before any view of it can be read). */
   async beat(): Promise<void> {
-    await this.options.redis.sendCommand(['SET', this.aliveKey(this.server), '1', 'PX', String(this.aliveMs)]).then(
-      () => this.recovered(),
-      (err: unknown) => this.failed(err),
+    await this.options.redis.sendCommand(['SET', this.keys.serverAlive(this.server), '1', 'PX', String(this.aliveMs)]).then(
+      () => (this.failing.beat = false),
+      (err: unknown) => this.failed('beat', err),
     );
   }
 
@@ -77,26 +101,40 @@ export class RedisPresence implements PresenceShare {
   }
 
   async others(roomId: string): Promise<RemoteSeen[]> {
-    try {
-      const flat = (await this.options.redis.sendCommand(['HGETALL', this.roomKey(roomId)])) as string[] | Record<string, string>;
-      const pairs = Array.isArray(flat) ? flat.flatMap((f, i) => (i % 2 === 0 ? [[f, flat[i + 1]!] as const] : [])) : Object.entries(flat);
-      const views = pairs.map(([field, json]) => ({ ...parseField(field), seen: JSON.parse(json) as SharedSeen })).filter((v) => v.server !== this.server);
-      const servers = [...new Set(views.map((v) => v.server))];
-      const alive = new Set<string>();
-      if (servers.length > 0) {
-        const beats = (await this.options.redis.sendCommand(['MGET', ...servers.map((s) => this.aliveKey(s))])) as (string | null)[];
-        servers.forEach((s, i) => beats[i] !== null && alive.add(s));
-      }
-      // A dead server's listeners are gone with it; what it saw before still counts for the times.
-      return views.map(({ server, name, seen }) => ({ ...seen, name, listeners: alive.has(server) ? seen.listeners : 0, ...(!alive.has(server) && { quietSince: undefined }) }));
-    } catch (err) {
-      throw redisFailure(err);
+    const key = this.keys.presence(roomId);
+    const flat = (await this.call(['HGETALL', key])) as string[] | Record<string, string>;
+    const pairs = Array.isArray(flat) ? flat.flatMap((f, i) => (i % 2 === 0 ? [[f, flat[i + 1]!] as const] : [])) : Object.entries(flat);
+    const views = [];
+    const stale: string[] = [];
+    for (const [field, json] of pairs) {
+      const view = parseView(field, json);
+      if (view === undefined) stale.push(field);
+      else if (view.server !== this.server) views.push({ field, ...view });
     }
+    const servers = [...new Set(views.map((v) => v.server))];
+    // One key at a time: a server's key and the room's hash need not be on one Cluster shard.
+    const beats = await Promise.all(servers.map((s) => this.call(['EXISTS', this.keys.serverAlive(s)])));
+    const alive = new Set(servers.filter((_, i) => Number(beats[i]) === 1));
+    const oldest = Date.now() - KEEP_MS;
+    const remote: RemoteSeen[] = [];
+    for (const { field, server, name, seen } of views) {
+      if (alive.has(server)) remote.push({ ...seen, name });
+      // A dead server's listeners are gone with it; what it saw still counts for the times, for a day.
+      else if (Math.max(seen.lastSeenAt ?? 0, seen.lastPostAt ?? 0) < oldest) stale.push(field);
+      else remote.push({ ...seen, name, listeners: 0, quietSince: undefined });
+    }
+    if (stale.length > 0) void this.options.redis.sendCommand(['HDEL', key, ...stale]).catch(() => {});
+    return remote;
+  }
+
+  drop(roomId: string, name: string): void {
+    this.pending.get(roomId)?.delete(name);
+    void this.options.redis.sendCommand(['HDEL', this.keys.presence(roomId), fieldOf(this.server, name)]).catch(() => {});
   }
 
   forget(roomId: string): void {
     this.pending.delete(roomId);
-    void this.options.redis.sendCommand(['DEL', this.roomKey(roomId)]).catch(() => {});
+    void this.options.redis.sendCommand(['DEL', this.keys.presence(roomId)]).catch(() => {});
   }
 
   /** Writes what is pending, says this server is gone, and stops. */
@@ -106,10 +144,10 @@ export class RedisPresence implements PresenceShare {
     clearTimeout(this.flushTimer);
     await this.flushing;
     await this.flush();
-    await this.options.redis.sendCommand(['DEL', this.aliveKey(this.server)]).catch(() => {});
+    await this.options.redis.sendCommand(['DEL', this.keys.serverAlive(this.server)]).catch(() => {});
   }
 
-  /** Writes the pending views, one HSET and PEXPIRE per room; views that fail to be written are tried again. */
+  /** Writes the pending views, one script per room; views that fail to be written are tried again. */
   private flush(): Promise<void> {
     this.flushing ??= (async () => {
       while (this.pending.size > 0) {
@@ -120,14 +158,14 @@ export class RedisPresence implements PresenceShare {
         try {
           await Promise.all(
             [...batch].map(async ([roomId, names]) => {
-              const key = this.roomKey(roomId);
-              await this.options.redis.sendCommand(['HSET', key, ...[...names].flatMap(([name, seen]) => [fieldOf(this.server, name), JSON.stringify(seen)])]);
-              await this.options.redis.sendCommand(['PEXPIRE', key, String(KEEP_MS)]);
+              const fields = [...names].flatMap(([name, seen]) => [fieldOf(this.server, name), JSON.stringify(seen)]);
+              if (fields.length === 0) return;
+              await this.options.redis.sendCommand(['EVAL', PUT_VIEWS, '2', this.keys.room(roomId), this.keys.presence(roomId), ...fields]);
             }),
           );
-          this.recovered();
+          this.failing.write = false;
         } catch (err) {
-          this.failed(err);
+          this.failed('write', err);
           // Newer views that came meanwhile win over the ones that failed.
           for (const [roomId, names] of batch) {
             const room = this.pending.get(roomId) ?? new Map<string, SharedSeen>();
@@ -146,21 +184,19 @@ export class RedisPresence implements PresenceShare {
     return this.flushing;
   }
 
-  private failed(err: unknown): void {
-    if (this.failing || this.closed) return;
-    this.failing = true;
-    this.options.warn?.(`could not share presence through Redis (${(err as Error)?.message ?? String(err)}); other servers see this one's listeners again once it is back`);
+  private failed(what: 'beat' | 'write', err: unknown): void {
+    if (this.failing[what] || this.closed) return;
+    this.failing[what] = true;
+    const doing = what === 'beat' ? 'tell Redis this server is alive' : "share this server's presence through Redis";
+    this.options.warn?.(`could not ${doing} (${(err as Error)?.message ?? String(err)}); the other servers may not count its listeners until it works again`);
   }
 
-  private recovered(): void {
-    this.failing = false;
-  }
-
-  private roomKey(roomId: string): string {
-    return `${this.prefix}{${roomId}}:presence`;
-  }
-
-  private aliveKey(server: string): string {
-    return `${this.prefix}server-alive:${server}`;
+  /** A read for the presence route: a failure is Redis's (503), said as the store says it. */
+  private async call(args: string[]): Promise<unknown> {
+    try {
+      return await this.options.redis.sendCommand(args);
+    } catch (err) {
+      throw redisFailure(err);
+    }
   }
 }

@@ -2,7 +2,7 @@
 // server cut off from Redis stops counting once its heartbeat runs out (its times stay), forget and close clean up.
 import { createClient } from 'redis';
 import { afterEach, describe, expect, test } from 'vitest';
-import { Presence } from '../../src/server/presence.js';
+import { MAX_PRESENCE_NAMES, Presence } from '../../src/server/presence.js';
 import { RedisPresence } from '../../src/server/redis-presence.js';
 import { hasRedis, sharedRedis } from '../helpers/redis-server.js';
 
@@ -13,19 +13,26 @@ afterEach(async () => {
 
 let prefixes = 0;
 
+/** `n` servers' presence on one Redis (a prefix of their own), and a plain connection to look at what they wrote. */
 async function servers(n: number, aliveMs: number) {
   const redis = await sharedRedis();
   const prefix = `presence${++prefixes}:`;
-  return Promise.all(
+  const raw = createClient({ url: redis.url });
+  await raw.connect();
+  open.push({ close: () => raw.quit() });
+  // The rooms the tests use exist (a view is written only while its room does).
+  for (const room of ['room1', 'room2', 'r', 'r2']) await raw.hSet(`${prefix}{${room}}:room`, 'name', room);
+  const list = await Promise.all(
     Array.from({ length: n }, async () => {
       const link = createClient({ url: redis.url });
       await link.connect();
       const share = new RedisPresence({ redis: link, prefix, aliveMs, flushMs: 50 });
       await share.beat();
       open.push(share, { close: () => link.quit() });
-      return { link, share, presence: new Presence(0, share), prefix };
+      return { link, share, presence: new Presence(0, share), prefix, raw };
     }),
   );
+  return list;
 }
 
 /** What `viewer` answers for the room, once `check` holds (polled: writes are on their way, never a duration). */
@@ -75,17 +82,36 @@ describe.runIf(hasRedis)('presence shared through Redis', () => {
 
   test('forget removes the room for every server; close writes what is pending and says the server is gone', async () => {
     const [a, b] = await servers(2, 60_000);
-    const redis = await sharedRedis();
-    const raw = createClient({ url: redis.url });
-    await raw.connect();
-    open.push({ close: () => raw.quit() });
-    b!.presence.listen('r', 'one');
+    const { raw, prefix } = a!;
+    const release = b!.presence.listen('r', 'one');
     await until(a!.presence, 'r', (l) => entry(l, 'one')?.listening === true);
+    // The room is deleted through a: its presence goes; b's listener ends after (its stream is told of the deletion).
+    await raw.del(`${prefix}{r}:room`);
     a!.presence.forget('r');
+    release(); // b was not told: its write finds the room gone
     await until(a!.presence, 'r', (l) => l.length === 0);
+    await new Promise((r) => setTimeout(r, 200)); // b's release had its chance to be written
+    expect(await raw.exists(`${prefix}{r}:presence`), 'a release after the deletion writes nothing back').toBe(0);
     b!.presence.seen('r2', 'late'); // pending, not yet written (flushMs)
     await b!.share.close();
-    expect(await raw.keys(`${b!.prefix}server-alive:*`)).toHaveLength(1); // only a's
+    expect(await raw.keys(`${prefix}server-alive:*`)).toHaveLength(1); // only a's
     expect((await a!.presence.remote('r2')).map((e) => e.name)).toEqual(['late']);
+  });
+
+  test("what is not a server's view in the hash is skipped (and removed), not an error; past the cap a name's field goes", async () => {
+    const [a, b] = await servers(2, 60_000);
+    const { raw, prefix } = a!;
+    const key = `${prefix}{r}:presence`;
+    await raw.hSet(key, { 'no-bar': '{"listeners":1}', 'x|bad-json': 'not json', 'x|bad-shape': '{"listeners":"1"}', '|empty-server': '{"listeners":1}' });
+    b!.presence.listen('r', 'real');
+    const agents = await until(a!.presence, 'r', (l) => entry(l, 'real')?.listening === true);
+    expect(agents.map((e) => e.name)).toEqual(['real']);
+    await expect.poll(async () => (await raw.hKeys(key)).filter((f) => !f.endsWith('|real')), { timeout: 15_000 }).toEqual([]);
+
+    // b keeps at most MAX_PRESENCE_NAMES names: the ones it forgets leave Redis too, so a's answer is as bounded.
+    for (let i = 0; i < MAX_PRESENCE_NAMES + 20; i++) b!.presence.seen('r', `n${String(i).padStart(4, '0')}`);
+    await until(a!.presence, 'r', (l) => entry(l, `n${MAX_PRESENCE_NAMES + 19}`) !== undefined);
+    expect(await raw.hLen(key)).toBe(MAX_PRESENCE_NAMES);
+    expect(a!.presence.list('r', new Map(), await a!.presence.remote('r'))).toHaveLength(MAX_PRESENCE_NAMES);
   });
 });

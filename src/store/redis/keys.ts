@@ -29,6 +29,16 @@ export class RedisKeys {
     return `${this.prefix}{${id}}:log:new`;
   }
 
+  /** Hash: "<server>|<name>" -> that server's presence view of the name (src/server/redis-presence.ts). */
+  presence(id: string): string {
+    return `${this.prefix}{${id}}:presence`;
+  }
+
+  /** String: present while that server runs (its presence heartbeat). */
+  serverAlive(server: string): string {
+    return `${this.prefix}server-alive:${server}`;
+  }
+
   /** String: {"roomId","access","agent"?} of a key, by its SHA-256 hex digest. */
   key(hash: string): string {
     return `${this.prefix}key:${hash}`;
