@@ -125,4 +125,45 @@ describe.skipIf(!hasRedis)('Redis outage', () => {
     }
     expect(unhandled).toEqual([]);
   });
+
+  test('paused (takes the bytes, answers nothing): a send, a read and presence answer 503 within the command timeout; resumed: served again', async () => {
+    const redis = await startRedis();
+    const logs: string[] = [];
+    const server = await startServer({ host: '127.0.0.1', port: 0, dataDir: await tempDir(), storeUrl: redis.url, ui: false, log: (m) => logs.push(m) });
+    running.push(server);
+    const base = server.url;
+    const { roomId } = (await (await fetch(`${base}/agent/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"paused"}' })).json()) as { roomId: string };
+    const send = (content: string) =>
+      fetch(`${base}/agent/rooms/${roomId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sender: 'p', content }) });
+    expect((await send('before')).status).toBe(201);
+    redis.pause();
+    try {
+      const timed = async (call: () => Promise<Response>) => {
+        const started = Date.now();
+        const res = await call();
+        return { status: res.status, code: ((await res.json()) as { error?: { code: string } }).error?.code, ms: Date.now() - started };
+      };
+      const answers = await Promise.all([
+        timed(() => send('during')),
+        timed(() => fetch(`${base}/agent/rooms/${roomId}/history`)),
+        timed(() => fetch(`${base}/agent/rooms/${roomId}/presence`)),
+      ]);
+      for (const a of answers) expect(a).toMatchObject({ status: 503, code: 'unavailable' });
+      // The command timeout is 3 s; the bound is slack for a busy machine, far below "for ever" (the hang it guards).
+      expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(15_000);
+      expect((await fetch(`${base}/agent/health`)).status).toBe(200);
+      expect(logs.join('\n')).toMatch(/did not answer within 3000 ms/);
+    } finally {
+      redis.resume();
+    }
+    // Back: served again. The send that got a 503 may have been applied once Redis woke (as the README says).
+    const after = await send('after');
+    expect(after.status).toBe(201);
+    const history = (await (await fetch(`${base}/agent/rooms/${roomId}/history?after=0`)).json()) as History;
+    const contents = history.messages.map((m) => m.content);
+    expect(contents[0]).toBe('before');
+    expect(contents.at(-1)).toBe('after');
+    expect(contents.filter((c) => c === 'during').length).toBeLessThanOrEqual(1);
+    expect(logs.join('\n')).toMatch(/answers again/);
+  });
 });

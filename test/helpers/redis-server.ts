@@ -29,6 +29,9 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts it again on the same port and dir. */
   restart(): Promise<void>;
+  /** SIGSTOP: it keeps its connections and takes their bytes, but answers nothing until `resume` (SIGCONT). */
+  pause(): void;
+  resume(): void;
 }
 
 const running = new Set<ChildProcess>();
@@ -55,6 +58,7 @@ function stopProcess(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pr
     running.delete(proc);
     if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
     proc.once('exit', () => resolve());
+    proc.kill('SIGCONT'); // a paused one would not act on SIGTERM
     proc.kill(signal);
   });
 }
@@ -119,6 +123,8 @@ export async function startRedis(): Promise<RedisServer> {
       if (proc) await stopProcess(proc);
       proc = await launch(port, dir);
     },
+    pause: () => void proc?.kill('SIGSTOP'),
+    resume: () => void proc?.kill('SIGCONT'),
   };
 }
 

@@ -33,8 +33,9 @@ export type RedisConnection = ReturnType<typeof newClient>;
 
 /**
  * A connected client. Commands fail at once while it is disconnected (no offline queue, so nothing waits unbounded)
- * and after `commandTimeoutMs` when Redis does not answer; it reconnects by itself with a capped backoff. Losing and
- * regaining the connection is logged once each way, not once per attempt.
+ * and after `commandTimeoutMs` when Redis does not answer, also to a command it has taken; it reconnects by itself
+ * with a capped backoff. Losing and regaining the connection, or its answers, is logged once each way, not once per
+ * attempt.
  */
 export async function connectRedis(options: RedisConnectionOptions, name = 'im-for-agents'): Promise<RedisConnection> {
   const warn = options.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`));
@@ -60,7 +61,42 @@ export async function connectRedis(options: RedisConnectionOptions, name = 'im-f
   } catch (err) {
     throw new StoreError('unavailable', `Could not connect to Redis at ${where}: ${(err as Error).message}`, { cause: err });
   }
-  return client;
+  const timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+  let stalled = false;
+  return withDeadline(client, timeoutMs, (late) => {
+    if (late === stalled) return;
+    stalled = late;
+    if (late) warn(`Redis at ${where} took a command but did not answer within ${timeoutMs} ms; requests answer 503 until it does`);
+    else warn(`Redis at ${where} answers again`);
+  });
+}
+
+/**
+ * node-redis drops a command's timeout once the command is written to the socket, so a Redis that takes the bytes
+ * but does not answer (stopped, swapping, stuck in a slow script) would hold the caller for ever. Every call of the
+ * client that returns a promise is raced against the deadline here instead; `late` says whether the last one missed it.
+ */
+function withDeadline<T extends object>(client: T, ms: number, late: (late: boolean) => void): T {
+  return new Proxy(client, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const result: unknown = value.apply(target, args);
+        if (!(result instanceof Promise)) return result;
+        return new Promise((resolve, reject) => {
+          const timer = setTimeout(() => {
+            late(true);
+            reject(new StoreError('unavailable', `Redis did not answer within ${ms} ms; the request was not completed (it may still be applied when Redis answers).`));
+          }, ms);
+          result.then(
+            (v: unknown) => (clearTimeout(timer), late(false), resolve(v)),
+            (err: unknown) => (clearTimeout(timer), reject(err)),
+          );
+        });
+      };
+    },
+  });
 }
 
 /** Any failure of a Redis call as the store's own error: a reply Redis gave on purpose stays as it is. */
