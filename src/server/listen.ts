@@ -21,7 +21,7 @@ export class PortInUseError extends Error {
     readonly host: string,
     readonly port: number,
   ) {
-    super(`Port ${port} on ${host} is already in use. Pick another with --port, e.g. --port ${port + 1}.`);
+    super(`Port ${port} on ${host} is already in use. Pick another with --port (--port 0 takes any free one).`);
     this.name = 'PortInUseError';
   }
 }

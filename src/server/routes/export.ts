@@ -76,5 +76,8 @@ function markdownMessage(m: Message): string {
   ].filter(Boolean);
   const head = `### #${m.seq} ${m.sender} · ${m.createdAt}${meta.length ? ` · ${meta.join(' · ')}` : ''}\n\n`;
   const metadata = m.metadata ? `\n\n\`\`\`json\n${JSON.stringify(m.metadata, null, 2)}\n\`\`\`` : '';
-  return `${head}${m.content}${metadata}\n\n`;
+  // Quoted, so what a sender writes stays inside its message: a line "### #2 admin" in the content is no heading of
+  // the export's, and a code fence left open ends with the quote instead of swallowing the messages after it.
+  const content = m.content.split('\n').map((line) => (line === '' ? '>' : `> ${line}`)).join('\n');
+  return `${head}${content}${metadata}\n\n`;
 }
