@@ -118,6 +118,20 @@ describe.each([true, false])('room lifecycle, auth %s', (auth) => {
     expect(await again.store.findKey(hashKey(t.alice.key))).toBeUndefined();
   });
 
+  test('a long-poll waiting on a room that is deleted answers 404 room_not_found saying it was deleted', async () => {
+    const t = await setup(auth);
+    const id = t.room.roomId;
+    const poll = t.app.request(`/agent/rooms/${id}/history?wait=30&as=poller`, { headers: admin });
+    // Deleted once the poll waits: it listens as poller from then on.
+    await expect
+      .poll(async () => ((await (await t.app.request(`/agent/rooms/${id}/presence`, { headers: admin })).json()) as { agents: { name: string; listening: boolean }[] }).agents.some((a) => a.name === 'poller' && a.listening), { timeout: 15_000 })
+      .toBe(true);
+    expect((await t.app.request(`/agent/rooms/${id}`, { method: 'DELETE', headers: admin })).status).toBe(204);
+    const res = await poll;
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: 'room_not_found', message: `Room "${id}" was deleted while this request waited for messages.` } });
+  });
+
   test('@mentions: word-bounded names go to the mentions field', async () => {
     const t = await setup(auth);
     const post = async (content: string) =>

@@ -5,6 +5,7 @@ import type { Message } from '../../api/types.js';
 import { historyJson, jsonBody } from '../json-body.js';
 import type { ServerDeps } from '../context.js';
 import { hangUp, type AppEnv } from '../env.js';
+import { HttpError } from '../errors.js';
 import { withinChars } from '../room-cursor.js';
 import { streamOwner } from '../streams.js';
 import { callerName } from '../caller-name.js';
@@ -74,6 +75,7 @@ export async function readOrWait(
 ): Promise<Message[]> {
   let wake: () => void = () => {};
   let over = false;
+  let deleted = false;
   const stop = () => ((over = true), wake());
   // Counted with the SSE streams, so one client cannot hold every slot; shutdown answers it at once.
   const release = streams.admit(owner, { end: stop });
@@ -84,11 +86,15 @@ export async function readOrWait(
   try {
     // Subscribe before reading, so a message that lands in between still wakes us.
     const unsubscribeMessages = store.subscribe(roomId, () => wake());
-    const unsubscribeDelete = store.onDelete(roomId, stop);
+    const unsubscribeDelete = store.onDelete(roomId, () => ((deleted = true), stop()));
     unsubscribe = () => (unsubscribeMessages(), unsubscribeDelete());
     for (;;) {
       const woken = new Promise<void>((resolve) => (wake = resolve));
-      const now = await store.read(roomId, { after, limit });
+      const now = await store.read(roomId, { after, limit }).catch((err: unknown) => {
+        // Not "no such room, create one": the caller should know it was there and is gone for good.
+        if (deleted) throw new HttpError(404, 'room_not_found', `Room "${roomId}" was deleted while this request waited for messages.`);
+        throw err;
+      });
       if (now.length > 0 || over) return signal.aborted ? [] : now;
       await woken;
     }
