@@ -231,7 +231,7 @@ describe.skipIf(skipBrowserTests)('web UI', () => {
     expect(jsonl.text.trim().split('\n').map((l) => JSON.parse(l).content)).toEqual(['first', 'second']);
     const md = await read('#export-md');
     expect(md.name).toMatch(/\.md$/);
-    expect(md.text).toMatch(/^# export me\n[\s\S]*### #2 b · .* · type `result`\n\nsecond/);
+    expect(md.text).toMatch(/^# export me\n[\s\S]*### #2 b · .* · type `result`\n\n> second/);
     await page.close();
   });
 
