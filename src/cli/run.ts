@@ -4,6 +4,9 @@ import { ApiError, NotImServerError, ServerUnreachableError } from '../client/er
 import { CliError, type CliIo } from './io.js';
 import { runProgram } from './program.js';
 
+/** The server speaks of the Authorization header; here the key comes from a flag or the environment. */
+const KEY_HINT = ' With the CLI: --key KEY or IM_KEY.';
+
 export async function run(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   try {
     await runProgram(argv, io, signal);
@@ -18,7 +21,7 @@ export async function run(argv: string[], io: CliIo, signal?: AbortSignal): Prom
       return err.exitCode;
     }
     if (err instanceof ApiError || err instanceof ServerUnreachableError || err instanceof NotImServerError || (await isPortInUse(err))) {
-      io.err(`error: ${(err as Error).message}\n`);
+      io.err(`error: ${(err as Error).message}${err instanceof ApiError && err.status === 401 ? KEY_HINT : ''}\n`);
       return 1;
     }
     if (io.env.DEBUG) throw err;

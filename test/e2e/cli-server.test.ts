@@ -85,7 +85,7 @@ describe('CLI end to end with auth on', () => {
     const env = { IM_SERVER: server.url };
     const denied = await runCli(['room', 'create', 'x'], { env });
     expect(denied.code).toBe(1);
-    expect(denied.stderr).toMatch(/needs a key/);
+    expect(denied.stderr).toMatch(/needs a key: .* With the CLI: --key KEY or IM_KEY\.\n$/);
     const created = await runCli(['room', 'create', 'x', '--json', '--key', admin], { env });
     const room = JSON.parse(created.stdout) as { roomId: string; keys: { write: string; read: string } };
     expect(await runCli(['send', room.roomId, 'hi'], { env: { ...env, IM_KEY: room.keys.write } })).toMatchObject({ code: 0, stdout: '1\n' });
