@@ -43,7 +43,8 @@ export function registerMigrate(program: Command, io: CliIo): void {
         });
         bar?.done();
         for (const o of result.differs) io.err(`error: room ${o.roomId} ("${o.name}") differs after the copy: ${o.problem}\n`);
-        const what = `${result.rooms.length} rooms, ${result.messages} messages, ${result.hooks} new webhooks from ${from.label} to ${to.label}`;
+        const copied = result.rooms.reduce((n, o) => n + o.copied, 0);
+        const what = `${result.rooms.length} rooms, ${result.messages} messages (${copied} copied by this run), ${result.hooks} new webhooks from ${from.label} to ${to.label}`;
         if (result.differs.length > 0) throw new CliError(`${result.differs.length} of ${result.rooms.length} rooms differ (listed above); ${what}.`);
         io.out(`migrated ${what}; every room's count and SHA-256 match\n`);
       } catch (err) {
