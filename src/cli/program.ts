@@ -2,12 +2,14 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.js';
 import { registerAgent } from './commands/agent.js';
+import { registerExport } from './commands/export.js';
 import { registerHook } from './commands/hook.js';
 import { registerInbox } from './commands/inbox.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerOn } from './commands/on.js';
 import { registerRedact } from './commands/redact.js';
 import { registerRoom } from './commands/room.js';
+import { registerSearch } from './commands/search.js';
 import { registerSend } from './commands/send.js';
 import { registerTail } from './commands/tail.js';
 import { registerWait } from './commands/wait.js';
@@ -44,6 +46,8 @@ const COMMANDS: LazyCommand[] = [
   { name: 'tail', summary: 'print the last messages of a room; -f keeps printing new ones', load: async () => registerTail },
   { name: 'wait', summary: 'wait for the next message, print it and exit', load: async () => registerWait },
   { name: 'on', summary: 'run a command once per new message', load: async () => registerOn },
+  { name: 'search', summary: 'print the newest messages matching text, --sender or --to', load: async () => registerSearch },
+  { name: 'export', summary: 'write the whole room to stdout as JSON Lines or Markdown', load: async () => registerExport },
   { name: 'redact', summary: 'replace one message\'s content by "[redacted]" for good', load: async () => registerRedact },
   { name: 'inbox', summary: "print a name's unread messages; --ack marks them read", load: async () => registerInbox },
   { name: 'hook', summary: 'add, list and remove webhooks of a room', load: async () => registerHook },

@@ -336,9 +336,17 @@ export class Client {
     return this.request('POST', `/agent/rooms/${enc(roomId)}/webhooks/${enc(hookId)}/resume`);
   }
 
-  /** The whole room as JSON Lines or Markdown text. */
-  exportRoom(roomId: string, format: 'jsonl' | 'markdown'): Promise<string> {
-    return this.call('GET', `/agent/rooms/${enc(roomId)}/export?format=${format}`, {}, (res) => res.text());
+  /** The whole room (as it is when the export begins) as JSON Lines or Markdown text; with `write`, handed to it as it
+   *  arrives instead (the answer is then empty), so a large room is never held whole. */
+  exportRoom(roomId: string, format: 'jsonl' | 'markdown', write?: (text: string) => void): Promise<string> {
+    return this.call('GET', `/agent/rooms/${enc(roomId)}/export?format=${format}`, {}, async (res) => {
+      if (!write || !res.body) return res.text();
+      const decoder = new TextDecoder();
+      // Both body kinds iterate (a web stream does on Node), as parseSse reads them.
+      for await (const chunk of res.body as AsyncIterable<Uint8Array>) write(decoder.decode(chunk, { stream: true }));
+      write(decoder.decode());
+      return '';
+    });
   }
 
   private request<T>(method: string, path: string, body?: unknown, call: CallOptions = {}): Promise<T> {
