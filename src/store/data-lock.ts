@@ -88,7 +88,7 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
       }
       const held = parseLock(await readFile(path, 'utf8').catch(() => ''));
       if (held && ownerRuns(held.pid, held.start)) {
-        throw new StoreError('locked', `Another server (pid ${held.pid}) is using the data folder ${dir}. Stop it, or give this server a data folder of its own.`);
+        throw new StoreError('locked', `Another server (pid ${held.pid}) is using the data folder ${dir}. Stop it first, or use another data folder.`);
       }
       // Left by a server that was killed: take it over.
       await rm(path, { force: true });
