@@ -89,7 +89,12 @@ export async function runProgram(argv: string[], io: CliIo, signal?: AbortSignal
     }
     await define(sub);
   });
-  // commander prints help without running the hook: what it will show is defined first.
+  // commander prints help without running the hook: what it will show is defined first. A mistyped command with
+  // --help would get the program's help and exit 0, as if it existed.
+  const first = argv[0];
+  if (first !== undefined && !first.startsWith('-') && first !== 'help' && !COMMANDS.some((c) => c.name === first) && argv.some((a) => a === '--help' || a === '-h')) {
+    throw unknownCommand(first);
+  }
   const shown = helpShows(argv);
   await Promise.all([...stubs.keys()].filter((stub) => shown.includes(stub.name())).map(define));
   program.addHelpText('after', () => serverOptions(program));

@@ -101,6 +101,7 @@ describe('CLI client commands', () => {
     [['tail', 'r', '-n', 'many'], 2, /--lines must be a whole number/],
     [['bogus-command'], 2, /^error: unknown command 'bogus-command'. See im-for-agents --help.\n$/],
     [['sned', 'r', 'hi'], 2, /^error: unknown command 'sned'. Did you mean 'send'\? See im-for-agents --help.\n$/],
+    [['sned', '--help'], 2, /^error: unknown command 'sned'. Did you mean 'send'\? See im-for-agents --help.\n$/],
     [['--as', 'bob', 'wiat', 'r'], 2, /^error: unknown command 'wiat'. Did you mean 'wait'\?/],
     [['--port', '99999'], 2, /^error: --port must be a port number from 0 to 65535 \(got "99999"\)\n$/],
     [['serve', '-p', '-1'], 2, /^error: --port must be a port number from 0 to 65535 \(got "-1"\)\n$/],
