@@ -20,6 +20,9 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // expect.poll waits for a state (a page redrawn, a stream resumed), not a speed: its 1 s default failed on a busy
+    // machine (the UI's "Reconnecting…" after a server stop), so it waits as long as a guard against a hang.
+    expect: { poll: { timeout: 15_000 } },
     pool: 'forks',
     projects: [
       { extends: true, test: { name: 'file', include: ['test/**/*.test.ts'] } },
