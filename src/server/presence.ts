@@ -1,15 +1,10 @@
 // Who is in each room: who listens now (by name), when each name was last seen and last posted. Kept in memory by
 // each server (a restart starts it empty); in a fleet each server shares its view (PresenceShare) and merges the others'.
 import type { PresenceEntry } from '../api/presence.js';
-import type { PresenceShare, RemoteSeen } from './presence-share.js';
+import type { PresenceShare, RemoteSeen, SharedSeen } from './presence-share.js';
 
-interface Seen {
-  listeners: number;
-  /** Date.now() when its last listener ended. */
-  quietSince?: number;
-  lastSeenAt?: number;
-  lastPostAt?: number;
-}
+/** What this server keeps per room and name is what it shares: listeners and times (Date.now() values). */
+type Seen = SharedSeen;
 
 /** A client that long-polls in a loop is between two polls for a moment: it still counts as listening meanwhile. */
 export const LISTEN_GRACE_MS = 2000;
