@@ -13,8 +13,10 @@ import { redactedCopy } from '../redaction.js';
 import { pickPage, type RoomPage } from '../room-order.js';
 import type { KeyHashes, KeyOwner, MessageListener, NewMessage, NewRoom, ReadOptions, RedactListener, RoomRecord, Store } from '../store.js';
 import { connectRedis, redisFailure, type RedisConnection, type RedisConnectionOptions } from './connection.js';
+import { checkDurability } from './durability.js';
 import { RedisKeys } from './keys.js';
 import { LiveRooms } from './live-rooms.js';
+import { redactRedisUrl } from './url.js';
 import { ADD_AGENT, ADMIT, APPEND, CREATE, IMPORT, PATCH, REPLACE, SET_CURSOR, runScript } from './scripts.js';
 
 export interface RedisStoreOptions extends RedisConnectionOptions {
@@ -63,6 +65,7 @@ export class RedisStore implements Store {
     try {
       this.subscriber = await connectRedis({ ...this.options, warn: () => {} }, 'im-for-agents-live');
       await this.live.start(this.subscriber, this.keys.events);
+      await checkDurability(this.client, redactRedisUrl(this.options.url), this.warn);
     } catch (err) {
       await this.close();
       throw redisFailure(err);
