@@ -26,6 +26,8 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
   retention?: Retention;
   /** Most rooms in this Redis under this prefix, counted across every instance (default 10,000). */
   maxRooms?: number;
+  /** How often a room with listeners here is checked for having left Redis without a delete notice (default 10 s). */
+  roomCheckMs?: number;
 }
 
 type Hash = Record<string, string>;
@@ -56,6 +58,7 @@ export class RedisStore implements Store {
         },
       },
       this.warn,
+      options.roomCheckMs,
     );
   }
 
