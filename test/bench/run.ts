@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { measureCliStart, withCliRoom } from './cli-start.js';
 import { measureDelivery, type Transport } from './delivery.js';
 import { load, MESSAGE, type LoadResult } from './load.js';
+import { createClient } from 'redis';
 import { installed, startNats, startRedis, type Peer } from './peers.js';
 import { ROOT, rssMb, startOurs, startReference } from './processes.js';
 import { measureUiPaint } from './ui-paint.js';
@@ -190,15 +191,25 @@ try {
       const room = await createRoom(servers[0]!.url, `store-send-${store}`);
       const runs = await median(async () => {
         const each = await Promise.all(servers.map((s) => load(`${s.url}/agent/rooms/${room}/messages`, MESSAGE, Math.round(100 / servers.length), SECONDS, s.child.pid)));
-        return { rps: each.reduce((n, r) => n + r.rps, 0), p99: Math.max(...each.map((r) => r.p99)), errors: each.reduce((n, r) => n + r.errors, 0) };
+        const requests = each.reduce((n, r) => n + r.rps, 0);
+        const cpuUs = each.reduce((n, r) => n + (r.cpuUs ?? 0) * r.rps, 0) / Math.max(1, requests);
+        return { rps: requests, p99: Math.max(...each.map((r) => r.p99)), errors: each.reduce((n, r) => n + r.errors, 0), cpuUs: Math.round(cpuUs) };
       });
       const droom = await createRoom(servers[0]!.url, `store-delivery-${store}`);
       const d = await measureDelivery(servers.at(-1)!.url, droom, 'sse', 10, DELIVERIES, servers[0]!.url);
-      add('redis', { store, connections: 100, 'req/s': runs.rps, 'send p99 ms': runs.p99, errors: runs.errors, 'delivery p50 ms': d.p50, 'delivery p99 ms': d.p99, samples: d.n });
+      add('redis', { store, connections: 100, 'req/s': runs.rps, 'send p99 ms': runs.p99, errors: runs.errors, 'server CPU µs/req': runs.cpuUs, 'delivery p50 ms': d.p50, 'delivery p99 ms': d.p99, samples: d.n });
     };
     await measureStore('file, 1 server', [ours]);
     fleet.push(await startOurs(join(dataDir, 'redis-0'), ['--store', redisPeer.url]));
     await measureStore('Redis, 1 server', fleet);
+    // What each appendfsync costs a send (the store asks for always: src/store/redis/durability.ts), on the same Redis.
+    const config = createClient({ url: redisPeer.url });
+    await config.connect();
+    for (const fsync of ['everysec', 'always', 'no']) {
+      await config.configSet('appendfsync', fsync);
+      await measureStore(`Redis, 1 server, appendfsync ${fsync}`, fleet);
+    }
+    await config.close();
     for (let i = 1; i < 3; i++) fleet.push(await startOurs(join(dataDir, `redis-${i}`), ['--store', redisPeer.url]));
     await measureStore('Redis, 3 servers', fleet);
     await Promise.all(fleet.map((s) => s.stop()));

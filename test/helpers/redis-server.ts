@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll } from 'vitest';
 
 const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
+const REDIS_CHECK_AOF = process.env.REDIS_CHECK_AOF ?? 'redis-check-aof';
 
 /** Whether redis-server can run here. Under CI its absence fails the test file; elsewhere the Redis tests skip. */
 export const hasRedis: boolean = (() => {
@@ -27,8 +28,11 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** SIGKILL, as a crash: only what reached its AOF file survives. */
   kill(): Promise<void>;
-  /** Starts it again on the same port and dir. */
+  /** Starts it again on the same port and dir. A durable one that refuses a cut AOF is first repaired with
+   *  `redis-check-aof --fix`, as its operator would, which drops the cut transaction whole. */
   restart(): Promise<void>;
+  /** How many restarts needed that repair. */
+  repairs: number;
   /** SIGSTOP: it keeps its connections and takes their bytes, but answers nothing until `resume` (SIGCONT). */
   pause(): void;
   resume(): void;
@@ -63,8 +67,11 @@ function stopProcess(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pr
   });
 }
 
-function launch(port: number, dir: string): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', dir, '--protected-mode', 'yes'];
+/** The settings under which no acknowledged message is lost or torn in a Redis crash (src/store/redis/durability.ts). */
+const DURABLE = ['--appendfsync', 'always', '--aof-load-truncated', 'no'];
+
+function launch(port: number, dir: string, extra: readonly string[]): Promise<ChildProcess> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', dir, '--protected-mode', 'yes', ...extra];
   const proc = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(proc);
   let out = '';
@@ -93,21 +100,31 @@ function launch(port: number, dir: string): Promise<ChildProcess> {
   });
 }
 
-/** Starts a redis-server of its own (a few tries, in case another process takes the free port first). */
-export async function startRedis(): Promise<RedisServer> {
+/** Runs `redis-check-aof --fix` on the AOF of `dir`, answering its question yes. */
+function repairAof(dir: string): void {
+  const run = spawnSync(REDIS_CHECK_AOF, ['--fix', join(dir, 'appendonlydir', 'appendonly.aof.manifest')], { input: 'y\n', encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`redis-check-aof --fix failed (${run.status}): ${run.stdout}${run.stderr}`);
+}
+
+/**
+ * Starts a redis-server of its own (a few tries, in case another process takes the free port first). `durable`
+ * runs it with appendfsync always and aof-load-truncated no, the settings the Redis store asks for.
+ */
+export async function startRedis(options: { durable?: boolean } = {}): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'im-redis-'));
   dirs.push(dir);
+  const extra = options.durable ? DURABLE : [];
   let port = 0;
   let proc: ChildProcess | undefined;
   for (let attempt = 0; !proc; attempt++) {
     port = await freePort();
     try {
-      proc = await launch(port, dir);
+      proc = await launch(port, dir, extra);
     } catch (err) {
       if (attempt >= 2) throw err;
     }
   }
-  return {
+  const server: RedisServer = {
     url: `redis://127.0.0.1:${port}`,
     port,
     dir,
@@ -121,11 +138,20 @@ export async function startRedis(): Promise<RedisServer> {
     },
     restart: async () => {
       if (proc) await stopProcess(proc);
-      proc = await launch(port, dir);
+      try {
+        proc = await launch(port, dir, extra);
+      } catch (err) {
+        if (!options.durable || !/redis-check-aof/.test((err as Error).message)) throw err;
+        repairAof(dir);
+        server.repairs++;
+        proc = await launch(port, dir, extra);
+      }
     },
+    repairs: 0,
     pause: () => void proc?.kill('SIGSTOP'),
     resume: () => void proc?.kill('SIGCONT'),
   };
+  return server;
 }
 
 let shared: Promise<RedisServer> | undefined;

@@ -31,24 +31,34 @@ interface Watch {
 
 const PAGE = 1000;
 const RETRY_MS = 1000;
+/** How often every watched room is read again by default (LiveRooms' `checkMs`). */
+export const DEFAULT_ROOM_CHECK_MS = 10_000;
 
 export class LiveRooms {
   private readonly watches = new Map<string, Watch>();
   private closed = false;
+  private sweep: NodeJS.Timeout | undefined;
 
+  /** `checkMs`: how often each watched room is read again, so one whose keys left Redis without a delete notice
+   *  (flushed, evicted, deleted by hand, a Redis restarted without its data) ends its listeners, and a notice lost
+   *  on the way is made up for. One existence check and one read per watched room each time, none per send. */
   constructor(
     private readonly source: LiveRoomsSource,
     private readonly warn: Warn,
+    private readonly checkMs = DEFAULT_ROOM_CHECK_MS,
   ) {}
 
   /** Listens on the store's channel; after a reconnect every watched room catches up, since notices sent while the
    *  connection was down are lost (pub/sub keeps nothing) while the streams keep every message. */
   async start(subscriber: RedisConnection, channel: string): Promise<void> {
     // Connected already, so each 'ready' from here on is a reconnect.
-    subscriber.on('ready', () => {
-      for (const w of this.watches.values()) this.poke(w);
-    });
+    subscriber.on('ready', () => this.pokeAll());
     await subscriber.subscribe(channel, (notice: string) => this.notice(notice));
+    this.sweep = setInterval(() => this.pokeAll(), this.checkMs).unref();
+  }
+
+  private pokeAll(): void {
+    for (const w of this.watches.values()) this.poke(w);
   }
 
   private notice(text: string): void {
@@ -134,6 +144,7 @@ export class LiveRooms {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.sweep);
     for (const w of this.watches.values()) clearTimeout(w.retry);
     this.watches.clear();
   }

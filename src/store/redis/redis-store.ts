@@ -13,9 +13,11 @@ import { redactedCopy } from '../redaction.js';
 import { pickPage, type RoomPage } from '../room-order.js';
 import type { KeyHashes, KeyOwner, MessageListener, NewMessage, NewRoom, ReadOptions, RedactListener, RoomRecord, Store } from '../store.js';
 import { connectRedis, redisFailure, type RedisConnection, type RedisConnectionOptions } from './connection.js';
+import { checkDurability } from './durability.js';
 import { RedisKeys } from './keys.js';
 import { LiveRooms } from './live-rooms.js';
-import { ADD_AGENT, ADMIT, APPEND, CREATE, IMPORT, PATCH, REPLACE, SET_CURSOR, runScript } from './scripts.js';
+import { redactRedisUrl } from './url.js';
+import { ADD_AGENT, ADMIT, APPEND, CREATE, DROP, IMPORT, PATCH, REPLACE, SET_CURSOR, runScript } from './scripts.js';
 
 export interface RedisStoreOptions extends RedisConnectionOptions {
   /** Prepended to every key and channel (default "im:"). */
@@ -24,6 +26,8 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
   retention?: Retention;
   /** Most rooms in this Redis under this prefix, counted across every instance (default 10,000). */
   maxRooms?: number;
+  /** How often a room with listeners here is checked for having left Redis without a delete notice (default 10 s). */
+  roomCheckMs?: number;
 }
 
 type Hash = Record<string, string>;
@@ -54,6 +58,7 @@ export class RedisStore implements Store {
         },
       },
       this.warn,
+      options.roomCheckMs,
     );
   }
 
@@ -63,6 +68,7 @@ export class RedisStore implements Store {
     try {
       this.subscriber = await connectRedis({ ...this.options, warn: () => {} }, 'im-for-agents-live');
       await this.live.start(this.subscriber, this.keys.events);
+      await checkDurability(this.client, redactRedisUrl(this.options.url), this.warn);
     } catch (err) {
       await this.close();
       throw redisFailure(err);
@@ -246,14 +252,16 @@ export class RedisStore implements Store {
 
   async deleteRoom(id: string): Promise<boolean> {
     return this.run(id, async () => {
-      const room = this.keys.room(id);
-      const [hash, agents] = await Promise.all([this.redis.hGetAll(room), this.redis.hGetAll(this.keys.agents(id))]);
-      // The room hash goes first: once it is gone the room is gone (appends and changes check it atomically).
-      if ((await this.redis.del(room)) === 0) return false;
-      const keyHashes = [hash.kw, hash.kr, ...Object.values(agents).map((a) => (JSON.parse(a) as { key: string }).key)];
+      // The room's keys go in one step with reading the key digests it holds: a key that setKeys or addAgent wrote
+      // before that step is in the answer, and one written after finds the room gone and removes its own entry.
+      const held = (await runScript(this.redis, DROP, [this.keys.room(id), this.keys.agents(id), this.keys.log(id), this.keys.cursors(id), this.keys.scratch(id)], [])) as
+        | string[]
+        | null;
+      if (!held) return false;
+      const [write, read, ...agents] = held;
+      const keyHashes = [write, read, ...agents.map((a) => (JSON.parse(a) as { key: string }).key)].filter((k): k is string => !!k);
       await Promise.all([
-        this.redis.del([this.keys.log(id), this.keys.agents(id), this.keys.cursors(id), this.keys.scratch(id)]),
-        ...keyHashes.filter((k) => k !== undefined).map((k) => this.redis.del(this.keys.key(k!))),
+        ...keyHashes.map((k) => this.redis.del(this.keys.key(k))),
         this.redis.zRem(this.keys.rooms, id),
         this.redis.publish(this.keys.events, `${id} deleted`),
       ]);
@@ -269,8 +277,10 @@ export class RedisStore implements Store {
   async setKeys(roomId: string, keyHashes: KeyHashes): Promise<void> {
     await this.run(roomId, async () => {
       const [oldWrite, oldRead] = await this.redis.hmGet(this.keys.room(roomId), ['kw', 'kr']);
+      // The new keys' entries first, then the room takes them (a delete from then on removes them); a room deleted
+      // before that takes its new entries with it here.
       await this.setKeyOwners(roomId, keyHashes);
-      await runScript(this.redis, PATCH, [this.keys.room(roomId)], ['2', 'kw', keyHashes.write, 'kr', keyHashes.read]);
+      await this.unlessGone(runScript(this.redis, PATCH, [this.keys.room(roomId)], ['2', 'kw', keyHashes.write, 'kr', keyHashes.read]), [keyHashes.write, keyHashes.read]);
       const old = [oldWrite, oldRead].filter((k): k is string => typeof k === 'string' && k !== keyHashes.write && k !== keyHashes.read);
       if (old.length > 0) await this.redis.del(old.map((k) => this.keys.key(k)));
     });
@@ -279,11 +289,25 @@ export class RedisStore implements Store {
   async addAgent(roomId: string, name: string, keyHash: string): Promise<Agent> {
     const createdAt = new Date().toISOString();
     return this.run(roomId, async () => {
-      const added = await runScript(this.redis, ADD_AGENT, [this.keys.room(roomId), this.keys.agents(roomId)], [name, JSON.stringify({ key: keyHash, createdAt })]);
-      if (added !== 1) throw new StoreError('conflict', `Room ${roomId} already has an agent named "${name}".`);
+      // The key's entry first, then the agent (a delete from then on removes the entry with it), as setKeys does.
       await this.redis.set(this.keys.key(keyHash), JSON.stringify({ roomId, access: 'write', agent: name }));
+      const added = await this.unlessGone(runScript(this.redis, ADD_AGENT, [this.keys.room(roomId), this.keys.agents(roomId)], [name, JSON.stringify({ key: keyHash, createdAt })]), [keyHash]);
+      if (added !== 1) {
+        await this.redis.del(this.keys.key(keyHash));
+        throw new StoreError('conflict', `Room ${roomId} already has an agent named "${name}".`);
+      }
       return { name, createdAt };
     });
+  }
+
+  /** `change`'s answer; when it found the room deleted (NOROOM), the key entries written for it are removed first. */
+  private async unlessGone<T>(change: Promise<T>, keyHashes: readonly string[]): Promise<T> {
+    try {
+      return await change;
+    } catch (err) {
+      if (/\bNOROOM\b/.test((err as Error)?.message ?? '')) await this.redis.del(keyHashes.map((k) => this.keys.key(k)));
+      throw err;
+    }
   }
 
   async listAgents(roomId: string): Promise<Agent[]> {

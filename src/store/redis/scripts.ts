@@ -44,6 +44,21 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOROOM') en
 return redis.call('HSETNX', KEYS[2], ARGV[1], ARGV[2])
 `;
 
+/**
+ * Deletes a room's own keys in one step and returns the key digests it held at that moment, so the caller removes
+ * exactly the key entries of keys that existed (a key added just before is in the answer; one added after finds the
+ * room gone). KEYS: room hash, agents hash, then the rest of the room's keys. Returns false for no such room, else
+ * [write digest, read digest, agent JSON...].
+ */
+export const DROP = `
+local room = redis.call('HMGET', KEYS[1], 'createdAt', 'kw', 'kr')
+if not room[1] then return false end
+local out = { room[2] or '', room[3] or '' }
+for _, json in ipairs(redis.call('HVALS', KEYS[2])) do out[#out + 1] = json end
+redis.call('UNLINK', unpack(KEYS))
+return out
+`;
+
 /** Creates a room's hash unless one exists. KEYS: room hash. ARGV: field/value pairs. Returns 1, or 0 for an id
  *  taken. */
 export const CREATE = `
