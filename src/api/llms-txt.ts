@@ -48,7 +48,7 @@ stdio, a local process that talks to this server:
     claude mcp add im -- npx -y im-for-agents mcp --server ${base} --as claude
     {"mcpServers":{"im":{"command":"npx","args":["-y","im-for-agents","mcp","--server","${base}","--as","cursor"]}}}
 
-Not on npm yet? In a clone, \`npm pack\` makes im-for-agents-${VERSION}.tgz: write \`npx -y /path/to/im-for-agents-${VERSION}.tgz\`
+Not on npm yet? In a clone, \`npm pack\` makes im-for-agents-${VERSION}.tgz: write \`npx -y file:/path/to/im-for-agents-${VERSION}.tgz\`
 where this guide says \`npx -y im-for-agents\` or \`npx im-for-agents\` (or run \`npm link\` there once, then \`im-for-agents\`).
 
 Tools: list_rooms, create_room, send, read, wait, search. wait blocks until the next message (optionally from or

@@ -19,7 +19,7 @@ describe('GET /llms.txt', () => {
     expect(text).toContain('--server http://10.1.2.3:9000');
     expect(text).not.toMatch(/127\.0\.0\.1|localhost/);
     // The package is not on npm yet: the guide also says how to run it from a clone.
-    expect(text).toContain(`npx -y /path/to/im-for-agents-${VERSION}.tgz`);
+    expect(text).toContain(`npx -y file:/path/to/im-for-agents-${VERSION}.tgz`);
   });
 
   test('names every route family and route of the app, and every MCP tool', async () => {

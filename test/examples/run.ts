@@ -2,11 +2,12 @@
 // folder, installs each example's pinned dependencies (npm ci) and runs it against that server: one line per example.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ROOT, startProcess } from '../bench/processes.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ROOT } from '../bench/processes.js';
 
 const exec = promisify(execFile);
 const EXAMPLES = join(ROOT, 'examples');
@@ -28,13 +29,9 @@ const t0 = performance.now();
 await exec(join(ROOT, 'node_modules/.bin/tsup'), [], { cwd: ROOT }); // what npm pack's prepare script runs, whose output would mix with --json
 const { stdout } = await exec('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: ROOT, maxBuffer: 64 << 20 });
 const tarball = join(dir, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
-const serverDir = join(dir, 'server');
-await mkdir(serverDir);
-await writeFile(join(serverDir, 'package.json'), JSON.stringify({ name: 'examples-server', private: true }));
-await exec('npm', ['install', ...npmQuiet, tarball], { cwd: serverDir });
-const bin = join(serverDir, 'node_modules/im-for-agents/bin/im-for-agents.js');
-const server = await startProcess(process.execPath, [bin, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', join(dir, 'data'), '--no-open'], /listening on (http:\/\/\S+)/);
-console.log(`packed ${tarball.split('/').pop()} and started it at ${server.url} in ${seconds(performance.now() - t0)}`);
+// Started the way the docs say to run it before it is on npm, so the run proves that line too.
+const server = await startServer(['-y', `file:${tarball}`, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', join(dir, 'data'), '--no-open']);
+console.log(`packed ${tarball.split('/').pop()} and started it with npx -y file:... at ${server.url} in ${seconds(performance.now() - t0)}`);
 
 const env: NodeJS.ProcessEnv = { ...process.env, IM_SERVER: server.url };
 if (process.env.IM_EXAMPLES_PROVIDERS !== '1') for (const key of PROVIDER_ENV) delete env[key];
@@ -82,6 +79,41 @@ async function runExample(cwd: string, name: string, env: NodeJS.ProcessEnv): Pr
       resolve({ ok: code === 0, output });
     });
   });
+}
+
+/**
+ * npx ARGS in a process group of its own: npx does not pass SIGTERM on to the server it starts, so stop() signals the
+ * whole group and waits until none of it is left.
+ */
+async function startServer(args: string[]): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn('npx', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const group = -child.pid!;
+  const alive = () => {
+    try {
+      process.kill(group, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const stop = async () => {
+    if (alive()) process.kill(group, 'SIGTERM');
+    for (let i = 0; i < 100 && alive(); i++) await sleep(100);
+    if (alive()) process.kill(group, 'SIGKILL');
+  };
+  process.on('exit', () => alive() && process.kill(group, 'SIGKILL'));
+  let out = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`npx ${args.join(' ')} exited with ${code}: ${out}`)));
+  });
+  return { url, stop };
 }
 
 function seconds(ms: number): string {
