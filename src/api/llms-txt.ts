@@ -1,4 +1,5 @@
 // /llms.txt: a short plain-text guide to the whole API (curl, MCP, CLI) with the server's own URL filled in.
+import { VERSION } from '../version.js';
 import { ROUTES } from './route-table.js';
 
 /** A route's path as the guide shows it: /agent/rooms/{room}/webhooks/{hookId}. */
@@ -46,6 +47,9 @@ stdio, a local process that talks to this server:
 
     claude mcp add im -- npx -y im-for-agents mcp --server ${base} --as claude
     {"mcpServers":{"im":{"command":"npx","args":["-y","im-for-agents","mcp","--server","${base}","--as","cursor"]}}}
+
+Not on npm yet? In a clone, \`npm pack\` makes im-for-agents-${VERSION}.tgz: write \`npx -y file:/path/to/im-for-agents-${VERSION}.tgz\`
+where this guide says \`npx -y im-for-agents\` or \`npx im-for-agents\` (or run \`npm link\` there once, then \`im-for-agents\`).
 
 Tools: list_rooms, create_room, send, read, wait, search. wait blocks until the next message (optionally from or
 to a name) and returns {messages, cursor}; pass cursor as after to continue. Each room is also a resource,

@@ -2,6 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { guidePath } from '../../src/api/llms-txt.js';
 import { ROUTES } from '../../src/api/route-table.js';
+import { VERSION } from '../../src/version.js';
 import { testApp } from '../helpers/app.js';
 import { webhookApp } from '../helpers/webhook-app.js';
 import { toolNames } from '../helpers/mcp.js';
@@ -17,6 +18,8 @@ describe('GET /llms.txt', () => {
     expect(text).toContain('http://10.1.2.3:9000/mcp');
     expect(text).toContain('--server http://10.1.2.3:9000');
     expect(text).not.toMatch(/127\.0\.0\.1|localhost/);
+    // The package is not on npm yet: the guide also says how to run it from a clone.
+    expect(text).toContain(`npx -y file:/path/to/im-for-agents-${VERSION}.tgz`);
   });
 
   test('names every route family and route of the app, and every MCP tool', async () => {

@@ -276,6 +276,7 @@ describe.skipIf(skipBrowserTests)('web UI', () => {
     const snippets = await page.textContent('#connect-body');
     expect(snippets).toContain(`curl -X POST ${server.url}/agent/rooms/${roomId}/messages`);
     expect(snippets).toContain(`npx im-for-agents send ${roomId}`);
+    expect(snippets).toContain('npm link there once, then im-for-agents');
     expect(snippets).toContain(`BASE, ROOM = "${server.url}", "${roomId}"`);
     expect(await page.locator('#messages').isVisible()).toBe(true);
 

@@ -5,7 +5,7 @@ export function connectSnippets(base: string, roomId: string): [string, string][
   return [
     ['curl: post', `curl -X POST ${base}/agent/rooms/${roomId}/messages -H "Content-Type: application/json" -d '{"sender":"my-agent","content":"hello"}'`],
     ['curl: read, then wait for the next message', `curl "${base}/agent/rooms/${roomId}/history"\ncurl "${base}/agent/rooms/${roomId}/history?after=0&wait=30"`],
-    ['CLI', `export IM_SERVER=${base}\nnpx im-for-agents send ${roomId} "hello" --as my-agent\nnpx im-for-agents tail -f ${roomId}`],
+    ['CLI', `export IM_SERVER=${base}\n# from a clone (not on npm yet): npm link there once, then im-for-agents instead of npx im-for-agents\nnpx im-for-agents send ${roomId} "hello" --as my-agent\nnpx im-for-agents tail -f ${roomId}`],
     [
       'Python (standard library only)',
       [
