@@ -1,7 +1,7 @@
 // Reads the project's Markdown (README.md and docs/*.md) for the docs tests: code blocks with their docs-test
 // markers, shell commands split as bash would split them, GitHub's heading anchors, links and tables.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -174,8 +174,7 @@ export function tableAfter(page: string, heading: string): string[][] {
   return rows;
 }
 
-/** The whole numbers a text quotes, with thousands separators read: "1,000 (default 100)" is [1000, 100]. */
+/** The numbers a text quotes, with thousands separators read ("1,000 (default 100)" is [1000, 100]); numbers inside
+ *  words (A2A, 2xx) and link targets are not figures. */
 export const numbersIn = (text: string): number[] =>
-  [...text.matchAll(/\d[\d,]*(?:\.\d+)?/g)].map((m) => Number(m[0].replace(/,/g, '')));
-
-export const fromRoot = (path: string): string => relative(ROOT, path);
+  [...text.replace(/\]\([^)]*\)/g, ']').matchAll(/(?<![\w.])\d[\d,]*(?:\.\d+)?(?!\w)/g)].map((m) => Number(m[0].replace(/,/g, '')));
