@@ -64,6 +64,26 @@ describe('the server flags table (docs/operations.md, The server) is `serve --he
   });
 });
 
+describe('the commands table (docs/cli.md) is the program\'s', () => {
+  const commandsOf = async (args: string[]): Promise<string[]> => {
+    const { stdout } = await runCli([...args, '--help'], { env: { COLUMNS: '1000' } });
+    const list = stdout.slice(stdout.indexOf('Commands:')).split('\n\n')[0]!;
+    return [...list.matchAll(/^ {2}([\w-]+)/gm)].map((m) => m[1]!).filter((c) => c !== 'help');
+  };
+  const rows = () => tableAfter('docs/cli.md', 'Commands').slice(1);
+  const quoted = (cell: string) => [...cell.matchAll(/`([\w-]+)`/g)].map((m) => m[1]!);
+
+  test('every command is in the table, and only those', async () => {
+    expect(rows().flatMap((r) => quoted(r[0]!)).sort()).toEqual((await commandsOf([])).sort());
+  });
+
+  test.each(['room', 'agent', 'hook'])('%s: every subcommand is named', async (command) => {
+    const row = rows().find((r) => quoted(r[0]!).includes(command));
+    const named = quoted(row?.[1] ?? '').filter((w) => !w.startsWith('-'));
+    expect(named.sort()).toEqual((await commandsOf([command])).sort());
+  });
+});
+
 /** For each row of the Limits table: the numbers its limit column must quote, in order, from what sets them. */
 const LIMITS: Record<string, number[]> = {
   'request body': [limits.DEFAULT_MAX_BODY_BYTES / MiB],
