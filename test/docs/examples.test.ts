@@ -1,5 +1,6 @@
 // Runs every shell example of README.md and docs/ against a real server, command by command, as a reader would
 // paste it: http://127.0.0.1:7331 becomes the test server's URL, and ROOM, keys, HOOK and NEXT name real things.
+// JSON examples must parse.
 import { spawn } from 'node:child_process';
 import { writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -84,20 +85,23 @@ async function fixtures(page: Page, text: string): Promise<Record<string, string
   return vars;
 }
 
-/** While a command runs, the newest rooms get a message from reviewer to planner now and then, so that examples
- *  which wait for the next message (wait, long-polls) get one. */
-function startPoster(page: Page): () => Promise<void> {
+/** While a command runs, the block's room and the rooms made since the block began get a message from reviewer to
+ *  planner now and then, so that examples which wait for the next message (wait, long-polls) get one. */
+function startPoster(page: Page, room: string, since: number): () => Promise<void> {
   let stopped = false;
   const loop = (async () => {
     while (!stopped) {
       await new Promise((r) => setTimeout(r, 100));
       try {
-        const { rooms } = (await api(page, 'GET', '/agent/rooms?limit=3')) as { rooms: { id: string }[] };
-        for (const { id } of rooms) {
-          await api(page, 'POST', `/agent/rooms/${id}/messages`, { sender: 'reviewer', to: ['planner'], content: 'done @planner' }).catch(() => {});
-        }
+        const { rooms } = (await api(page, 'GET', '/agent/rooms?limit=20')) as { rooms: { id: string; createdAt: string }[] };
+        const ids = new Set([room, ...rooms.filter((r) => Date.parse(r.createdAt) >= since).map((r) => r.id)]);
+        await Promise.all(
+          [...ids].map((id) =>
+            api(page, 'POST', `/agent/rooms/${id}/messages`, { sender: 'reviewer', to: ['planner'], content: 'done @planner' }).catch(() => {}),
+          ),
+        );
       } catch {
-        // a room deleted meanwhile, or the server stopping: the next round tries again
+        // the server stopping: the next round tries again
       }
     }
   })();
@@ -177,12 +181,13 @@ async function runBlock(block: CodeBlock, authOn: boolean): Promise<void> {
   });
   const body = block.body.replaceAll(DOC_URL, url);
   const commands = block.marker.script ? [{ text: body, line: 0 }] : shellCommands(body);
+  const since = Date.now();
   let vars = await fixtures(page, body);
   for (const [i, command] of commands.entries()) {
     const where = `${block.page}:${block.line + 1 + command.line}`;
     if (block.marker.skipCommands.some((s) => command.text.includes(s.text))) continue;
     if (block.marker.fresh && i > 0) vars = await fixtures(page, body);
-    const stopPoster = startPoster(page);
+    const stopPoster = startPoster(page, vars.ROOM!, since);
     const result = await run(command.text, cwd, env(vars)).finally(stopPoster);
     const expected = block.marker.exitCodes.find((e) => command.text.includes(e.text))?.code ?? 0;
     expect(result.code, `${where}: ${command.text}\n--- output ---\n${result.out}`).toBe(expected);
@@ -193,7 +198,7 @@ for (const pageName of docPages()) {
   const authOn = readPage(pageName).includes(AUTH_ON);
   const blocks = codeBlocks(pageName).filter((b) => SHELLS.has(b.lang));
   if (blocks.length === 0) continue;
-  describe(`${pageName}${authOn ? ' (auth on)' : ''}`, () => {
+  describe.concurrent(`${pageName}${authOn ? ' (auth on)' : ''}`, () => {
     for (const block of blocks) {
       const name = `${block.page}:${block.line}`;
       if (block.marker.skip) test.skip(`${name} (not run: ${block.marker.skip})`, () => {});
@@ -201,3 +206,10 @@ for (const pageName of docPages()) {
     }
   });
 }
+
+describe('JSON examples parse', () => {
+  const blocks = docPages().flatMap((page) => codeBlocks(page).filter((b) => b.lang === 'json'));
+  test.each(blocks.map((b) => [`${b.page}:${b.line}`, b] as const))('%s', (_, block) => {
+    expect(() => JSON.parse(block.body)).not.toThrow();
+  });
+});
