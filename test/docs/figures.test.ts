@@ -178,19 +178,19 @@ describe('figures quoted in prose', () => {
 });
 
 describe('figures measured on the server', () => {
-  let app: Awaited<ReturnType<typeof testApp>>;
-  beforeAll(async () => {
-    app = await testApp();
+  test('the Node.js version README.md asks for is package.json\'s engines', () => {
+    const { engines } = JSON.parse(readPage('package.json')) as { engines: { node: string } };
+    expect(flat('README.md')).toContain(`Node.js ${engines.node.replace(/^>=/, '')} or newer`);
   });
 
   test('room ids are 26 characters (docs/api.md)', async () => {
-    const room = await app.client.createRoom('ids');
+    const room = await (await testApp()).client.createRoom('ids');
     expect(flat('docs/api.md')).toContain('Room ids are 26 characters');
     expect(room.id).toHaveLength(26);
   });
 
   test('the health answer has the fields docs/api.md shows', async () => {
-    const res = await app.app.request('/agent/health');
+    const res = await (await testApp()).app.request('/agent/health');
     const shown = /curl \$BASE\/agent\/health +# (\{[^}]*\})/.exec(readPage('docs/api.md'))?.[1];
     expect(shown).toBeDefined();
     expect(Object.keys((await res.json()) as object)).toEqual(Object.keys(JSON.parse(shown!.replace('"..."', '"x"')) as object));
