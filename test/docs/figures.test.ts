@@ -1,6 +1,7 @@
 // Every figure the docs quote about the server (limits, defaults, sizes) is checked against the server or the constant
 // that sets it, so the docs cannot drift: the flags table against `serve --help`, the Limits table row by row, the
 // MCP tools/list size measured, and the figures quoted in prose through the phrases below.
+import { maxHeaderSize } from 'node:http';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { REMEMBERED_PER_ROOM } from '../../src/a2a/sent-ids.js';
 import * as limits from '../../src/api/limits.js';
@@ -14,6 +15,7 @@ import { LISTEN_GRACE_MS, MAX_PRESENCE_NAMES } from '../../src/server/presence.j
 import { PAGE_CHARS } from '../../src/server/room-cursor.js';
 import { EXPOSED_RATE_LIMIT } from '../../src/server/start.js';
 import { DEFAULT_COMMAND_TIMEOUT_MS } from '../../src/store/redis/connection.js';
+import { DEFAULT_BACKOFF } from '../../src/webhooks/backoff.js';
 import { DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_HOOKS_PER_ROOM, DEFAULT_MAX_FAILURES } from '../../src/webhooks/webhooks.js';
 import { testApp } from '../helpers/app.js';
 import { numbersIn, readPage, tableAfter } from '../helpers/markdown.js';
@@ -162,6 +164,9 @@ const PHRASES: [page: string, phrase: string, figures: number[]][] = [
   ['docs/webhooks.md', 'A room holds at most {N} hooks', [DEFAULT_HOOKS_PER_ROOM]],
   ['docs/webhooks.md', 'anything but a 2xx within {N} seconds is a failure', [DEFAULT_DELIVERY_TIMEOUT_MS / 1000]],
   ['docs/webhooks.md', 'After {N} failures in a row', [DEFAULT_MAX_FAILURES]],
+  ['docs/webhooks.md', 'The same message is retried after about {N} s', [DEFAULT_BACKOFF.baseMs / 1000]],
+  ['docs/webhooks.md', 'jitter, at most {N} minutes', [DEFAULT_BACKOFF.maxMs / 60_000]],
+  ['docs/api.md', '| 431 | | request headers over {N} KiB (answered by Node) |', [maxHeaderSize / KiB]],
   ['docs/storage-and-scaling.md', 'or after the {N} s command timeout', [DEFAULT_COMMAND_TIMEOUT_MS / 1000]],
 ];
 
