@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { codeBlocks, docPages, readPage, shellCommands, type CodeBlock } from '../helpers/markdown.js';
 import { BIN, startServer, type ServerProcess } from '../helpers/server-process.js';
 import { tempDirForAll } from '../helpers/temp-dir.js';
@@ -163,8 +163,6 @@ beforeAll(async () => {
   expect(git.code, git.out).toBe(0);
 });
 
-afterAll(() => servers.clear());
-
 async function runBlock(block: CodeBlock, authOn: boolean): Promise<void> {
   const page = await serverFor(authOn);
   const url = page.server.url;
@@ -202,7 +200,7 @@ for (const pageName of docPages()) {
     for (const block of blocks) {
       const name = `${block.page}:${block.line}`;
       if (block.marker.skip) test.skip(`${name} (not run: ${block.marker.skip})`, () => {});
-      else test(name, () => runBlock(block, authOn));
+      else test(name, () => runBlock(block, authOn), 120_000); // a guard against a hang: a block runs several CLI processes
     }
   });
 }
