@@ -32,9 +32,9 @@ im-for-agents() {
   case "$1" in
     serve | "" | -[!h-]* | --[!hv]*)
       echo "docs test: this starts a server, which the docs test never does; mark it skipped with the reason" >&2; return 127 ;;
-    on) until_stopped node "$IM_BIN" "$@" ;;
-    tail) if [[ " $* " == *" -f "* ]]; then until_stopped node "$IM_BIN" "$@"; else node "$IM_BIN" "$@"; fi ;;
-    *) node "$IM_BIN" "$@" ;;
+    on) until_stopped "$IM_NODE" "$IM_BIN" "$@" ;;
+    tail) if [[ " $* " == *" -f "* ]]; then until_stopped "$IM_NODE" "$IM_BIN" "$@"; else "$IM_NODE" "$IM_BIN" "$@"; fi ;;
+    *) "$IM_NODE" "$IM_BIN" "$@" ;;
   esac
 }
 npx() {
@@ -172,6 +172,7 @@ async function runBlock(block: CodeBlock, authOn: boolean): Promise<void> {
     LANG: 'C.UTF-8',
     NO_COLOR: '1',
     IM_BIN: BIN,
+    IM_NODE: process.execPath,
     IM_SERVER: url,
     BASE: url,
     ...(page.token && { IM_KEY: page.token }),
