@@ -1,7 +1,7 @@
 // Runs the real built CLI as a server process on 127.0.0.1, port 0, and stops it after each test.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 
 export const BIN = fileURLToPath(new URL('../../bin/im-for-agents.js', import.meta.url));
 
@@ -16,34 +16,47 @@ export interface ServerProcess {
 }
 
 const running = new Set<ChildProcessWithoutNullStreams>();
+/** Servers shared by a file's tests (started in beforeAll): stopped after all of them, not after each. */
+const runningForAll = new Set<ChildProcessWithoutNullStreams>();
 
 afterEach(async () => {
   await Promise.all([...running].map((p) => exited(p, 'SIGKILL')));
+});
+afterAll(async () => {
+  await Promise.all([...runningForAll].map((p) => exited(p, 'SIGKILL')));
 });
 
 function exited(proc: ChildProcessWithoutNullStreams, signal: NodeJS.Signals): Promise<number | null> {
   return new Promise((resolve) => {
     if (proc.exitCode !== null || proc.signalCode !== null) {
       running.delete(proc);
+      runningForAll.delete(proc);
       return resolve(proc.exitCode);
     }
     proc.once('exit', (code) => {
       running.delete(proc);
+      runningForAll.delete(proc);
       resolve(code);
     });
     proc.kill(signal);
   });
 }
 
-/** `openFiles` runs the server under that open-file limit (`ulimit -n`). */
-export function startServer(dataDir: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, options: { openFiles?: number } = {}): Promise<ServerProcess> {
+/** `openFiles` runs the server under that open-file limit (`ulimit -n`); `forAll` keeps it until the file's tests are
+ *  all done (for a server started in beforeAll), where others are stopped after each test. */
+export function startServer(
+  dataDir: string,
+  args: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+  options: { openFiles?: number; forAll?: boolean } = {},
+): Promise<ServerProcess> {
   const argv = [BIN, 'serve', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--no-open', ...args];
   const [command, commandArgs] =
     options.openFiles === undefined
       ? [process.execPath, argv]
       : ['bash', ['-c', `ulimit -n ${options.openFiles} && exec "$0" "$@"`, process.execPath, ...argv]];
   const proc = spawn(command, commandArgs, { env: { ...process.env, CI: '1', NO_COLOR: '1', ...env } });
-  running.add(proc);
+  (options.forAll ? runningForAll : running).add(proc);
   let out = '';
   let err = '';
   proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
