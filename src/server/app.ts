@@ -90,7 +90,7 @@ export function createApp(options: AppOptions): App {
 
   app.use('*', frontDoor(gate));
   app.get('/agent/health', (c) => c.json({ ok: true, name: 'im-for-agents', version: VERSION, auth: Boolean(options.auth?.adminTokenHash) }));
-  app.use('/agent/rooms/:id/*', noteSeen(deps.presence));
+  app.use('/agent/rooms/:id/*', noteSeen(deps.presence, deps.store));
   app.route('/agent', roomRoutes(deps));
   app.route('/agent', roomLifecycleRoutes(deps));
   app.route('/agent', agentRoutes(deps));

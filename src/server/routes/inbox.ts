@@ -24,7 +24,7 @@ export function inboxRoutes(deps: ServerDeps): Hono<AppEnv> {
 
   app.get('/rooms/:id/inbox', async (c) => {
     const room = await roomParam(c, store, 'read');
-    const name = requireName(c, callerName(c));
+    const name = requireName(c, await callerName(c, store, room.id));
     const limit = queryInt(c, 'limit', { min: 1, max: HISTORY_MAX_LIMIT }) ?? HISTORY_DEFAULT_LIMIT;
     const after = queryInt(c, 'after', { min: 0, max: room.lastSeq });
     const wait = querySeconds(c, 'wait', MAX_WAIT_SECONDS);
@@ -48,7 +48,7 @@ export function inboxRoutes(deps: ServerDeps): Hono<AppEnv> {
   app.post('/rooms/:id/inbox/ack', async (c) => {
     const room = await roomParam(c, store, 'read');
     const ack = await parsedJson(c, maxBodyBytes, parseInboxAck, 'invalid_ack');
-    const name = requireName(c, callerName(c, ack.as));
+    const name = requireName(c, await callerName(c, store, room.id, ack.as));
     const { seq } = ack;
     if (seq > room.lastSeq) {
       throw new HttpError(400, 'invalid_ack', `seq must be from 0 to ${room.lastSeq}, the room's newest seq (got ${seq}).`);
