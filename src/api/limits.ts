@@ -25,6 +25,8 @@ export const MAX_CONTENT_LENGTH = 256 * 1024;
 /** Largest metadata object, in bytes of JSON. */
 export const MAX_METADATA_BYTES = 16 * 1024;
 export const MAX_BATCH = 1000;
+/** Most names with an inbox read cursor in one room (names with an agent key are not refused). */
+export const MAX_INBOX_NAMES = 1000;
 /** Most rooms one server holds (`--max-rooms`). */
 /** Rooms in one page of GET /agent/rooms when no `limit` is given, and the most one page may hold. */
 export const ROOMS_DEFAULT_LIMIT = 100;

@@ -1,7 +1,7 @@
 // A name with an agent key is that key's alone: no other room key may read or ack its inbox, wait or stream as it,
 // or appear as it in presence, through any door (REST, /mcp with ?as= or X-Agent-Name); the admin token may.
 import { describe, expect, test } from 'vitest';
-import type { AgentPresence } from '../../src/api/presence.js';
+import type { PresenceEntry } from '../../src/api/presence.js';
 import type { CreatedAgent, CreatedRoom } from '../../src/api/types.js';
 import { hashKey } from '../../src/server/auth/keys.js';
 import { testApp } from '../helpers/app.js';
@@ -59,7 +59,7 @@ const DOORS: Record<string, (t: Setup, cred: Cred) => Promise<Outcome>> = {
   'SSE stream?as=': async (t, cred) => outcome(await t.app.request(`${t.base}/stream?as=alice`, { headers: t.headers(cred) })),
   'presence after a request with ?as=': async (t, cred) => {
     expect((await t.app.request(`${t.base}/history?as=alice`, { headers: t.headers(cred) })).status).toBe(200);
-    const { agents } = (await (await t.app.request(`${t.base}/presence`, { headers: t.admin })).json()) as { agents: AgentPresence[] };
+    const { agents } = (await (await t.app.request(`${t.base}/presence`, { headers: t.admin })).json()) as { agents: PresenceEntry[] };
     return agents.find((a) => a.name === 'alice')?.lastSeenAt ? 'acts as alice' : 'refused';
   },
   'MCP read inbox, /mcp?as=': (t, cred) => mcpTool(t, cred, 'query', 'read', { inbox: true, ack: 1 }),
