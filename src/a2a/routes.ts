@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { ServerDeps } from '../server/context.js';
 import { hangUp, type AppEnv } from '../server/env.js';
 import { HttpError } from '../server/errors.js';
-import { readJson } from '../server/request.js';
+import { readRpcJson } from '../server/request.js';
 import { A2A_RPC_PATH, AGENT_CARD_PATHS, agentCard } from './card.js';
 import { SentIds, type SendOnce } from './sent-ids.js';
 
@@ -32,7 +32,7 @@ export function a2aRoutes({ store, maxBodyBytes, heartbeatMs }: ServerDeps, opti
   app.post(A2A_RPC_PATH, async (c) => {
     let body: unknown;
     try {
-      body = await readJson(c, maxBodyBytes);
+      body = await readRpcJson(c, maxBodyBytes);
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
       // The same refusal, in JSON-RPC's words: -32700 for JSON that does not parse, -32600 for the rest.

@@ -20,6 +20,9 @@ export const MAX_TOPIC_LENGTH = 1000;
 /** Highest loop-guard setting: consecutive agent messages allowed without a human one. */
 export const MAX_LOOP_GUARD = 1000;
 export const MAX_METADATA_DEPTH = 8;
+/** Deepest nesting of a JSON-RPC body (A2A, /mcp): its envelope's levels plus metadata's. Checked before a protocol
+ *  SDK walks the body, which recursion thousands of levels deep would overflow. */
+export const MAX_RPC_DEPTH = MAX_METADATA_DEPTH + 8;
 /** Longest message content, in characters. */
 export const MAX_CONTENT_LENGTH = 256 * 1024;
 /** Largest metadata object, in bytes of JSON. */

@@ -10,6 +10,8 @@ export interface McpHttpOptions {
   room?: string;
   /** Largest request body, as for the rest of the API. */
   maxBodyBytes: number;
+  /** The body, when the caller read it already. */
+  parsedBody?: unknown;
 }
 
 /** Answers one /mcp request. The caller's Authorization header goes on every API call the tools make. */
@@ -32,7 +34,7 @@ export async function handleMcpRequest(request: Request, options: McpHttpOptions
   await server.connect(transport);
   const close = () => void server.close();
   try {
-    return whenBodyEnds(await transport.handleRequest(request), close);
+    return whenBodyEnds(await transport.handleRequest(request, options.parsedBody === undefined ? {} : { parsedBody: options.parsedBody }), close);
   } catch (err) {
     close();
     throw err;

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { authorizeAdmin } from '../auth/principal.js';
 import { nodeOf, type AppEnv } from '../env.js';
+import { readRpcJson } from '../request.js';
 
 export interface McpRouteOptions {
   maxBodyBytes: number;
@@ -22,7 +23,10 @@ export function mcpRoutes({ maxBodyBytes, appFetch }: McpRouteOptions): Hono<App
     const room = c.req.header('x-room-id') ?? c.req.query('room');
     // The tools' calls count against the caller's address; the caller's socket itself stays with this request.
     const remoteAddress = nodeOf(c).incoming?.socket?.remoteAddress ?? c.env?.remoteAddress;
+    // Read here, so a body nested too deep for the SDK is refused like any API call's.
+    const parsedBody = c.req.method === 'POST' ? await readRpcJson(c, maxBodyBytes) : undefined;
     return handleMcpRequest(c.req.raw, {
+      ...(parsedBody !== undefined && { parsedBody }),
       appFetch: (request) => appFetch(request, remoteAddress ? { remoteAddress } : {}),
       maxBodyBytes,
       sender: c.req.header('x-agent-name') ?? c.req.query('as') ?? DEFAULT_MCP_SENDER,
