@@ -131,6 +131,9 @@ describe('webhook routes with auth on', () => {
     'http://[::ffff:127.0.0.1]/hook',
     'http://0.0.0.0/hook',
     'http://2130706433/hook', // 127.0.0.1 as one number
+    'http://[::127.0.0.1]/hook', // IPv4-compatible
+    'http://[::ffff:0:127.0.0.1]/hook', // IPv4-translated
+    'http://[2002:7f00:1::]/hook', // 6to4 of 127.0.0.1
   ])('refuses %s unless private hooks are allowed', async (url) => {
     const { json, room } = await roomWithApp({ ...withAuth, hooks: { allowPrivate: false } });
     const res = await json('POST', `/agent/rooms/${room.id}/webhooks`, { url }, auth(room.keys.write));
