@@ -104,7 +104,7 @@ export function createApp(options: AppOptions): App {
   if (options.webhooks) app.route('/agent', webhookRoutes(deps, options.webhooks));
   app.route('/', apiDocRoutes());
   app.route('/', mcpRoutes({ ...deps, appFetch: (request, env) => app.fetch(request, env) }));
-  app.route('/', a2aRoutes(deps, { auth: Boolean(options.auth?.adminTokenHash), app: () => app, ...(options.a2aSent && { sent: options.a2aSent }) }));
+  app.route('/', a2aRoutes(deps, { auth: Boolean(options.auth?.adminTokenHash), appFetch: (request, env) => app.fetch(request, env), ...(options.a2aSent && { sent: options.a2aSent }) }));
   if (options.uiDir) {
     app.use('*', securityHeaders());
     app.route('/', uiRoutes(options.uiDir));
