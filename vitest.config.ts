@@ -13,6 +13,7 @@ const ON_BOTH_STORES = [
   'test/server/redaction.test.ts',
   'test/server/inbox.test.ts',
   'test/server/presence.test.ts',
+  'test/server/caller-name.test.ts',
   'test/server/room-pages.test.ts',
 ];
 

@@ -3,7 +3,8 @@ import { Hono } from 'hono';
 import type { ServerDeps } from '../server/context.js';
 import { hangUp, type AppEnv } from '../server/env.js';
 import { HttpError } from '../server/errors.js';
-import { readJson } from '../server/request.js';
+import { callerClient, type AppFetch } from '../server/in-process-client.js';
+import { readRpcJson } from '../server/request.js';
 import { A2A_RPC_PATH, AGENT_CARD_PATHS, agentCard } from './card.js';
 import { SentIds, type SendOnce } from './sent-ids.js';
 
@@ -11,7 +12,7 @@ export interface A2AOptions {
   /** Whether the server needs keys (the card then declares Bearer auth). */
   auth: boolean;
   /** The whole app, called in-process for every room operation. */
-  app: () => { fetch: (request: Request) => Response | Promise<Response> };
+  appFetch: AppFetch;
   /** How retried sends are recognised (default: this server's memory; a fleet shares them in Redis). */
   sent?: SendOnce;
 }
@@ -32,7 +33,7 @@ export function a2aRoutes({ store, maxBodyBytes, heartbeatMs }: ServerDeps, opti
   app.post(A2A_RPC_PATH, async (c) => {
     let body: unknown;
     try {
-      body = await readJson(c, maxBodyBytes);
+      body = await readRpcJson(c, maxBodyBytes);
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
       // The same refusal, in JSON-RPC's words: -32700 for JSON that does not parse, -32600 for the rest.
@@ -44,11 +45,10 @@ export function a2aRoutes({ store, maxBodyBytes, heartbeatMs }: ServerDeps, opti
     return handleRpc({
       body,
       version: c.req.header('a2a-version'),
-      authorization: c.req.header('authorization'),
+      client: callerClient(c, options.appFetch),
       ...(principal.kind === 'room' && principal.agent !== undefined && { agent: principal.agent }),
       origin: new URL(c.req.url).origin,
       auth: options.auth,
-      app: () => (request) => options.app().fetch(request),
       sent,
       heartbeatMs,
       hangUp: hangUp(c),

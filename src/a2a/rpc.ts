@@ -4,9 +4,8 @@ import { AgentCard } from '@a2a-js/sdk';
 import { isLegacyJsonRpcMethod, isV1JsonRpcMethod } from '@a2a-js/sdk/compat/v0_3';
 import { LegacyJsonRpcTransportHandler } from '@a2a-js/sdk/compat/v0_3/server';
 import { JsonRpcTransportHandler, ServerCallContext, validateVersion } from '@a2a-js/sdk/server';
-import { Client } from '../client/client.js';
+import type { Client } from '../client/client.js';
 import { agentCard } from './card.js';
-import { inProcessFetch } from './in-process-fetch.js';
 import { RoomAgent } from './room-agent.js';
 import type { SendOnce } from './sent-ids.js';
 
@@ -15,14 +14,13 @@ export interface RpcCall {
   body: unknown;
   /** The A2A-Version header; absent means 0.3. */
   version: string | undefined;
-  /** The caller's Authorization header, passed on to the room routes. */
-  authorization: string | undefined;
+  /** This app's client for the caller: its key, address and hang-up go on every room call. */
+  client: Client;
   /** The agent name of the caller's agent key, if it is one: the sender when metadata names none. */
   agent?: string;
   /** This server as the caller reached it, e.g. http://127.0.0.1:7331. */
   origin: string;
   auth: boolean;
-  app: () => (request: Request) => Response | Promise<Response>;
   sent: SendOnce;
   heartbeatMs: number;
   /** Fires when the caller hangs up. */
@@ -50,9 +48,7 @@ export async function handleRpc(call: RpcCall): Promise<Response> {
   const abort = new AbortController();
   call.hangUp.addEventListener('abort', () => abort.abort(), { once: true });
   const card = AgentCard.fromJSON(agentCard(call.origin, { auth: call.auth, version: '1.0' }));
-  const key = /^Bearer +(\S+)$/i.exec(call.authorization?.trim() ?? '')?.[1];
-  const client = new Client({ baseUrl: call.origin, fetch: inProcessFetch(call.app), ...(key && { key }) });
-  const agent = new RoomAgent({ client, card, sent: call.sent, signal: abort.signal, ...(call.agent && { defaultSender: call.agent }) });
+  const agent = new RoomAgent({ client: call.client, card, sent: call.sent, signal: abort.signal, ...(call.agent && { defaultSender: call.agent }) });
   const context = new ServerCallContext({ ...(call.version && { requestedVersion: call.version }) });
 
   let answer: Envelope | AsyncGenerator<Envelope>;

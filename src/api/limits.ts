@@ -20,11 +20,16 @@ export const MAX_TOPIC_LENGTH = 1000;
 /** Highest loop-guard setting: consecutive agent messages allowed without a human one. */
 export const MAX_LOOP_GUARD = 1000;
 export const MAX_METADATA_DEPTH = 8;
+/** Deepest nesting of a JSON-RPC body (A2A, /mcp): its envelope's levels plus metadata's. Checked before a protocol
+ *  SDK walks the body, which recursion thousands of levels deep would overflow. */
+export const MAX_RPC_DEPTH = MAX_METADATA_DEPTH + 8;
 /** Longest message content, in characters. */
 export const MAX_CONTENT_LENGTH = 256 * 1024;
 /** Largest metadata object, in bytes of JSON. */
 export const MAX_METADATA_BYTES = 16 * 1024;
 export const MAX_BATCH = 1000;
+/** Most names with an inbox read cursor in one room (names with an agent key are not refused). */
+export const MAX_INBOX_NAMES = 1000;
 /** Most rooms one server holds (`--max-rooms`). */
 /** Rooms in one page of GET /agent/rooms when no `limit` is given, and the most one page may hold. */
 export const ROOMS_DEFAULT_LIMIT = 100;

@@ -20,13 +20,18 @@ const text = (field: string, max?: number) => {
   return s.refine((v) => v.trim().length > 0, { error: `${field} must not be empty` });
 };
 
-function depth(value: unknown, level = 0): number {
-  // Stop as soon as the limit is passed: hostile input may be nested far deeper than the stack.
-  if (value === null || typeof value !== 'object' || level > MAX_METADATA_DEPTH) return level;
+/** Whether `value` is nested more than `limit` levels deep. It stops once past the limit, so input nested far deeper
+ *  than the stack is safe to measure. */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  return depth(value, limit) > limit;
+}
+
+function depth(value: unknown, limit: number, level = 0): number {
+  if (value === null || typeof value !== 'object' || level > limit) return level;
   let max = level + 1;
   for (const v of Object.values(value)) {
-    max = Math.max(max, depth(v, level + 1));
-    if (max > MAX_METADATA_DEPTH) break;
+    max = Math.max(max, depth(v, limit, level + 1));
+    if (max > limit) break;
   }
   return max;
 }
@@ -47,7 +52,7 @@ export const messageInputSchema = z.object(
       .superRefine((m, ctx) => {
         if (m === null || typeof m !== 'object' || Array.isArray(m)) {
           ctx.addIssue({ code: 'custom', message: 'metadata must be a JSON object' });
-        } else if (depth(m) > MAX_METADATA_DEPTH) {
+        } else if (nestedDeeperThan(m, MAX_METADATA_DEPTH)) {
           // Depth first: serialising a hostile, deeply nested object to measure it would overflow the stack.
           ctx.addIssue({ code: 'custom', message: `metadata must be nested at most ${MAX_METADATA_DEPTH} levels deep` });
         } else if (new TextEncoder().encode(JSON.stringify(m)).length > MAX_METADATA_BYTES) {

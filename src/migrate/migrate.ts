@@ -90,7 +90,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateResult> {
       }
     }
     messagesDone = roomStart + record.room.messageCount;
-    for (const [name, seq] of Object.entries(record.cursors)) await to.setCursor(room.id, name, seq);
+    for (const [name, seq] of Object.entries(record.cursors)) await to.setCursor(room.id, name, seq, { uncapped: true });
     for (const hook of hooksByRoom.get(room.id) ?? []) {
       if (!toHooks || (await toHooks.loadHook(room.id, hook.id))) continue;
       await toHooks.add({ ...hook }, Number.MAX_SAFE_INTEGER);

@@ -90,7 +90,7 @@ export function createApp(options: AppOptions): App {
 
   app.use('*', frontDoor(gate));
   app.get('/agent/health', (c) => c.json({ ok: true, name: 'im-for-agents', version: VERSION, auth: Boolean(options.auth?.adminTokenHash) }));
-  app.use('/agent/rooms/:id/*', noteSeen(deps.presence));
+  app.use('/agent/rooms/:id/*', noteSeen(deps.presence, deps.store));
   app.route('/agent', roomRoutes(deps));
   app.route('/agent', roomLifecycleRoutes(deps));
   app.route('/agent', agentRoutes(deps));
@@ -104,7 +104,7 @@ export function createApp(options: AppOptions): App {
   if (options.webhooks) app.route('/agent', webhookRoutes(deps, options.webhooks));
   app.route('/', apiDocRoutes());
   app.route('/', mcpRoutes({ ...deps, appFetch: (request, env) => app.fetch(request, env) }));
-  app.route('/', a2aRoutes(deps, { auth: Boolean(options.auth?.adminTokenHash), app: () => app, ...(options.a2aSent && { sent: options.a2aSent }) }));
+  app.route('/', a2aRoutes(deps, { auth: Boolean(options.auth?.adminTokenHash), appFetch: (request, env) => app.fetch(request, env), ...(options.a2aSent && { sent: options.a2aSent }) }));
   if (options.uiDir) {
     app.use('*', securityHeaders());
     app.route('/', uiRoutes(options.uiDir));

@@ -1,7 +1,8 @@
 // Reading request input: the JSON body and the numeric query parameters, each failing with a 4xx that says what to fix.
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
-import type { ParseResult } from '../api/schemas.js';
+import { MAX_METADATA_DEPTH, MAX_RPC_DEPTH } from '../api/limits.js';
+import { nestedDeeperThan, type ParseResult } from '../api/schemas.js';
 import { nodeOf } from './env.js';
 import { HttpError } from './errors.js';
 
@@ -94,6 +95,16 @@ export async function bodyText(c: Context, max: number): Promise<string> {
 export async function readJson(c: Context, maxBytes: number): Promise<unknown> {
   requireJsonType(c.req.header('content-type'));
   return parseJsonText(await bodyText(c, maxBytes));
+}
+
+/** A JSON-RPC body (A2A, /mcp): readJson, and a 400 for nesting deeper than MAX_RPC_DEPTH, which the protocol SDKs
+ *  would meet with a stack overflow. */
+export async function readRpcJson(c: Context, maxBytes: number): Promise<unknown> {
+  const body = await readJson(c, maxBytes);
+  if (nestedDeeperThan(body, MAX_RPC_DEPTH)) {
+    throw new HttpError(400, 'too_deep', `The body is nested more than ${MAX_RPC_DEPTH} levels deep; metadata may be nested at most ${MAX_METADATA_DEPTH} levels.`);
+  }
+  return body;
 }
 
 /** The JSON body as `parse` checks it, or a 400 with `code` and parse's words on what to fix. */

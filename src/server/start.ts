@@ -6,6 +6,7 @@ import { redactRedisUrl } from '../store/redis/url.js';
 import type { Store } from '../store/store.js';
 import { Webhooks } from '../webhooks/webhooks.js';
 import { decideAdminToken } from './admin-token.js';
+import { dataDirUndo } from './data-dir-undo.js';
 import { openFleetState, type FleetState } from './fleet-state.js';
 import { DEFAULT_STREAM_LIMITS, createApp } from './app.js';
 import { isLoopbackName } from './gate/host-origin.js';
@@ -87,6 +88,7 @@ async function makeStore(config: ServerConfig): Promise<Store> {
 }
 
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const undo = await dataDirUndo(config.dataDir);
   const store = await makeStore(config);
   await store.open();
   let webhooks: Webhooks | undefined;
@@ -155,6 +157,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await webhooks?.close();
     await fleet?.close();
     await store.close();
+    // A start that failed (a port in use, Redis unreachable) leaves the data folder as it found it.
+    await undo().catch((e: unknown) => config.log(`warning: could not remove what the failed start made in ${config.dataDir}: ${(e as Error).message}`));
     throw err;
   }
 }

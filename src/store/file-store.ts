@@ -367,8 +367,9 @@ export class FileStore implements Store {
     return this.room(roomId).cursors.get(name);
   }
 
-  async setCursor(roomId: string, name: string, seq: number): Promise<number> {
-    return this.room(roomId).cursors.set(name, seq);
+  async setCursor(roomId: string, name: string, seq: number, options: { uncapped?: boolean } = {}): Promise<number> {
+    const { entry, cursors } = this.room(roomId);
+    return cursors.set(name, seq, options.uncapped === true || entry.agents?.some((a) => a.name === name) === true);
   }
 
   subscribe(roomId: string, listener: MessageListener): () => void {

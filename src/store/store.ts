@@ -72,8 +72,10 @@ export interface Store {
   /** NAME's inbox read cursor in the room: the seq of the last message it acknowledged, 0 before any. */
   getCursor(roomId: string, name: string): Promise<number>;
   /** Moves NAME's cursor forward to `seq`, never back (a smaller seq leaves it); resolves with the cursor after the
-   *  call, once it is durable. Kept with the room, removed with it. The caller checks seq against the room's lastSeq. */
-  setCursor(roomId: string, name: string, seq: number): Promise<number>;
+   *  call, once it is durable. Kept with the room, removed with it. The caller checks seq against the room's lastSeq.
+   *  A new name past MAX_INBOX_NAMES in the room is a StoreError('limit') unless it has an agent key, or `uncapped`
+   *  (migrate copies every cursor a room has, also one made before the cap). */
+  setCursor(roomId: string, name: string, seq: number, options?: { uncapped?: boolean }): Promise<number>;
   /** Calls `listener` with every batch of messages made durable after this call, in seq order. */
   subscribe(roomId: string, listener: MessageListener): () => void;
   /**

@@ -22,21 +22,52 @@ for (const [net, prefix] of [
 for (const [net, prefix] of [
   ['::', 128], // unspecified
   ['::1', 128], // loopback
+  ['64:ff9b:1::', 48], // NAT64 for local use: its IPv4 half is some private network's
+  ['100::', 64], // discard-only
+  ['2001:db8::', 32], // documentation
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated, still routed by some stacks)
   ['ff00::', 8], // multicast
 ] as const) {
   blocked.addSubnet(net, prefix, 'ipv6');
 }
 
-/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d) or NAT64 (64:ff9b::a.b.c.d) IPv6 address. */
-function embeddedIpv4(ip: string): string | undefined {
-  const m = /^(?:::ffff:|64:ff9b::)(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/i.exec(ip);
-  if (!m) return undefined;
-  if (m[1]) return m[1];
-  const hi = parseInt(m[2]!, 16);
-  const lo = parseInt(m[3]!, 16);
-  return [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+/** The 16 bytes of an IPv6 address (isIP already said it is one), a dotted IPv4 tail included. */
+function ipv6Bytes(ip: string): number[] {
+  let text = ip.toLowerCase();
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const groups = (s: string | undefined) => (s ? s.split(':').map((g) => parseInt(g, 16)) : []);
+  const left = groups(head);
+  const right = groups(tail);
+  const words = tail === undefined ? left : [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+  return words.flatMap((w) => [w >> 8, w & 255]);
+}
+
+const dotted = (b: number[]) => b.join('.');
+const startsWith = (b: number[], prefix: number[]) => prefix.every((x, i) => b[i] === x);
+const ZEROS_80 = Array<number>(10).fill(0);
+
+/**
+ * The IPv4 addresses an IPv6 address carries, by which a packet to it may reach an IPv4 network: IPv4-mapped
+ * (::ffff:a.b.c.d), IPv4-translated (::ffff:0:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d),
+ * 6to4 (2002:AABB:CCDD::) and Teredo (2001:0::, the client's address inverted in the last 32 bits).
+ */
+function embeddedIpv4(ip: string): string[] {
+  const b = ipv6Bytes(ip);
+  const last = b.slice(12);
+  if (startsWith(b, [...ZEROS_80, 0xff, 0xff]) || startsWith(b, [...ZEROS_80, 0, 0]) || startsWith(b, [0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0])) {
+    return [dotted(last)];
+  }
+  if (startsWith(b, [0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0])) return [dotted(last)];
+  if (startsWith(b, [0x20, 0x02])) return [dotted(b.slice(2, 6))];
+  if (startsWith(b, [0x20, 0x01, 0, 0])) return [dotted(b.slice(4, 8)), dotted(last.map((x) => x ^ 255))];
+  return [];
 }
 
 /** True for an address a webhook must not reach when private destinations are refused. */
@@ -45,8 +76,7 @@ export function isPrivateAddress(ip: string): boolean {
   const family = isIP(bare);
   if (family === 4) return blocked.check(bare, 'ipv4');
   if (family !== 6) return true; // not an address at all: refuse rather than guess
-  const v4 = embeddedIpv4(bare);
-  return v4 !== undefined ? blocked.check(v4, 'ipv4') : blocked.check(bare, 'ipv6');
+  return blocked.check(bare, 'ipv6') || embeddedIpv4(bare).some((v4) => blocked.check(v4, 'ipv4'));
 }
 
 const refusal = (host: string, ip: string) =>

@@ -1,10 +1,12 @@
 // Webhook routes under /agent: add, list, show, remove and resume a room's hooks, with the room routes' auth checks.
 import { Hono } from 'hono';
-import { parseWebhookInput, type WebhookList } from '../api/webhooks.js';
+import { parseWebhookInput, type Webhook, type WebhookList } from '../api/webhooks.js';
+import { managesRoom } from '../server/auth/principal.js';
 import type { ServerDeps } from '../server/context.js';
 import type { AppEnv } from '../server/env.js';
 import { parsedJson } from '../server/request.js';
 import { managedRoom, roomParam } from '../server/routes/room-param.js';
+import { maskedHook } from './masked-url.js';
 import type { Webhooks } from './webhooks.js';
 
 export function webhookRoutes({ store, maxBodyBytes }: ServerDeps, hooks: Webhooks): Hono<AppEnv> {
@@ -16,14 +18,17 @@ export function webhookRoutes({ store, maxBodyBytes }: ServerDeps, hooks: Webhoo
     return c.json(await hooks.add(room, await parsedJson(c, maxBodyBytes, parseWebhookInput, 'invalid_webhook')), 201);
   });
 
+  // Any key of the room may look; a URL's credentials are shown only to those who manage the room.
   app.get('/rooms/:id/webhooks', async (c) => {
     const room = await roomParam(c, store, 'read');
-    return c.json({ roomId: room.id, webhooks: await hooks.list(room.id) } satisfies WebhookList);
+    const shown = managesRoom(c.get('principal'), room.id) ? (h: Webhook) => h : maskedHook;
+    return c.json({ roomId: room.id, webhooks: (await hooks.list(room.id)).map(shown) } satisfies WebhookList);
   });
 
   app.get('/rooms/:id/webhooks/:hookId', async (c) => {
     const room = await roomParam(c, store, 'read');
-    return c.json(await hooks.get(room.id, c.req.param('hookId')));
+    const hook = await hooks.get(room.id, c.req.param('hookId'));
+    return c.json(managesRoom(c.get('principal'), room.id) ? hook : maskedHook(hook));
   });
 
   app.delete('/rooms/:id/webhooks/:hookId', async (c) => {

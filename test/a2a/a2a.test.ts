@@ -203,6 +203,25 @@ describe('A2A by hand', () => {
     expect(((await res.json()) as { error: { code: number } }).error.code).toBe(-32700);
   });
 
+  test('metadata nested 5,000 levels deep is a clear 400 (-32600), not a stack overflow; 10 levels meets the send route\'s 8-level rule', async () => {
+    const { url, admin } = await serve();
+    const room = await admin.createRoom('deep');
+    const send = (metadata: string) =>
+      fetch(`${url}/agent/a2a`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'A2A-Version': '1.0' },
+        body: `{"jsonrpc":"2.0","id":1,"method":"SendMessage","params":{"message":{"messageId":"${randomUUID()}","contextId":"${room.id}","role":"ROLE_USER","parts":[{"text":"hi"}],"metadata":${metadata}}}}`,
+      });
+    const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+    const deep = await send(nested(5000));
+    expect(deep.status).toBe(400);
+    expect(((await deep.json()) as { error: unknown }).error).toEqual({ code: -32600, message: expect.stringMatching(/nested more than 16 levels deep; metadata may be nested at most 8/) });
+    const ten = await send(nested(10));
+    expect(((await ten.json()) as { error: unknown }).error).toMatchObject({ code: -32602, message: expect.stringContaining('metadata must be nested at most 8 levels deep') });
+    expect((await send(nested(3))).status).toBe(200);
+    expect(await admin.history(room.id)).toHaveLength(1);
+  });
+
   test('the same rules as the HTTP send route: same stored fields, same refusals in the same words', async () => {
     const { url, admin } = await serve();
     const room = await admin.createRoom('equal');

@@ -2,6 +2,7 @@
 // sockets, a start that fails, flags that make no sense.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer as createTcpServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -79,6 +80,34 @@ describe('edges on a real server', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  test('a start that fails (port in use) takes away what it made in the data folder, and only that', async () => {
+    const root = await tempDir();
+    const fresh = join(root, 'new', 'data');
+    const used = join(root, 'used');
+    await mkdir(join(used, 'notes'), { recursive: true });
+    await writeFile(join(used, 'notes', 'keep.txt'), 'mine');
+    await writeFile(join(used, 'keep.json'), '{}');
+    const blocker = createTcpServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      for (const dir of [fresh, used]) {
+        const failed = await runCli(['serve', '--port', String(port), '--data', dir, '--no-open']);
+        expect(failed.code).toBe(1);
+        expect(failed.stderr).toMatch(/already in use/);
+      }
+      expect(await readdir(root)).toEqual(['used']);
+      expect((await readdir(used)).sort()).toEqual(['keep.json', 'notes']);
+      expect(await readFile(join(used, 'notes', 'keep.txt'), 'utf8')).toBe('mine');
+    } finally {
+      blocker.close();
+    }
+    // The same folders then start as new.
+    const server = await startServer(fresh);
+    expect(existsSync(join(fresh, 'rooms'))).toBe(true);
+    await server.stop();
   });
 
   test.each([

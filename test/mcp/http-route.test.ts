@@ -46,6 +46,27 @@ describe('/mcp over HTTP', () => {
   });
 });
 
+describe('/mcp bodies', () => {
+  test('arguments nested 5,000 levels deep are a clear 400 in the API error shape, not a stack overflow; the next call works', async () => {
+    const { app, client } = await testApp();
+    const { id } = await client.createRoom('r');
+    const call = (metadata: string) =>
+      app.request('http://127.0.0.1/mcp', {
+        method: 'POST',
+        headers: mcpHeaders,
+        body: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"send","arguments":{"room":"${id}","content":"x","metadata":${metadata}}}}`,
+      });
+    const deep = await call(`${'['.repeat(5000)}${']'.repeat(5000)}`);
+    expect(deep.status).toBe(400);
+    expect(await deep.json()).toEqual({ error: { code: 'too_deep', message: expect.stringMatching(/nested more than 16 levels deep; metadata may be nested at most 8/), requestId: expect.any(String) } });
+    expect(await (await call(`${'{"a":'.repeat(10)}1${'}'.repeat(10)}`)).text()).toContain('metadata must be nested at most 8 levels deep');
+    const ok = await (await call('{"pr":12}')).text();
+    expect(ok).toContain('"result"');
+    expect(ok).not.toContain('"isError":true');
+    expect(await client.history(id)).toHaveLength(1);
+  });
+});
+
 describe('/mcp wait and hang-ups', () => {
   const waitCall = (room: string, timeout: number) =>
     JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'wait', arguments: { room, timeout } } });

@@ -2,6 +2,7 @@
 // move the cursor forward only, within the room's seqs, and survive a restart; who may read and ack.
 import { describe, expect, test } from 'vitest';
 import type { Inbox, InboxCursor } from '../../src/api/inbox.js';
+import { MAX_INBOX_NAMES } from '../../src/api/limits.js';
 import type { CreatedAgent, CreatedRoom } from '../../src/api/types.js';
 import { createApp } from '../../src/server/app.js';
 import { hashKey } from '../../src/server/auth/keys.js';
@@ -155,4 +156,17 @@ test('cursors survive a restart; a long-poll on an empty inbox skips what is not
   await send({ sender: 'dave', content: 'my own' });
   await send({ sender: 'carol', content: 'ping @dave' });
   expect(await waiting).toMatchObject({ cursor: 5, through: 8, messages: [{ seq: 8, content: 'ping @dave', mentions: ['dave'] }] });
+});
+
+test(`an ack for a new name past ${MAX_INBOX_NAMES} in the room is a 409 saying what still works; known names move on`, async () => {
+  const t = await setup(true);
+  await conversation(t);
+  for (let i = 0; i < MAX_INBOX_NAMES; i += 100) {
+    await Promise.all(Array.from({ length: 100 }, (_, j) => t.store.setCursor(t.room.roomId, `n${i + j}`, 1)));
+  }
+  const refused = await t.ack({ as: 'newcomer', seq: 2 }, t.as('read'));
+  expect(refused.status).toBe(409);
+  expect(refused.body.error).toEqual({ code: 'limit', message: expect.stringMatching(/1000 names.*agent key/), requestId: expect.any(String) });
+  expect((await t.ack({ as: 'n5', seq: 2 }, t.as('read'))).body.cursor).toBe(2);
+  expect((await t.ack({ seq: 3 }, t.as('agent'))).body).toMatchObject({ name: 'alice', cursor: 3 });
 });

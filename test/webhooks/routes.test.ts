@@ -89,6 +89,20 @@ describe('webhook routes', () => {
 describe('webhook routes with auth on', () => {
   const withAuth = { app: { auth: { adminTokenHash: hashKey(ADMIN_TOKEN) } } };
 
+  test('a URL\'s credentials are shown whole to the write key and the admin token, masked to the read key and agent keys', async () => {
+    const { json, room } = await roomWithApp({ ...withAuth, hooks: { allowPrivate: true } });
+    const url = `/agent/rooms/${room.id}/webhooks`;
+    const secretUrl = 'http://bot:hunter2pass@127.0.0.1:9/hooks/T01/9f8e7d6c5b4a39281706?token=s3cr3t&room=ops&v=Zx81kq0Pw7Lm3Nb5';
+    const hook = await (await json('POST', url, { url: secretUrl }, auth(room.keys.write))).json();
+    const agent = (await (await json('POST', `/agent/rooms/${room.id}/agents`, { name: 'bot' }, auth(room.keys.write))).json()) as { key: string };
+    const masked = 'http://***:***@127.0.0.1:9/hooks/T01/***?token=***&room=ops&v=***';
+    for (const [key, shown] of [[room.keys.write, secretUrl], [ADMIN_TOKEN, secretUrl], [room.keys.read, masked], [agent.key, masked]] as const) {
+      const list = await (await json('GET', url, undefined, auth(key))).json();
+      expect(list.webhooks.map((h: { url: string }) => h.url)).toEqual([shown]);
+      expect((await (await json('GET', `${url}/${hook.id}`, undefined, auth(key))).json()).url).toBe(shown);
+    }
+  });
+
   test('adding needs the write key or the admin token; listing any key of the room', async () => {
     const { json, room } = await roomWithApp({ ...withAuth, hooks: { allowPrivate: true } });
     const other = (await (await json('POST', '/agent/rooms', { name: 'other' }, auth(ADMIN_TOKEN))).json()) as { keys: { write: string } };
@@ -131,6 +145,9 @@ describe('webhook routes with auth on', () => {
     'http://[::ffff:127.0.0.1]/hook',
     'http://0.0.0.0/hook',
     'http://2130706433/hook', // 127.0.0.1 as one number
+    'http://[::127.0.0.1]/hook', // IPv4-compatible
+    'http://[::ffff:0:127.0.0.1]/hook', // IPv4-translated
+    'http://[2002:7f00:1::]/hook', // 6to4 of 127.0.0.1
   ])('refuses %s unless private hooks are allowed', async (url) => {
     const { json, room } = await roomWithApp({ ...withAuth, hooks: { allowPrivate: false } });
     const res = await json('POST', `/agent/rooms/${room.id}/webhooks`, { url }, auth(room.keys.write));

@@ -34,6 +34,11 @@ export function authorizeAdmin(c: Context, what: string): void {
   throw new HttpError(403, 'forbidden', `${what} needs the admin token; a room key cannot do it.`);
 }
 
+/** Whether this principal manages the room (its write key or the admin token): what authorizeManage lets through. */
+export function managesRoom(p: Principal, roomId: string): boolean {
+  return p.kind === 'admin' || (p.kind === 'room' && p.roomId === roomId && p.access === 'write' && p.agent === undefined);
+}
+
 /** Managing a room (agents, settings, keys, deletion, redaction) needs its write key or the admin token; an agent key
  *  posts and reads but cannot manage. */
 export function authorizeManage(c: Context, roomId: string, what: string): void {

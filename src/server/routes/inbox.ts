@@ -4,6 +4,7 @@ import { inInbox } from '../../api/addressed.js';
 import { parseInboxAck, type Inbox, type InboxCursor } from '../../api/inbox.js';
 import { HISTORY_DEFAULT_LIMIT, HISTORY_MAX_CHARS, HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS } from '../../api/limits.js';
 import type { Message } from '../../api/types.js';
+import { StoreError } from '../../store/errors.js';
 import type { Store } from '../../store/store.js';
 import { callerName } from '../caller-name.js';
 import type { ServerDeps } from '../context.js';
@@ -24,7 +25,7 @@ export function inboxRoutes(deps: ServerDeps): Hono<AppEnv> {
 
   app.get('/rooms/:id/inbox', async (c) => {
     const room = await roomParam(c, store, 'read');
-    const name = requireName(c, callerName(c));
+    const name = requireName(c, await callerName(c, store, room.id));
     const limit = queryInt(c, 'limit', { min: 1, max: HISTORY_MAX_LIMIT }) ?? HISTORY_DEFAULT_LIMIT;
     const after = queryInt(c, 'after', { min: 0, max: room.lastSeq });
     const wait = querySeconds(c, 'wait', MAX_WAIT_SECONDS);
@@ -48,12 +49,15 @@ export function inboxRoutes(deps: ServerDeps): Hono<AppEnv> {
   app.post('/rooms/:id/inbox/ack', async (c) => {
     const room = await roomParam(c, store, 'read');
     const ack = await parsedJson(c, maxBodyBytes, parseInboxAck, 'invalid_ack');
-    const name = requireName(c, callerName(c, ack.as));
+    const name = requireName(c, await callerName(c, store, room.id, ack.as));
     const { seq } = ack;
     if (seq > room.lastSeq) {
       throw new HttpError(400, 'invalid_ack', `seq must be from 0 to ${room.lastSeq}, the room's newest seq (got ${seq}).`);
     }
-    const cursor = await store.setCursor(room.id, name, seq);
+    const cursor = await store.setCursor(room.id, name, seq).catch((err: unknown) => {
+      if (!(err instanceof StoreError && err.code === 'limit')) throw err;
+      throw new HttpError(409, 'limit', `${err.message} Ack as a name that has one, or with an agent key (its name is never refused).`);
+    });
     return c.json({ roomId: room.id, name, cursor } satisfies InboxCursor);
   });
 

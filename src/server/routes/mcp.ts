@@ -1,12 +1,14 @@
 // /mcp: the MCP tools over Streamable HTTP, with the same auth as /agent; the MCP SDK loads on the first call.
 import { Hono } from 'hono';
 import { authorizeAdmin } from '../auth/principal.js';
-import { nodeOf, type AppEnv } from '../env.js';
+import type { AppEnv } from '../env.js';
+import { callerClient, type AppFetch } from '../in-process-client.js';
+import { readRpcJson } from '../request.js';
 
 export interface McpRouteOptions {
   maxBodyBytes: number;
   /** The whole app, called in-process for every API call a tool makes. */
-  appFetch: (request: Request, env: AppEnv['Bindings']) => Response | Promise<Response>;
+  appFetch: AppFetch;
 }
 
 /** Default agent name when a caller gives neither X-Agent-Name nor ?as=. */
@@ -20,10 +22,11 @@ export function mcpRoutes({ maxBodyBytes, appFetch }: McpRouteOptions): Hono<App
     if (c.get('principal').kind === 'anonymous') authorizeAdmin(c, 'Using /mcp');
     const { handleMcpRequest } = await import('../../mcp/http.js');
     const room = c.req.header('x-room-id') ?? c.req.query('room');
-    // The tools' calls count against the caller's address; the caller's socket itself stays with this request.
-    const remoteAddress = nodeOf(c).incoming?.socket?.remoteAddress ?? c.env?.remoteAddress;
+    // Read here, so a body nested too deep for the SDK is refused like any API call's.
+    const parsedBody = c.req.method === 'POST' ? await readRpcJson(c, maxBodyBytes) : undefined;
     return handleMcpRequest(c.req.raw, {
-      appFetch: (request) => appFetch(request, remoteAddress ? { remoteAddress } : {}),
+      ...(parsedBody !== undefined && { parsedBody }),
+      client: callerClient(c, appFetch),
       maxBodyBytes,
       sender: c.req.header('x-agent-name') ?? c.req.query('as') ?? DEFAULT_MCP_SENDER,
       ...(room && { room }),

@@ -44,7 +44,7 @@ export function messageRoutes(deps: ServerDeps): Hono<AppEnv> {
           waitMs: wait * 1000,
           signal: hangUp(c),
           owner: streamOwner(c),
-          name: callerName(c),
+          name: await callerName(c, store, room.id),
         })
       : await store.read(room.id, { after, limit });
     // A page stops at about HISTORY_MAX_CHARS (the newest ones without `after`); the caller pages on from its last seq.

@@ -3,6 +3,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { callerName } from '../caller-name.js';
 import type { ServerDeps } from '../context.js';
 import type { AppEnv } from '../env.js';
+import type { Store } from '../../store/store.js';
 import type { Presence } from '../presence.js';
 import { roomParam } from './room-param.js';
 
@@ -25,17 +26,17 @@ export function presenceRoutes({ store, presence }: ServerDeps): Hono<AppEnv> {
 
 /** Marks the caller's name seen on the room once a request on it succeeded (any route under /agent/rooms/:id but
  *  deletions, which may have removed the room). */
-export function noteSeen(presence: Presence): MiddlewareHandler<AppEnv> {
+export function noteSeen(presence: Presence, store: Store): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
-    if (c.res.status >= 400 || c.req.method === 'DELETE') return;
+    const roomId = c.req.param('id');
+    if (c.res.status >= 400 || c.req.method === 'DELETE' || roomId === undefined) return;
     let name: string | undefined;
     try {
-      name = callerName(c);
+      name = await callerName(c, store, roomId);
     } catch {
-      return; // a bad `as` was already answered by the route, or the route did not read it
+      return; // a bad or borrowed `as` was already answered by the route, or the route did not read it
     }
-    const roomId = c.req.param('id');
-    if (name !== undefined && roomId !== undefined) presence.seen(roomId, name);
+    if (name !== undefined) presence.seen(roomId, name);
   };
 }

@@ -39,7 +39,7 @@ export function streamRoutes({ store, heartbeatMs, streams, presence, log }: Ser
     const options: PumpOptions = { store, roomId: room.id, start, heartbeatMs, idleMs: streams.limits.idleMs, failed };
     // Admit before any byte is written, so a refusal is still a proper 429.
     let end: () => void = () => {};
-    const name = callerName(c);
+    const name = await callerName(c, store, room.id);
     const release = streams.admit(streamOwner(c), { end: () => end() });
     // Listening (presence) for as long as the stream is open.
     const unlisten = name === undefined ? () => {} : presence.listen(room.id, name);

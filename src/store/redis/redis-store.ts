@@ -1,10 +1,10 @@
 // The Redis store: rooms, keys and agents in hashes, messages in one stream per room (id 0-<seq>), live delivery
 // across instances through pub/sub. Several servers may share one Redis; each room's keys share one hash slot.
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_MAX_ROOMS } from '../../api/limits.js';
+import { DEFAULT_MAX_ROOMS, MAX_INBOX_NAMES } from '../../api/limits.js';
 import type { Agent, Message, Room, RoomPatch, RoomSettings } from '../../api/types.js';
 import { byCreation } from '../agent-order.js';
-import { StoreError, roomNotFound } from '../errors.js';
+import { StoreError, roomNotFound, tooManyNames } from '../errors.js';
 import { ROOM_ID_PATTERN, newRoomId } from '../ids.js';
 import type { Warn } from '../log-recovery.js';
 import { rememberJson } from '../message-json.js';
@@ -388,8 +388,11 @@ export class RedisStore implements Store {
     });
   }
 
-  async setCursor(roomId: string, name: string, seq: number): Promise<number> {
-    return this.run(roomId, async () => Number(await runScript(this.redis, SET_CURSOR, [this.keys.room(roomId), this.keys.cursors(roomId)], [name, String(seq)])));
+  async setCursor(roomId: string, name: string, seq: number, options: { uncapped?: boolean } = {}): Promise<number> {
+    const keys = [this.keys.room(roomId), this.keys.cursors(roomId), this.keys.agents(roomId)];
+    const cursor = await this.run(roomId, async () => Number(await runScript(this.redis, SET_CURSOR, keys, [name, String(seq), String(options.uncapped ? Number.MAX_SAFE_INTEGER : MAX_INBOX_NAMES)])));
+    if (cursor < 0) throw tooManyNames();
+    return cursor;
   }
 
   async redact(roomId: string, seq: number): Promise<Message | undefined> {

@@ -67,12 +67,14 @@ redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1
 `;
 
-/** Moves an inbox cursor forward only. KEYS: room hash, cursors hash. ARGV: name, seq. Returns the cursor after. */
+/** Moves an inbox cursor forward only; a new name past the cap is refused unless it has an agent key. KEYS: room
+ *  hash, cursors hash, agents hash. ARGV: name, seq, cap. Returns the cursor after, or -1 when refused. */
 export const SET_CURSOR = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOROOM') end
 local now = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
 local seq = tonumber(ARGV[2])
 if seq <= now then return now end
+if now == 0 and redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[3]) and redis.call('HEXISTS', KEYS[3], ARGV[1]) == 0 then return -1 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 return seq
 `;

@@ -1,5 +1,6 @@
 // Store contract, what later issues added: inbox cursors, redaction, import/export (migrate) and rooms by page.
 import { describe, expect, test, vi } from 'vitest';
+import { MAX_INBOX_NAMES } from '../../../src/api/limits.js';
 import type { Message } from '../../../src/api/types.js';
 import { STORE_KINDS, openStoreOf } from '../../helpers/stores.js';
 import { tempDir } from '../../helpers/temp-dir.js';
@@ -25,6 +26,26 @@ describe.each(STORE_KINDS)('%s store: inbox cursors', (kind) => {
     await again.deleteRoom(room.id);
     await expect(again.getCursor(room.id, 'ann')).rejects.toMatchObject({ code: 'room_not_found' });
     await expect(again.setCursor(room.id, 'ann', 1)).rejects.toMatchObject({ code: 'room_not_found' });
+  });
+
+  test(`at most ${MAX_INBOX_NAMES} names a room: a new one past it is a limit error; names with a cursor and with an agent key still move`, async () => {
+    const dir = await tempDir();
+    const store = await openStoreOf(kind, { dir });
+    const room = await store.createRoom({ name: 'r' });
+    await store.addAgent(room.id, 'agent', 'a'.repeat(64));
+    for (let i = 0; i < MAX_INBOX_NAMES; i += 100) {
+      await Promise.all(Array.from({ length: 100 }, (_, j) => store.setCursor(room.id, `n${i + j}`, 1)));
+    }
+    await expect(store.setCursor(room.id, 'one-too-many', 1)).rejects.toMatchObject({ code: 'limit', message: expect.stringContaining(`${MAX_INBOX_NAMES} names`) });
+    expect(await store.setCursor(room.id, 'n0', 2)).toBe(2);
+    expect(await store.setCursor(room.id, 'agent', 3)).toBe(3);
+    await store.close();
+    const again = await openStoreOf(kind, { dir });
+    expect(await again.getCursor(room.id, 'one-too-many')).toBe(0);
+    await expect(again.setCursor(room.id, 'one-too-many', 1)).rejects.toMatchObject({ code: 'limit' });
+    expect(Object.keys((await again.exportRoom(room.id))!.cursors)).toHaveLength(MAX_INBOX_NAMES + 1);
+    // migrate copies a room that gathered more before the cap.
+    expect(await again.setCursor(room.id, 'one-too-many', 1, { uncapped: true })).toBe(1);
   });
 });
 
