@@ -110,6 +110,8 @@ const LIMITS: Record<string, number[]> = {
   'time to send a request': [limits.DEFAULT_REQUEST_TIMEOUT_SECONDS, 10],
   webhooks: [DEFAULT_HOOKS_PER_ROOM, DEFAULT_DELIVERY_TIMEOUT_MS / 1000, DEFAULT_MAX_FAILURES],
   'A2A `messageId` idempotency': [REMEMBERED_PER_ROOM],
+  'A2A and `/mcp` bodies': [limits.MAX_RPC_DEPTH],
+  'inbox cursors': [limits.MAX_INBOX_NAMES],
 };
 
 describe('the Limits table (docs/operations.md)', () => {
