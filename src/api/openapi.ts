@@ -13,6 +13,7 @@ import {
   errorBodySchema,
   healthSchema,
   historySchema,
+  jsonRpcErrorSchema,
   messageSchema,
   roomListSchema,
   roomSchema,
@@ -52,6 +53,7 @@ const NAMED: [string, z.ZodType][] = [
   ['Presence', presenceSchema],
   ['Health', healthSchema],
   ['ErrorResponse', errorBodySchema],
+  ['JsonRpcError', jsonRpcErrorSchema],
 ];
 
 const registry = z.registry<{ id: string }>();
@@ -93,7 +95,15 @@ export function errorCodesOf(route: RouteDoc): ErrorCode[] {
   return [...codes];
 }
 
-/** One answer per error status: ErrorResponse whose code is one of the route's codes with that status. */
+/** The body errors a JSON-RPC endpoint answers in JSON-RPC's words (the A2A route and MCP's transport do so). */
+const JSON_RPC_BODY_STATUSES = new Set([400, 406, 413, 415]);
+const jsonRpcAnswer = (description: string): Json => ({
+  description: `as a JSON-RPC error: ${description}`,
+  content: { 'application/json': { schema: { $ref: `${COMPONENTS}JsonRpcError` } } },
+});
+
+/** One answer per error status: ErrorResponse whose code is one of the route's codes with that status (a JSON-RPC
+ *  error for a JSON-RPC endpoint's body errors), and the statuses a protocol's transport answers itself. */
 function errorAnswers(route: RouteDoc): Record<number, Json> {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of errorCodesOf(route)) {
@@ -101,7 +111,18 @@ function errorAnswers(route: RouteDoc): Record<number, Json> {
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   const answers: Record<number, Json> = {};
-  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+  const rpc = (status: number) => route.jsonRpc === true && JSON_RPC_BODY_STATUSES.has(status);
+  for (const [status, what] of Object.entries(route.transportAnswers ?? {})) {
+    const codes = byStatus.get(Number(status)) ?? [];
+    const description = [what, ...codes.map((c) => ERROR_CODES[c][1])].join('; ');
+    answers[Number(status)] = status === '202' ? { description: what } : jsonRpcAnswer(description);
+  }
+  for (const [status, codes] of byStatus) {
+    if (answers[status]) continue;
+    if (rpc(status)) {
+      answers[status] = jsonRpcAnswer(codes.map((c) => ERROR_CODES[c][1]).join('; '));
+      continue;
+    }
     answers[status] = {
       description: codes.map((c) => `\`${c}\`: ${ERROR_CODES[c][1]}`).join('; '),
       content: {

@@ -36,13 +36,16 @@ export interface RouteDoc {
   query?: Record<string, z.ZodType>;
   body?: z.ZodType;
   /** The success answer: a JSON schema, or another content type with a description. */
-  ok: { status: 200 | 201; schema: z.ZodType } | { status: 204; description: string } | { status: 200; contentType: string | readonly string[]; description: string };
+  ok: { status: 200 | 201; schema: z.ZodType } | { status: 200 | 204; description: string } | { status: 200; contentType: string | readonly string[]; description: string };
   /** Needs a key when auth is on. */
   auth: boolean;
   /** Error codes of this route besides those its path, key and body bring (src/api/error-codes.ts). */
   errors?: readonly ErrorCode[];
-  /** A JSON-RPC endpoint for protocol clients (MCP, A2A): marked so generators of REST clients leave it out. */
+  /** A JSON-RPC endpoint for protocol clients (MCP, A2A): marked so generators of REST clients leave it out. Its
+   *  body errors (400, 413, 415) are JSON-RPC error objects. */
   jsonRpc?: true;
+  /** Statuses the protocol's own transport answers (MCP's SDK): 202 with no body, the others a JSON-RPC error. */
+  transportAnswers?: Partial<Record<202 | 400 | 406 | 415, string>>;
 }
 
 const limit = z.number().int().min(1).max(HISTORY_MAX_LIMIT).describe(`at most this many (default ${HISTORY_DEFAULT_LIMIT})`);
@@ -198,6 +201,32 @@ export const ROUTES: readonly RouteDoc[] = [
     summary: 'MCP over Streamable HTTP (stateless); name the agent with X-Agent-Name or ?as=, a default room with X-Room-Id or ?room=',
     body: z.record(z.string(), z.unknown()).describe('a JSON-RPC message'),
     ok: { status: 200, contentType: 'text/event-stream', description: 'the JSON-RPC answer as Server-Sent Events' },
+    jsonRpc: true,
+    transportAnswers: {
+      202: 'a notification or a response was accepted; nothing to answer',
+      400: 'not a JSON-RPC message',
+      406: 'Accept must list both application/json and text/event-stream',
+    },
+    auth: true,
+  },
+  {
+    method: 'get',
+    operationId: 'openMcpStream',
+    path: '/mcp',
+    family: 'mcp',
+    summary: "MCP Streamable HTTP's stream for messages the server starts (stateless here: it sends none)",
+    ok: { status: 200, contentType: 'text/event-stream', description: 'an open stream' },
+    jsonRpc: true,
+    transportAnswers: { 406: 'Accept must list text/event-stream' },
+    auth: true,
+  },
+  {
+    method: 'delete',
+    operationId: 'endMcpSession',
+    path: '/mcp',
+    family: 'mcp',
+    summary: 'MCP Streamable HTTP: end a session (stateless here: there is none to end)',
+    ok: { status: 200, description: 'done' },
     jsonRpc: true,
     auth: true,
   },

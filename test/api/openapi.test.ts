@@ -83,7 +83,7 @@ describe('GET /openapi.json', () => {
     const { doc } = await served();
     const ids = operations(doc).map((o) => o.op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ids) expect(id).toMatch(/^(get|list|create|update|delete|rotate|revoke|post|redact|read|stream|search|ack|export|resume|call)[A-Z][A-Za-z0-9]*$/);
+    for (const id of ids) expect(id).toMatch(/^(get|list|create|update|delete|rotate|revoke|post|redact|read|stream|search|ack|export|resume|call|open|end)[A-Z][A-Za-z0-9]*$/);
     const at = (path: string, method: string) => doc.paths[path]![method]!.operationId;
     expect([at('/agent/rooms', 'post'), at('/agent/rooms/{id}/messages', 'post'), at('/agent/rooms/{id}/history', 'get'), at('/agent/rooms/{id}/stream', 'get')]).toEqual([
       'createRoom',
@@ -96,7 +96,7 @@ describe('GET /openapi.json', () => {
   test('the JSON-RPC endpoints (/mcp, /agent/a2a), and only they, are x-internal and tagged json-rpc', async () => {
     const { doc } = await served();
     const internal = operations(doc).filter((o) => o.op['x-internal'] === true);
-    expect(internal.map((o) => `${o.method} ${o.path}`).sort()).toEqual(['post /agent/a2a', 'post /mcp']);
+    expect(internal.map((o) => `${o.method} ${o.path}`).sort()).toEqual(['delete /mcp', 'get /mcp', 'post /agent/a2a', 'post /mcp']);
     for (const o of operations(doc)) expect(o.op.tags.includes('json-rpc'), `${o.method} ${o.path}`).toBe(o.op['x-internal'] === true);
   });
 
@@ -217,5 +217,28 @@ describe('every route answers the statuses it documents for its key, room, body 
     const send = (type: string, body: string) => app.request(url(route.path), { method: route.method.toUpperCase(), headers: { 'content-type': type }, body });
     const answers = [await send('application/json', '{"name":'), await send('application/json', `"${'x'.repeat(5000)}"`), await send('text/plain', '{}')];
     expect(answers.map((r) => r.status)).toEqual([400, 413, 415]);
+  });
+});
+
+describe("the JSON-RPC endpoints' own answers are documented (testApp checks each)", () => {
+  const accept = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+  const rpc = (method: string, params?: unknown) => JSON.stringify({ jsonrpc: '2.0', ...(params !== undefined ? { id: 1, params } : {}), method });
+  const init = { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'table', version: '1' } };
+  test.each([
+    ['MCP initialize', 'POST', '/mcp', accept, rpc('initialize', init), 200],
+    ['MCP notification', 'POST', '/mcp', accept, rpc('notifications/initialized'), 202],
+    ['MCP body not JSON', 'POST', '/mcp', accept, '{bad', 400],
+    ['MCP without text/event-stream in Accept', 'POST', '/mcp', { 'content-type': 'application/json' }, rpc('tools/list', {}), 406],
+    ['MCP body as text/plain', 'POST', '/mcp', { ...accept, 'content-type': 'text/plain' }, '{}', 415],
+    ['MCP stream', 'GET', '/mcp', accept, undefined, 200],
+    ['MCP session end', 'DELETE', '/mcp', accept, undefined, 200],
+    ['A2A body not JSON', 'POST', '/agent/a2a', accept, '{bad', 400],
+    ['A2A body as text/plain', 'POST', '/agent/a2a', { 'content-type': 'text/plain' }, '{}', 415],
+    ['A2A unknown method', 'POST', '/agent/a2a', accept, rpc('nope', {}), 200],
+  ])('%s', async (_, method, path, headers, body, status) => {
+    const { app } = await testApp();
+    const res = await app.request(path, { method, headers, ...(body !== undefined && { body }) });
+    expect(res.status).toBe(status);
+    await res.body?.cancel();
   });
 });
