@@ -3,10 +3,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { compileErrors, validate } from '@readme/openapi-parser';
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { ERROR_CODES, passesGate, type ErrorCode } from '../../src/api/error-codes.js';
 import { ROUTES } from '../../src/api/route-table.js';
 import { hashKey } from '../../src/server/auth/keys.js';
+import { listen, type Listening } from '../../src/server/listen.js';
 import { testApp } from '../helpers/app.js';
 import { contractProblem } from '../helpers/contract.js';
 import { webhookApp } from '../helpers/webhook-app.js';
@@ -240,5 +241,38 @@ describe("the JSON-RPC endpoints' own answers are documented (testApp checks eac
     const res = await app.request(path, { method, headers, ...(body !== undefined && { body }) });
     expect(res.status).toBe(status);
     await res.body?.cancel();
+  });
+});
+
+describe('answers over a real socket (the fast send path, SSE) match the document', () => {
+  const servers: Listening[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+
+  test('sends through the fast path, good and bad, and a stream', async () => {
+    const { app } = await testApp({ maxBodyBytes: 4096 });
+    const server = await listen(app, { host: '127.0.0.1', port: 0 });
+    servers.push(server);
+    const roomRes = await fetch(`${server.url}/agent/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"socket"}' });
+    const { roomId } = (await roomRes.json()) as { roomId: string };
+    const send = (path: string, type: string, body: string) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+    const messages = `/agent/rooms/${roomId}/messages`;
+    const cases: [Promise<Response>, number][] = [
+      [send(messages, 'application/json', '{"sender":"a","content":"hi"}'), 201],
+      [send(messages, 'application/json', '[{"sender":"a","content":"1"},{"sender":"b","content":"2"}]'), 201],
+      [send(messages, 'application/json', '{"sender":"a"'), 400],
+      [send(messages, 'application/json', '{"sender":"a"}'), 400],
+      [send(messages, 'application/json', `{"sender":"a","content":"${'x'.repeat(5000)}"}`), 413],
+      [send(messages, 'text/plain', '{}'), 415],
+      [send('/agent/rooms/nosuchroom/messages', 'application/json', '{"sender":"a","content":"hi"}'), 404],
+    ];
+    for (const [answer, status] of cases) {
+      const res = await answer;
+      expect([res.status, await contractProblem('POST', res.url, res)]).toEqual([status, undefined]);
+    }
+    const stream = await fetch(`${server.url}/agent/rooms/${roomId}/stream?after=0`);
+    expect([stream.status, await contractProblem('GET', stream.url, stream)]).toEqual([200, undefined]);
+    await stream.body?.cancel();
   });
 });
