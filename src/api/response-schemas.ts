@@ -74,6 +74,13 @@ export const errorBodySchema = z.object({
   error: z.object({ code: z.string(), message: z.string().describe('what to fix'), requestId: z.string().optional() }),
 });
 
+/** What the JSON-RPC endpoints (/mcp, /agent/a2a) answer to a body they cannot take: JSON-RPC's error object. */
+export const jsonRpcErrorSchema = z.object({
+  jsonrpc: z.literal('2.0'),
+  id: z.union([z.string(), z.number(), z.null()]),
+  error: z.object({ code: z.number().int().describe('-32700 not JSON, -32600 not a valid request, -32000 the transport refused it'), message: z.string(), data: z.unknown().optional() }),
+});
+
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
 /** Fails to compile when a schema and its type in types.ts part ways. */

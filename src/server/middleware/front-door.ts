@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import { type AppEnv, nodeOf } from '../env.js';
 import { PREFLIGHT_HEADERS } from '../gate/cors.js';
 import { factsOf, type Gate, type RequestFacts } from '../gate/gate.js';
+import { passesGate } from '../../api/error-codes.js';
 
 export function frontDoor(gate: Gate): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -19,7 +20,7 @@ export function frontDoor(gate: Gate): MiddlewareHandler<AppEnv> {
       else c.header(k, v);
     }
     // /mcp is the API too (its tools call /agent in-process): the same key, rate limit and CORS.
-    if (!c.req.path.startsWith('/agent/') && c.req.path !== '/mcp') {
+    if (!passesGate(c.req.path)) {
       gate.guard(facts);
       return next();
     }
