@@ -2,9 +2,8 @@
 import { Hono } from 'hono';
 import type { ServerDeps } from '../server/context.js';
 import { hangUp, type AppEnv } from '../server/env.js';
-import { HttpError } from '../server/errors.js';
 import { callerClient, type AppFetch } from '../server/in-process-client.js';
-import { readRpcJson } from '../server/request.js';
+import { readRpcBody } from '../server/request.js';
 import { A2A_RPC_PATH, AGENT_CARD_PATHS, agentCard } from './card.js';
 import { SentIds, type SendOnce } from './sent-ids.js';
 
@@ -31,15 +30,9 @@ export function a2aRoutes({ store, maxBodyBytes, heartbeatMs }: ServerDeps, opti
   }
 
   app.post(A2A_RPC_PATH, async (c) => {
-    let body: unknown;
-    try {
-      body = await readRpcJson(c, maxBodyBytes);
-    } catch (err) {
-      if (!(err instanceof HttpError)) throw err;
-      // The same refusal, in JSON-RPC's words: -32700 for JSON that does not parse, -32600 for the rest.
-      const error = { code: err.code === 'invalid_json' ? -32700 : -32600, message: err.message };
-      return c.json({ jsonrpc: '2.0', id: null, error }, err.status);
-    }
+    const read = await readRpcBody(c, maxBodyBytes);
+    if ('refusal' in read) return read.refusal;
+    const body = read.body;
     const { handleRpc } = await import('./rpc.js'); // the SDK loads on the first call, not at every start
     const principal = c.get('principal');
     return handleRpc({

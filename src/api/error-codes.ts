@@ -4,6 +4,7 @@
 export const ERROR_CODES = {
   invalid_query: [400, 'a query parameter (or ?as=) is malformed or out of range; the message names it'],
   invalid_json: [400, 'the body is empty or not JSON'],
+  too_deep: [400, 'a JSON-RPC body (A2A, /mcp) is nested deeper than the protocol wrapper plus metadata allow'],
   body_incomplete: [400, 'the body ended before Content-Length bytes arrived'],
   invalid_room: [400, 'the room fields are not valid; the message says which'],
   invalid_message: [400, 'a message is not valid; the message says which (a batch stores none)'],
@@ -26,7 +27,7 @@ export const ERROR_CODES = {
   message_not_found: [404, 'the room has no message with this seq'],
   agent_not_found: [404, 'the room has no agent with this name'],
   webhook_not_found: [404, 'the room has no webhook with this id'],
-  limit: [409, 'a maximum is reached (rooms on the server, webhooks in a room)'],
+  limit: [409, 'a maximum is reached (rooms on the server, webhooks in a room, inbox names in a room)'],
   conflict: [409, 'the name is taken'],
   body_too_large: [413, 'the body is larger than --max-body'],
   unsupported_media_type: [415, 'the body must be sent with Content-Type: application/json'],

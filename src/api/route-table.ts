@@ -164,7 +164,7 @@ export const ROUTES: readonly RouteDoc[] = [
     summary: "Move NAME's read cursor forward to seq (never back; at most the room's newest seq)",
     body: inboxAckSchema,
     ok: { status: 200, schema: inboxCursorSchema },
-    errors: ['invalid_ack', 'sender_mismatch'],
+    errors: ['invalid_ack', 'sender_mismatch', 'limit'],
     auth: true,
   },
   {

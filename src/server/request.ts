@@ -107,6 +107,19 @@ export async function readRpcJson(c: Context, maxBytes: number): Promise<unknown
   return body;
 }
 
+/** readRpcJson for a JSON-RPC endpoint (A2A, /mcp): a refused body is answered in JSON-RPC's words, with the HTTP
+ *  status the API would give it: -32700 for JSON that does not parse, -32600 for the rest (too deep, too large, not
+ *  JSON's media type). */
+export async function readRpcBody(c: Context, maxBytes: number): Promise<{ body: unknown } | { refusal: Response }> {
+  try {
+    return { body: await readRpcJson(c, maxBytes) };
+  } catch (err) {
+    if (!(err instanceof HttpError)) throw err;
+    const error = { code: err.code === 'invalid_json' ? -32700 : -32600, message: err.message };
+    return { refusal: c.json({ jsonrpc: '2.0', id: null, error }, err.status) };
+  }
+}
+
 /** The JSON body as `parse` checks it, or a 400 with `code` and parse's words on what to fix. */
 export async function parsedJson<T>(c: Context, maxBytes: number, parse: (body: unknown) => ParseResult<T>, code: string): Promise<T> {
   const parsed = parse(await readJson(c, maxBytes));

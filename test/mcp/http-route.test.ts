@@ -47,7 +47,7 @@ describe('/mcp over HTTP', () => {
 });
 
 describe('/mcp bodies', () => {
-  test('arguments nested 5,000 levels deep are a clear 400 in the API error shape, not a stack overflow; the next call works', async () => {
+  test('arguments nested 5,000 levels deep are a clear 400 in JSON-RPC words, not a stack overflow; the next call works', async () => {
     const { app, client } = await testApp();
     const { id } = await client.createRoom('r');
     const call = (metadata: string) =>
@@ -58,7 +58,7 @@ describe('/mcp bodies', () => {
       });
     const deep = await call(`${'['.repeat(5000)}${']'.repeat(5000)}`);
     expect(deep.status).toBe(400);
-    expect(await deep.json()).toEqual({ error: { code: 'too_deep', message: expect.stringMatching(/nested more than 16 levels deep; metadata may be nested at most 8/), requestId: expect.any(String) } });
+    expect(await deep.json()).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32600, message: expect.stringMatching(/nested more than 16 levels deep; metadata may be nested at most 8/) } });
     expect(await (await call(`${'{"a":'.repeat(10)}1${'}'.repeat(10)}`)).text()).toContain('metadata must be nested at most 8 levels deep');
     const ok = await (await call('{"pr":12}')).text();
     expect(ok).toContain('"result"');

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { authorizeAdmin } from '../auth/principal.js';
 import type { AppEnv } from '../env.js';
 import { callerClient, type AppFetch } from '../in-process-client.js';
-import { readRpcJson } from '../request.js';
+import { readRpcBody } from '../request.js';
 
 export interface McpRouteOptions {
   maxBodyBytes: number;
@@ -23,7 +23,12 @@ export function mcpRoutes({ maxBodyBytes, appFetch }: McpRouteOptions): Hono<App
     const { handleMcpRequest } = await import('../../mcp/http.js');
     const room = c.req.header('x-room-id') ?? c.req.query('room');
     // Read here, so a body nested too deep for the SDK is refused like any API call's.
-    const parsedBody = c.req.method === 'POST' ? await readRpcJson(c, maxBodyBytes) : undefined;
+    let parsedBody: unknown;
+    if (c.req.method === 'POST') {
+      const read = await readRpcBody(c, maxBodyBytes);
+      if ('refusal' in read) return read.refusal;
+      parsedBody = read.body;
+    }
     return handleMcpRequest(c.req.raw, {
       ...(parsedBody !== undefined && { parsedBody }),
       client: callerClient(c, appFetch),
