@@ -97,6 +97,25 @@ describe('A2A with the official SDK client', () => {
     expect((await second.admin.history(room.id)).map((m) => m.content)).toEqual(['exactly once']);
   });
 
+  test('a messageId retried after its message was redacted and the server restarted is still stored once', async () => {
+    const dir = await tempDir();
+    const first = await serve({ dir });
+    const room = await first.admin.createRoom('idem');
+    const retried = request('my token is sk-live-0000', { contextId: room.id, metadata: { sender: 'a', note: 'sk-live-0000' } });
+    const answer = await (await new ClientFactory().createFromUrl(first.url)).sendMessage(retried);
+    const redacted = await first.admin.redactMessage(room.id, 1);
+    expect(JSON.stringify(redacted)).not.toContain('sk-live-0000');
+
+    await first.server.close();
+    await first.store.close();
+    const second = await serve({ dir });
+    const again = await (await new ClientFactory().createFromUrl(second.url)).sendMessage(retried);
+    expect(again).toEqual(answer);
+    const history = await second.admin.history(room.id);
+    expect(history.map((m) => [m.seq, m.content])).toEqual([[1, '[redacted]']]);
+    expect(history[0]!.metadata).toEqual({ a2a: { messageId: retried.message!.messageId } });
+  });
+
   test('streaming: the receipt as a task, then every following message of the room; hanging up frees the stream', async () => {
     const { url, admin, streams } = await serve();
     const room = await admin.createRoom('live');
