@@ -127,6 +127,55 @@ describe('webhook delivery', () => {
   });
 });
 
+describe('a redaction', () => {
+  const SECRET = 'sk-live-do-not-deliver';
+  const carries = (d: { body: { data: unknown } }) => JSON.stringify(d.body).includes(SECRET);
+
+  test('of a message in retry: the retry after it carries the redacted copy', async () => {
+    const receiver = await startReceiver((_d, attempt) => (attempt === 1 ? 500 : 200));
+    // A backoff far longer than the test: only the resume below makes the retry.
+    const { client, room, addHook, state, json } = await setup({ hooks: { backoff: { baseMs: 60_000, maxMs: 60_000 } } });
+    const hook = await addHook(receiver);
+    await client.send(room.id, { sender: 'a', content: `token ${SECRET}`, metadata: { token: SECRET } });
+    await until(async () => (await state(hook.id)).failures === 1, 5000, 'the first attempt failed');
+    expect((await json('DELETE', `/agent/rooms/${room.id}/messages/1`)).status).toBe(200);
+    expect((await json('POST', `/agent/rooms/${room.id}/webhooks/${hook.id}/resume`)).status).toBe(200);
+    await until(() => receiver.accepted.length === 1, 5000, 'the retry');
+    expect(receiver.attempts.map(carries)).toEqual([true, false]);
+    expect(receiver.accepted[0]!.body.data).toMatchObject({ seq: 1, content: '[redacted]', redacted: true });
+  });
+
+  test('of a message on a page read before it: delivered redacted', async () => {
+    let release: (status: number) => void = () => {};
+    const receiver = await startReceiver((d) => (d.body.data.seq === 1 ? new Promise<number>((r) => (release = r)) : 200));
+    const { client, room, addHook, json } = await setup();
+    await addHook(receiver);
+    await client.sendBatch(room.id, [{ sender: 'a', content: 'first' }, { sender: 'a', content: `token ${SECRET}` }]);
+    await until(() => receiver.attempts.length === 1, 5000, 'the first message in flight (the page holds both)');
+    expect((await json('DELETE', `/agent/rooms/${room.id}/messages/2`)).status).toBe(200);
+    release(200);
+    await until(() => receiver.accepted.length === 2, 5000, 'both delivered');
+    expect(receiver.attempts.map(carries)).toEqual([false, false]);
+    expect(receiver.accepted[1]!.body.data).toMatchObject({ seq: 2, content: '[redacted]' });
+  });
+
+  test('of the message in flight: that attempt is cut off and made again, redacted, at once', async () => {
+    const receiver = await startReceiver((_d, attempt) => (attempt === 1 ? 'hang' : 200));
+    const { client, room, addHook, state, json } = await setup({ hooks: { timeoutMs: 60_000 } });
+    const hook = await addHook(receiver);
+    await client.send(room.id, { sender: 'a', content: `token ${SECRET}` });
+    await until(() => receiver.attempts.length === 1, 5000, 'the attempt in flight');
+    expect((await json('DELETE', `/agent/rooms/${room.id}/messages/1`)).status).toBe(200);
+    await until(() => receiver.accepted.length === 1, 5000, 'the redacted delivery');
+    expect(receiver.accepted[0]!.body.data).toMatchObject({ seq: 1, content: '[redacted]' });
+    expect(carries(receiver.accepted[0]!)).toBe(false);
+    // Cut off by the redaction, not failed: nothing counted against the hook.
+    await until(async () => (await state(hook.id)).lastDeliveredSeq === 1, 5000, 'the cursor');
+    expect(await state(hook.id)).toMatchObject({ failures: 0 });
+    expect((await state(hook.id)).lastError).toBeUndefined();
+  });
+});
+
 describe('a deleted room', () => {
   test('takes its hooks with it: workers stop, the hook file goes, nothing is logged', async () => {
     const logged: string[] = [];
