@@ -16,6 +16,8 @@ export interface WorkerDeps {
   maxFailures: number;
   /** Posts one signed delivery. */
   post: (url: string, body: string, headers: Record<string, string>, signal: AbortSignal) => Promise<DeliveryResult>;
+  /** Closes the hook's socket, once the worker stopped. */
+  closeConnection?: () => void;
   /** Where the hook's state is stored (its cursor after each 2xx). */
   state: HookState;
   /** Who may deliver it: this server only while it holds the lease. */
@@ -123,6 +125,7 @@ export class HookWorker {
       }
     } finally {
       unsubscribe();
+      this.deps.closeConnection?.();
       await this.deps.lease.release().catch(() => {});
     }
   }
