@@ -131,4 +131,40 @@ describe('redaction', () => {
     expect(text).toMatch(/id: 2\nevent: message\n/);
     await reader.cancel();
   });
+
+  test('a stream that read a page before the redaction writes the page redacted', async () => {
+    const t = await setup(false);
+    const stream = await t.app.request(`/agent/rooms/${t.room.id}/stream?after=0`);
+    const reader = stream.body!.getReader();
+    let text = '';
+    const until = async (pattern: RegExp) => {
+      while (!pattern.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${pattern}: ${text}`);
+        text += new TextDecoder().decode(value);
+      }
+    };
+    // The read that returns the secret is held until the redaction is answered: the stream has the old page in hand.
+    const read = t.store.read.bind(t.store);
+    let readIt: () => void = () => {};
+    const wasRead = new Promise<void>((r) => (readIt = r));
+    let release: () => void = () => {};
+    const released = new Promise<void>((r) => (release = r));
+    t.store.read = async (roomId, options) => {
+      const page = await read(roomId, options);
+      if (page.some((m) => m.content.includes(SECRET))) {
+        readIt();
+        await released;
+      }
+      return page;
+    };
+    await t.post({ sender: 'a', content: `token ${SECRET}` }, admin);
+    await wasRead;
+    expect((await t.redact(1)).status).toBe(200);
+    release();
+    await until(/event: message\ndata: .*\n\n/);
+    expect(text).toMatch(/"content":"\[redacted\]"/);
+    expect(text).not.toContain(SECRET);
+    await reader.cancel();
+  });
 });
