@@ -116,6 +116,49 @@ describe('A2A with the official SDK client', () => {
     expect(history[0]!.metadata).toEqual({ a2a: { messageId: retried.message!.messageId } });
   });
 
+  test('streaming: a message redacted after the room stream read it reaches the A2A stream redacted', async () => {
+    const { url, admin, store } = await serve();
+    const room = await admin.createRoom('live');
+    const SECRET = 'sk-live-a2a-stream-0000';
+    // The room stream's read that returns the secret is held until the redaction is answered.
+    const read = store.read.bind(store);
+    let readIt: () => void = () => {};
+    const wasRead = new Promise<void>((r) => (readIt = r));
+    let release: () => void = () => {};
+    const released = new Promise<void>((r) => (release = r));
+    store.read = async (roomId, options) => {
+      const page = await read(roomId, options);
+      if (page.some((m) => m.content.includes(SECRET))) {
+        readIt();
+        await released;
+      }
+      return page;
+    };
+    const client = await new ClientFactory().createFromUrl(url);
+    const texts: string[] = [];
+    const ac = new AbortController();
+    const reading = (async () => {
+      for await (const event of client.sendMessageStream(request('subscribing', { contextId: room.id, metadata: { sender: 'watcher' } }), { signal: ac.signal })) {
+        const p = event.payload;
+        if (p?.$case === 'task') texts.push('task');
+        if (p?.$case === 'statusUpdate') {
+          const part = p.value.status?.message?.parts[0]?.content;
+          texts.push(part?.$case === 'text' ? part.value : '');
+          ac.abort();
+        }
+      }
+    })().catch((err: Error) => {
+      if (!ac.signal.aborted) throw err;
+    });
+    await until(() => texts.length === 1, 10_000, 'the task');
+    await admin.send(room.id, { sender: 'leaky', content: `token ${SECRET}` });
+    await wasRead;
+    await admin.redactMessage(room.id, 2);
+    release();
+    await reading;
+    expect(texts).toEqual(['task', '[redacted]']);
+  });
+
   test('streaming: the receipt as a task, then every following message of the room; hanging up frees the stream', async () => {
     const { url, admin, streams } = await serve();
     const room = await admin.createRoom('live');
