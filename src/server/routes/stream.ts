@@ -112,6 +112,9 @@ async function pump(sink: SseSink, { store, roomId, start, heartbeatMs, idleMs, 
       // A redacted message is told as it is now (no id: line, so Last-Event-ID still follows the messages).
       const unsubscribeRedact = store.onRedact(roomId, (m) => {
         if (m.seq > written) redacted.set(m.seq, m);
+        // Written but still in this process's buffers (a reader that is behind): those bytes must not leave after the
+        // redaction's 200, so the stream ends; the client resumes with Last-Event-ID and reads the redacted copy.
+        else if (sink.unsent(m.seq)) return sink.cut();
         void Promise.resolve(sink.write(`event: redacted\ndata: ${messageJson(m)}\n\n`)).catch(() => {});
       });
       unsubscribe = () => (unsubscribeMessages(), unsubscribeDelete(), unsubscribeRedact());
@@ -138,7 +141,7 @@ async function pump(sink: SseSink, { store, roomId, start, heartbeatMs, idleMs, 
         page = page.map((m) => redacted.get(m.seq) ?? m);
         for (const seq of redacted.keys()) if (seq <= written) redacted.delete(seq);
       }
-      await sink.write(page.length === 1 ? frame(page[0]!) : page.map(frame).join(''));
+      await sink.write(page.length === 1 ? frame(page[0]!) : page.map(frame).join(''), written);
       clearTimeout(idle);
       idle = setTimeout(timeout, idleMs);
     }
