@@ -7,7 +7,7 @@ import { JsonRpcTransportHandler, ServerCallContext, validateVersion } from '@a2
 import { Client } from '../client/client.js';
 import { agentCard } from './card.js';
 import { inProcessFetch } from './in-process-fetch.js';
-import { RoomAgent } from './room-agent.js';
+import { RoomAgent, type RoomAgentDeps } from './room-agent.js';
 import type { SendOnce } from './sent-ids.js';
 
 export interface RpcCall {
@@ -27,6 +27,7 @@ export interface RpcCall {
   heartbeatMs: number;
   /** Fires when the caller hangs up. */
   hangUp: AbortSignal;
+  onRedact?: RoomAgentDeps['onRedact'];
 }
 
 type Envelope = { jsonrpc: string; id: string | number | null; result?: unknown; error?: { code: number; message: string; data?: unknown } };
@@ -52,7 +53,7 @@ export async function handleRpc(call: RpcCall): Promise<Response> {
   const card = AgentCard.fromJSON(agentCard(call.origin, { auth: call.auth, version: '1.0' }));
   const key = /^Bearer +(\S+)$/i.exec(call.authorization?.trim() ?? '')?.[1];
   const client = new Client({ baseUrl: call.origin, fetch: inProcessFetch(call.app), ...(key && { key }) });
-  const agent = new RoomAgent({ client, card, sent: call.sent, signal: abort.signal, ...(call.agent && { defaultSender: call.agent }) });
+  const agent = new RoomAgent({ client, card, sent: call.sent, signal: abort.signal, ...(call.agent && { defaultSender: call.agent }), ...(call.onRedact && { onRedact: call.onRedact }) });
   const context = new ServerCallContext({ ...(call.version && { requestedVersion: call.version }) });
 
   let answer: Envelope | AsyncGenerator<Envelope>;

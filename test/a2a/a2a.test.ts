@@ -1,9 +1,13 @@
 // A2A against a real server on 127.0.0.1: the official @a2a-js/sdk client (v1.0), a hand-made v0.3 request, the
 // card, idempotent sends, streaming, the specification's errors, and the same rules as the HTTP send route.
 import { randomUUID } from 'node:crypto';
-import { Role, type Message as A2AMessage, type SendMessageRequest } from '@a2a-js/sdk';
+import { AgentCard, Role, type Message as A2AMessage, type SendMessageRequest, type StreamResponse } from '@a2a-js/sdk';
 import { ClientFactory } from '@a2a-js/sdk/client';
 import { afterEach, describe, expect, test } from 'vitest';
+import { agentCard } from '../../src/a2a/card.js';
+import { inProcessFetch } from '../../src/a2a/in-process-fetch.js';
+import { RoomAgent } from '../../src/a2a/room-agent.js';
+import { SentIds } from '../../src/a2a/sent-ids.js';
 import { Client } from '../../src/client/client.js';
 import { createApp, DEFAULT_STREAM_LIMITS } from '../../src/server/app.js';
 import { hashKey } from '../../src/server/auth/keys.js';
@@ -157,6 +161,40 @@ describe('A2A with the official SDK client', () => {
     release();
     await reading;
     expect(texts).toEqual(['task', '[redacted]']);
+  });
+
+  test('streaming: a message the stream has read but not handed on yet is handed on redacted once redacted', async () => {
+    const { store, admin } = await serve();
+    const app = createApp({ store, log: () => {} });
+    const ac = new AbortController();
+    // The adapter as rpc.ts builds it, read by hand: the caller takes one event and then stops reading for a while.
+    const agent = new RoomAgent({
+      client: new Client({ baseUrl: 'http://in-process', fetch: inProcessFetch(() => (r) => app.fetch(r)) }),
+      card: AgentCard.fromJSON(agentCard('http://in-process', { auth: false, version: '1.0' })),
+      sent: new SentIds(),
+      signal: ac.signal,
+      onRedact: (roomId, listener) => store.onRedact(roomId, listener),
+    });
+    const room = await admin.createRoom('held');
+    const SECRET = 'sk-held-a2a-stream-0000';
+    const text = (r: IteratorResult<StreamResponse>) => {
+      const p = r.value?.payload;
+      const part = p?.$case === 'statusUpdate' ? p.value.status?.message?.parts[0]?.content : undefined;
+      return part?.$case === 'text' ? part.value : p?.$case;
+    };
+    const events = agent.sendMessageStream(request('subscribing', { contextId: room.id, metadata: { sender: 'watcher' } }));
+    try {
+      expect(text(await events.next())).toBe('task');
+      // Both are stored before the room stream's first read, so they arrive in one page and the second waits.
+      await admin.send(room.id, { sender: 'a', content: 'first' });
+      const held = await admin.send(room.id, { sender: 'a', content: `token ${SECRET}` });
+      expect(text(await events.next())).toBe('first');
+      await admin.redactMessage(room.id, held.seq);
+      expect(text(await events.next())).toBe('[redacted]');
+    } finally {
+      ac.abort();
+      await events.return(undefined);
+    }
   });
 
   test('streaming: the receipt as a task, then every following message of the room; hanging up frees the stream', async () => {
