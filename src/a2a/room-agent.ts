@@ -24,6 +24,8 @@ export interface RoomAgentDeps {
   signal: AbortSignal;
   /** The sender when the message's metadata names none (an agent key's name); default DEFAULT_A2A_SENDER. */
   defaultSender?: string;
+  /** Hears the room's redactions, each before it is answered (Store.onRedact); returns the unsubscribe function. */
+  onRedact?: (roomId: string, listener: (message: Message) => void) => () => void;
 }
 
 const NO_TASKS = 'This agent keeps no tasks: a streamed room has no task to look up. Send again with SendStreamingMessage, or read the room with contextId.';
@@ -68,8 +70,16 @@ export class RoomAgent implements A2ARequestHandler {
       metadata: { roomId: posted.roomId, seq: posted.seq },
     };
     yield { payload: { $case: 'task', value: task } };
+    // A page of the room arrives whole and is handed on a message at a time, as the caller reads: a message redacted
+    // meanwhile is handed on as it is now, so nothing this stream yields after a redaction's 200 has the old text.
+    const redacted = new Map<number, Message>();
+    const unlisten = this.deps.onRedact?.(posted.roomId, (m) => redacted.set(m.seq, m)) ?? (() => {});
     try {
-      for await (const m of this.deps.client.stream(posted.roomId, { after: posted.seq, signal: this.deps.signal })) {
+      for await (let m of this.deps.client.stream(posted.roomId, { after: posted.seq, signal: this.deps.signal })) {
+        if (redacted.size > 0) {
+          m = redacted.get(m.seq) ?? m;
+          for (const seq of redacted.keys()) if (seq <= m.seq) redacted.delete(seq);
+        }
         yield {
           payload: {
             $case: 'statusUpdate',
@@ -79,6 +89,8 @@ export class RoomAgent implements A2ARequestHandler {
       }
     } catch (err) {
       throw toA2AError(err, posted.roomId);
+    } finally {
+      unlisten();
     }
   }
 

@@ -45,6 +45,7 @@ export function a2aRoutes({ store, maxBodyBytes, heartbeatMs }: ServerDeps, opti
       sent,
       heartbeatMs,
       hangUp: hangUp(c),
+      onRedact: (roomId, listener) => store.onRedact(roomId, listener),
     });
   });
 

@@ -6,7 +6,7 @@ import { LegacyJsonRpcTransportHandler } from '@a2a-js/sdk/compat/v0_3/server';
 import { JsonRpcTransportHandler, ServerCallContext, validateVersion } from '@a2a-js/sdk/server';
 import type { Client } from '../client/client.js';
 import { agentCard } from './card.js';
-import { RoomAgent } from './room-agent.js';
+import { RoomAgent, type RoomAgentDeps } from './room-agent.js';
 import type { SendOnce } from './sent-ids.js';
 
 export interface RpcCall {
@@ -25,6 +25,7 @@ export interface RpcCall {
   heartbeatMs: number;
   /** Fires when the caller hangs up. */
   hangUp: AbortSignal;
+  onRedact?: RoomAgentDeps['onRedact'];
 }
 
 type Envelope = { jsonrpc: string; id: string | number | null; result?: unknown; error?: { code: number; message: string; data?: unknown } };
@@ -48,7 +49,7 @@ export async function handleRpc(call: RpcCall): Promise<Response> {
   const abort = new AbortController();
   call.hangUp.addEventListener('abort', () => abort.abort(), { once: true });
   const card = AgentCard.fromJSON(agentCard(call.origin, { auth: call.auth, version: '1.0' }));
-  const agent = new RoomAgent({ client: call.client, card, sent: call.sent, signal: abort.signal, ...(call.agent && { defaultSender: call.agent }) });
+  const agent = new RoomAgent({ client: call.client, card, sent: call.sent, signal: abort.signal, ...(call.agent && { defaultSender: call.agent }), ...(call.onRedact && { onRedact: call.onRedact }) });
   const context = new ServerCallContext({ ...(call.version && { requestedVersion: call.version }) });
 
   let answer: Envelope | AsyncGenerator<Envelope>;

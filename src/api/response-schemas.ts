@@ -32,7 +32,7 @@ export const messageSchema = z.object({
   metadata: z.record(z.string(), z.unknown()).optional(),
   mentions: z.array(z.string()).optional().describe('names @mentioned in content'),
   verified: z.boolean().optional().describe('true when an agent key proved the sender'),
-  redacted: z.literal(true).optional().describe('set once the message was redacted: content is "[redacted]" and metadata is gone'),
+  redacted: z.literal(true).optional().describe('set once the message was redacted: content is "[redacted]" and metadata is gone (but for metadata.a2a.messageId, an A2A id)'),
   redactedAt: z.string().optional().describe('when it was redacted, ISO 8601'),
 });
 

@@ -58,7 +58,7 @@ export interface Message {
   mentions?: string[];
   /** True when the sender was proven by an agent key. */
   verified?: boolean;
-  /** Set when the message was redacted: its content is REDACTED_CONTENT and its metadata is gone. */
+  /** Set when the message was redacted: its content is REDACTED_CONTENT and its metadata is gone (but for an A2A messageId). */
   redacted?: true;
   /** When it was redacted. */
   redactedAt?: string;

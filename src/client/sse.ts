@@ -11,10 +11,13 @@ export async function* parseSse(body: ReadableStream<Uint8Array> | AsyncIterable
   let buffer = '';
   let event: SseEvent = { event: 'message', data: '' };
   let hasData = false;
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
+  /** Takes the complete lines off the buffer, yielding each event a blank line ends. */
+  function* lines(last: boolean): Generator<SseEvent> {
     let nl: number;
     while ((nl = buffer.search(/\r\n|\r|\n/)) >= 0) {
+      // A \r that ends the chunk may be the first half of \r\n: taken as a line end on its own, the \n that starts
+      // the next chunk would be a second, empty line, which ends the event in the middle.
+      if (!last && nl === buffer.length - 1 && buffer[nl] === '\r') return;
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + (buffer.startsWith('\r\n', nl) ? 2 : 1));
       if (line === '') {
@@ -34,4 +37,11 @@ export async function* parseSse(body: ReadableStream<Uint8Array> | AsyncIterable
       else if (field === 'event') event.event = value;
     }
   }
+  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    yield* lines(false);
+  }
+  // The body ended: a \r held back above ends its line after all.
+  buffer += decoder.decode();
+  yield* lines(true);
 }

@@ -3,14 +3,18 @@ import type { ServerResponse } from 'node:http';
 import type { SSEStreamingApi } from 'hono/streaming';
 
 export interface SseSink {
-  /** Resolves once the frame is handed on and the reader has room for more. */
-  write(frame: string): Promise<void> | void;
+  /** Resolves once the frame is handed on and the reader has room for more; `seq` is the last message in the frame. */
+  write(frame: string, seq?: number): Promise<void> | void;
   /** Writes a last frame and ends the response; a reader that stopped reading is cut off instead. */
   end(frame: string): Promise<void> | void;
   readonly closed: boolean;
   /** The reader has not taken what was written yet. */
   readonly backedUp: boolean;
   onClose(listener: () => void): void;
+  /** Whether the frame of this message was handed on but may not have left the process yet. */
+  unsent(seq: number): boolean;
+  /** Ends the stream at once, dropping what has not left yet (the client reconnects with Last-Event-ID). */
+  cut(): void;
 }
 
 export const SSE_HEADERS = {
@@ -23,6 +27,9 @@ export const SSE_HEADERS = {
 /** Writes to the socket without the web-stream layers: a frame to 100 subscribers costs microseconds, not milliseconds. */
 export function nodeSink(res: ServerResponse): SseSink {
   let closed = false;
+  /** The last seq written to the response, and the last whose bytes Node has handed to the kernel. */
+  let handed = 0;
+  let flushed = 0;
   const listeners: (() => void)[] = [];
   res.once('close', () => {
     closed = true;
@@ -44,8 +51,18 @@ export function nodeSink(res: ServerResponse): SseSink {
       if (res.writableNeedDrain) res.destroy();
       else res.end(frame);
     },
-    write(frame) {
-      if (closed || res.write(frame)) return;
+    unsent: (seq) => seq > flushed && seq <= handed,
+    cut() {
+      if (closed) return;
+      // A reset also drops what the kernel still holds, where a frame's first bytes may be.
+      const socket = res.socket;
+      if (socket && typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+      else res.destroy();
+    },
+    write(frame, seq) {
+      if (closed) return;
+      if (seq !== undefined) handed = seq;
+      if (seq === undefined ? res.write(frame) : res.write(frame, () => (flushed = seq))) return;
       // A slow reader: wait for its buffer to drain (or for it to go away) before writing more.
       return new Promise<void>((resolve) => {
         const done = () => (res.off('drain', done), res.off('close', done), resolve());
@@ -73,6 +90,9 @@ export function webSink(stream: SSEStreamingApi): SseSink {
       return writing > 0;
     },
     onClose: (l) => void (ended ? l() : listeners.push(l)),
+    // An in-process reader (the A2A adapter): what the web streams queue between here and it cannot be taken back.
+    unsent: () => false,
+    cut: () => void stream.abort(),
     write: async (frame) => {
       writing++;
       try {

@@ -142,6 +142,8 @@ export class RoomLog implements PooledFiles {
   private lastAt: string | undefined;
   private queue: Pending[] = [];
   private redactions: Redaction[] = [];
+  /** Redactions done since the room was opened: a disk read that sees it change may hold a line rewritten meanwhile. */
+  private redactionsDone = 0;
   private retentionDue = false;
   private flushing: Promise<void> | undefined;
   private closed = false;
@@ -556,6 +558,7 @@ export class RoomLog implements PooledFiles {
     this.size += line.length - (end - start);
     old.retired = true;
     this.window.replace(redacted);
+    this.redactionsDone++;
     for (const listener of this.redactListeners) {
       try {
         listener(redacted);
@@ -588,7 +591,11 @@ export class RoomLog implements PooledFiles {
     if (first > last) return [];
     const windowFirst = this.window.firstSeq;
     if (windowFirst !== undefined && first >= windowFirst) return this.window.slice(first, last);
-    return this.readFromDisk(first, last);
+    // A redaction answered while this read had the old files may have rewritten a line it holds: read again, so no read
+    // answered after a redaction's 200 carries the old text. Costs a read one number compare.
+    const done = this.redactionsDone;
+    const page = await this.readFromDisk(first, last);
+    return done === this.redactionsDone ? page : this.read(after, limit);
   }
 
   private async readFromDisk(first: number, last: number): Promise<Message[]> {

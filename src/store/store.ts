@@ -79,7 +79,7 @@ export interface Store {
   /** Calls `listener` with every batch of messages made durable after this call, in seq order. */
   subscribe(roomId: string, listener: MessageListener): () => void;
   /**
-   * Replaces the message's content by REDACTED_CONTENT and drops its metadata (id, seq, sender, times, to, mentions
+   * Replaces the message's content by REDACTED_CONTENT and drops its metadata but an A2A messageId (id, seq, sender, times, to, mentions
    * kept), so the original text is nowhere in storage afterwards; then tells `onRedact` listeners. Undefined when the
    * room has no message with this seq (never written, or dropped by retention). Redacting again returns the redacted
    * message unchanged and tells nobody.

@@ -16,6 +16,8 @@ export interface WorkerDeps {
   maxFailures: number;
   /** Posts one signed delivery. */
   post: (url: string, body: string, headers: Record<string, string>, signal: AbortSignal) => Promise<DeliveryResult>;
+  /** Closes the hook's socket, once the worker stopped. */
+  closeConnection?: () => void;
   /** Where the hook's state is stored (its cursor after each 2xx). */
   state: HookState;
   /** Who may deliver it: this server only while it holds the lease. */
@@ -34,7 +36,8 @@ export function matches(hook: HookRecord, m: Message): boolean {
   return true;
 }
 
-/** The body of a delivery: the same bytes on every attempt, so a receiver may compare retries. */
+/** The body of a delivery: the same bytes on every attempt (so a receiver may compare retries) unless the message was
+ *  redacted in between. */
 export function deliveryBody(m: Message): string {
   return JSON.stringify({ type: MESSAGE_CREATED, timestamp: m.createdAt, data: m });
 }
@@ -46,6 +49,10 @@ export class HookWorker {
   private newMessages = false;
   private wakeIdle: () => void = () => {};
   private wakeBackoff: () => void = () => {};
+  /** Messages redacted since the last page was read, by seq: a page read before a redaction holds the old text. */
+  private readonly redacted = new Map<number, Message>();
+  /** The message of the attempt in flight, and how to abort that attempt. */
+  private inFlight: { seq: number; abort: AbortController } | undefined;
   private done: Promise<void> = Promise.resolve();
 
   constructor(
@@ -87,10 +94,18 @@ export class HookWorker {
   private async loop(): Promise<void> {
     const { store } = this.deps;
     // Subscribed before the first read, so nothing that lands in between is missed.
-    const unsubscribe = store.subscribe(this.hook.roomId, () => {
+    const unsubscribeMessages = store.subscribe(this.hook.roomId, () => {
       this.newMessages = true;
       this.wakeIdle();
     });
+    // Told before the redaction is answered: no attempt that starts after that answer carries the old text, and one
+    // in flight is cut off (its bytes may not all be out yet) and made again with the redacted copy.
+    const unsubscribeRedact = store.onRedact(this.hook.roomId, (m) => {
+      if (m.seq <= this.hook.lastDeliveredSeq) return;
+      this.redacted.set(m.seq, m);
+      if (this.inFlight?.seq === m.seq) this.inFlight.abort.abort();
+    });
+    const unsubscribe = () => (unsubscribeMessages(), unsubscribeRedact());
     try {
       while (!this.stopped) {
         if (!this.deps.lease.held && !(await this.takeLease())) continue;
@@ -99,6 +114,8 @@ export class HookWorker {
           continue;
         }
         this.newMessages = false;
+        // Cleared before the read, so a redaction that lands during it is kept.
+        this.redacted.clear();
         const page = await store.read(this.hook.roomId, { after: this.hook.lastDeliveredSeq, limit: PAGE });
         if (page.length === 0) {
           if (!this.newMessages) await this.idle();
@@ -108,6 +125,7 @@ export class HookWorker {
       }
     } finally {
       unsubscribe();
+      this.deps.closeConnection?.();
       await this.deps.lease.release().catch(() => {});
     }
   }
@@ -154,13 +172,27 @@ export class HookWorker {
 
   /** Attempts until a 2xx (true), or until the hook is paused or the worker stops (false). */
   private async deliver(m: Message): Promise<boolean> {
-    const body = deliveryBody(m);
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       if (this.stopped || this.hook.state === 'paused' || !this.deps.lease.held) return false;
+      // A retry reads the message again: it may have been redacted by another server of a fleet meanwhile.
+      if (attempt > 1) m = await this.current(m);
+      const version = this.redacted.get(m.seq) ?? m;
+      const body = deliveryBody(version);
       const headers = await signatureHeaders(this.hook.secret, `msg_${m.id}`, body);
-      const signal = AbortSignal.any([this.abort.signal, this.deps.lease.signal]);
-      const result = await this.deps.post(this.hook.url, body, headers, signal);
+      // Redacted while the signature was made: build the body again.
+      if ((this.redacted.get(m.seq) ?? m) !== version) {
+        attempt--;
+        continue;
+      }
+      const abort = new AbortController();
+      this.inFlight = { seq: m.seq, abort };
+      const signal = AbortSignal.any([this.abort.signal, this.deps.lease.signal, abort.signal]);
+      const result = await this.deps.post(this.hook.url, body, headers, signal).finally(() => (this.inFlight = undefined));
       if (this.stopped || !this.deps.lease.held) return false;
+      if (abort.signal.aborted) {
+        attempt--; // cut off by its message's redaction: no failure, made again at once
+        continue;
+      }
       if (result.ok) return true;
       this.hook.failures += 1;
       this.hook.lastError = `seq ${m.seq}: ${result.error ?? 'failed'}`;
@@ -173,6 +205,12 @@ export class HookWorker {
       if (this.hook.state === 'paused') return false;
       await this.backoff(retryDelay(this.hook.failures, this.deps.backoff, result.retryAfterMs, this.deps.random));
     }
+  }
+
+  /** The message as stored now (redacted, perhaps); as it was if the room no longer has it. */
+  private async current(m: Message): Promise<Message> {
+    const [stored] = await this.deps.store.read(this.hook.roomId, { after: m.seq - 1, limit: 1 });
+    return stored?.seq === m.seq ? stored : m;
   }
 
   private async save(): Promise<void> {

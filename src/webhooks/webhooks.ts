@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 import { privateUrlProblem } from './address-policy.js';
 import { DEFAULT_BACKOFF, type Backoff } from './backoff.js';
 import { postDelivery } from './deliver.js';
+import { DEFAULT_DELIVERY_SOCKETS, DeliverySockets } from './delivery-sockets.js';
 import { HookFiles } from './hook-files.js';
 import type { HookRecord, HookState } from './hook-state.js';
 import { HookWorker } from './hook-worker.js';
@@ -29,6 +30,8 @@ export interface WebhookOptions {
   timeoutMs?: number;
   /** Most hooks per room (default 20). */
   maxPerRoom?: number;
+  /** Most sockets all deliveries hold at once, one per hook at most (default 64); deliveries past it wait. */
+  maxSockets?: number;
   log?: (message: string) => void;
   random?: () => number;
 }
@@ -49,12 +52,14 @@ export class Webhooks {
   /** Unsubscribes from each room's deletion. */
   private readonly deletions = new Map<string, () => void>();
   private readonly log: (message: string) => void;
+  private readonly sockets: DeliverySockets;
   private unwatch: () => void = () => {};
   private closed = false;
 
   constructor(private readonly options: WebhookOptions) {
     this.state = options.state ?? new HookFiles(join(options.dataDir, 'webhooks'));
     this.log = options.log ?? ((m) => process.stderr.write(`${m}\n`));
+    this.sockets = new DeliverySockets(options.maxSockets ?? DEFAULT_DELIVERY_SOCKETS);
   }
 
   get allowPrivate(): boolean {
@@ -171,12 +176,14 @@ export class Webhooks {
 
   private workerDeps(record: HookRecord) {
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_DELIVERY_TIMEOUT_MS;
+    const connection = this.sockets.connection(record.url);
     return {
       store: this.options.store,
       backoff: this.options.backoff ?? DEFAULT_BACKOFF,
       maxFailures: this.options.maxFailures ?? DEFAULT_MAX_FAILURES,
       post: (url: string, body: string, headers: Record<string, string>, signal: AbortSignal) =>
-        postDelivery(url, body, headers, { timeoutMs, allowPrivate: this.allowPrivate, signal }),
+        postDelivery(url, body, headers, { timeoutMs, allowPrivate: this.allowPrivate, signal, connection }),
+      closeConnection: () => connection.close(),
       state: this.state,
       lease: this.state.lease(record),
       log: this.log,

@@ -1,9 +1,12 @@
 // A2A against a real server on 127.0.0.1: the official @a2a-js/sdk client (v1.0), a hand-made v0.3 request, the
 // card, idempotent sends, streaming, the specification's errors, and the same rules as the HTTP send route.
 import { randomUUID } from 'node:crypto';
-import { Role, type Message as A2AMessage, type SendMessageRequest } from '@a2a-js/sdk';
+import { AgentCard, Role, type Message as A2AMessage, type SendMessageRequest, type StreamResponse } from '@a2a-js/sdk';
 import { ClientFactory } from '@a2a-js/sdk/client';
 import { afterEach, describe, expect, test } from 'vitest';
+import { agentCard } from '../../src/a2a/card.js';
+import { RoomAgent } from '../../src/a2a/room-agent.js';
+import { SentIds } from '../../src/a2a/sent-ids.js';
 import { Client } from '../../src/client/client.js';
 import { createApp, DEFAULT_STREAM_LIMITS } from '../../src/server/app.js';
 import { hashKey } from '../../src/server/auth/keys.js';
@@ -95,6 +98,102 @@ describe('A2A with the official SDK client', () => {
     const again = await (await new ClientFactory().createFromUrl(second.url)).sendMessage(retried);
     expect(again).toEqual(answers[0]);
     expect((await second.admin.history(room.id)).map((m) => m.content)).toEqual(['exactly once']);
+  });
+
+  test('a messageId retried after its message was redacted and the server restarted is still stored once', async () => {
+    const dir = await tempDir();
+    const first = await serve({ dir });
+    const room = await first.admin.createRoom('idem');
+    const retried = request('my token is sk-live-0000', { contextId: room.id, metadata: { sender: 'a', note: 'sk-live-0000' } });
+    const answer = await (await new ClientFactory().createFromUrl(first.url)).sendMessage(retried);
+    const redacted = await first.admin.redactMessage(room.id, 1);
+    expect(JSON.stringify(redacted)).not.toContain('sk-live-0000');
+
+    await first.server.close();
+    await first.store.close();
+    const second = await serve({ dir });
+    const again = await (await new ClientFactory().createFromUrl(second.url)).sendMessage(retried);
+    expect(again).toEqual(answer);
+    const history = await second.admin.history(room.id);
+    expect(history.map((m) => [m.seq, m.content])).toEqual([[1, '[redacted]']]);
+    expect(history[0]!.metadata).toEqual({ a2a: { messageId: retried.message!.messageId } });
+  });
+
+  test('streaming: a message redacted after the room stream read it reaches the A2A stream redacted', async () => {
+    const { url, admin, store } = await serve();
+    const room = await admin.createRoom('live');
+    const SECRET = 'sk-live-a2a-stream-0000';
+    // The room stream's read that returns the secret is held until the redaction is answered.
+    const read = store.read.bind(store);
+    let readIt: () => void = () => {};
+    const wasRead = new Promise<void>((r) => (readIt = r));
+    let release: () => void = () => {};
+    const released = new Promise<void>((r) => (release = r));
+    store.read = async (roomId, options) => {
+      const page = await read(roomId, options);
+      if (page.some((m) => m.content.includes(SECRET))) {
+        readIt();
+        await released;
+      }
+      return page;
+    };
+    const client = await new ClientFactory().createFromUrl(url);
+    const texts: string[] = [];
+    const ac = new AbortController();
+    const reading = (async () => {
+      for await (const event of client.sendMessageStream(request('subscribing', { contextId: room.id, metadata: { sender: 'watcher' } }), { signal: ac.signal })) {
+        const p = event.payload;
+        if (p?.$case === 'task') texts.push('task');
+        if (p?.$case === 'statusUpdate') {
+          const part = p.value.status?.message?.parts[0]?.content;
+          texts.push(part?.$case === 'text' ? part.value : '');
+          ac.abort();
+        }
+      }
+    })().catch((err: Error) => {
+      if (!ac.signal.aborted) throw err;
+    });
+    await until(() => texts.length === 1, 10_000, 'the task');
+    await admin.send(room.id, { sender: 'leaky', content: `token ${SECRET}` });
+    await wasRead;
+    await admin.redactMessage(room.id, 2);
+    release();
+    await reading;
+    expect(texts).toEqual(['task', '[redacted]']);
+  });
+
+  test('streaming: a message the stream has read but not handed on yet is handed on redacted once redacted', async () => {
+    const { store, admin } = await serve();
+    const app = createApp({ store, log: () => {} });
+    const ac = new AbortController();
+    // The adapter as rpc.ts builds it, read by hand: the caller takes one event and then stops reading for a while.
+    const agent = new RoomAgent({
+      client: new Client({ baseUrl: 'http://in-process', fetch: (input, init) => Promise.resolve(app.request(input, init)) }),
+      card: AgentCard.fromJSON(agentCard('http://in-process', { auth: false, version: '1.0' })),
+      sent: new SentIds(),
+      signal: ac.signal,
+      onRedact: (roomId, listener) => store.onRedact(roomId, listener),
+    });
+    const room = await admin.createRoom('held');
+    const SECRET = 'sk-held-a2a-stream-0000';
+    const text = (r: IteratorResult<StreamResponse>) => {
+      const p = r.value?.payload;
+      const part = p?.$case === 'statusUpdate' ? p.value.status?.message?.parts[0]?.content : undefined;
+      return part?.$case === 'text' ? part.value : p?.$case;
+    };
+    const events = agent.sendMessageStream(request('subscribing', { contextId: room.id, metadata: { sender: 'watcher' } }));
+    try {
+      expect(text(await events.next())).toBe('task');
+      // Both are stored before the room stream's first read, so they arrive in one page and the second waits.
+      await admin.send(room.id, { sender: 'a', content: 'first' });
+      const held = await admin.send(room.id, { sender: 'a', content: `token ${SECRET}` });
+      expect(text(await events.next())).toBe('first');
+      await admin.redactMessage(room.id, held.seq);
+      expect(text(await events.next())).toBe('[redacted]');
+    } finally {
+      ac.abort();
+      await events.return(undefined);
+    }
   });
 
   test('streaming: the receipt as a task, then every following message of the room; hanging up frees the stream', async () => {

@@ -1,8 +1,11 @@
 // Webhooks on a real server process: nothing lost across kill -9 mid-delivery, the CLI, and the server flags.
+import { readdirSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { Client } from '../../src/client/client.js';
+import { DEFAULT_DELIVERY_SOCKETS } from '../../src/webhooks/delivery-sockets.js';
 import { startServer } from '../helpers/server-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { startTricklingReceiver } from '../helpers/trickling-receiver.js';
 import { startReceiver, until } from '../helpers/webhook-receiver.js';
 
 test('kill -9 between send and delivery loses nothing; a dead URL ends paused (--webhook-max-failures)', async () => {
@@ -53,4 +56,35 @@ test('with auth on, hooks to private addresses are refused unless --allow-privat
   const client2 = new Client({ baseUrl: allowed.url, key: token });
   const room2 = (await client2.createRoom('open')).id;
   expect((await client2.createWebhook(room2, { url: 'http://127.0.0.1:9/hook' })).state).toBe('active');
+});
+
+test('80 hooks to a receiver that answers 200 and trickles its body keep the descriptors bounded under ulimit -n 256', async () => {
+  const receiver = await startTricklingReceiver();
+  const server = await startServer(await tempDir(), [], {}, { openFiles: 256 });
+  const client = new Client({ baseUrl: server.url });
+  const fds = () => readdirSync(`/proc/${server.proc.pid}/fd`).length;
+  const rooms: string[] = [];
+  for (let r = 0; r < 4; r++) {
+    const room = (await client.createRoom(`trickled ${r}`)).id;
+    rooms.push(room);
+    for (let h = 0; h < 20; h++) await client.createWebhook(room, { url: receiver.url });
+  }
+  const baseline = fds();
+  let maxFds = baseline;
+  const sampler = setInterval(() => (maxFds = Math.max(maxFds, fds())), 20);
+  try {
+    for (const room of rooms) await client.sendBatch(room, [1, 2, 3, 4, 5].map((n) => ({ sender: 'e2e', content: `m${n}` })));
+    await until(() => receiver.requests >= 150, 20_000, '150 deliveries');
+  } finally {
+    clearInterval(sampler);
+  }
+  // The cap on all delivery sockets, plus the hooks' state files being written. (Without the cap: 256, then EMFILE.)
+  expect(maxFds - baseline).toBeLessThanOrEqual(DEFAULT_DELIVERY_SOCKETS + 16);
+  // The receiver may see a new connection a moment before the end of the one it replaced.
+  expect(receiver.maxOpen).toBeLessThanOrEqual(DEFAULT_DELIVERY_SOCKETS + 4);
+  // The server keeps serving while the rest is delivered: every create succeeds (without the cap: 503s).
+  expect(receiver.requests).toBeLessThan(400);
+  for (let i = 0; i < 40; i++) await client.createRoom(`while trickling ${i}`);
+  expect(server.stderr()).not.toMatch(/EMFILE/);
+  await server.stop();
 });

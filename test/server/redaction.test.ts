@@ -1,7 +1,12 @@
 // DELETE /agent/rooms/:id/messages/:seq: who may redact, what readers and streams see, and what it refuses.
-import { describe, expect, test } from 'vitest';
+import type { ServerResponse } from 'node:http';
+import { connect } from 'node:net';
+import { afterEach, describe, expect, test } from 'vitest';
 import type { CreatedAgent, CreatedRoom, Message } from '../../src/api/types.js';
 import { hashKey } from '../../src/server/auth/keys.js';
+import { listen, type Listening } from '../../src/server/listen.js';
+import type { FileStoreOptions } from '../../src/store/file-store.js';
+import { RoomLog } from '../../src/store/room-log.js';
 import { testApp } from '../helpers/app.js';
 import { filesContaining } from '../helpers/grep-dir.js';
 import { TEST_STORE } from '../helpers/stores.js';
@@ -12,9 +17,9 @@ const admin = { authorization: `Bearer ${ADMIN}` };
 const bearer = (k: string) => ({ authorization: `Bearer ${k}` });
 const SECRET = 'ghp_0123456789abcdefSECRET';
 
-async function setup(auth: boolean) {
+async function setup(auth: boolean, storeOptions: Partial<FileStoreOptions> = {}) {
   const dir = await tempDir();
-  const t = await testApp({ ...(auth && { auth: { adminTokenHash: hashKey(ADMIN) } }), storeOptions: { dir } });
+  const t = await testApp({ ...(auth && { auth: { adminTokenHash: hashKey(ADMIN) } }), storeOptions: { ...storeOptions, dir } });
   const room = (await (await t.json('POST', '/agent/rooms', { name: 'r' }, admin)).json()) as CreatedRoom;
   const agent = async (name: string) => (await (await t.json('POST', `/agent/rooms/${room.id}/agents`, { name }, admin)).json()) as CreatedAgent;
   const [alice, bob] = [await agent('alice'), await agent('bob')];
@@ -23,6 +28,11 @@ async function setup(auth: boolean) {
     t.app.request(`/agent/rooms/${room.id}/messages/${seq}`, { method: 'DELETE', headers });
   return { ...t, dir, room, alice, bob, post, redact };
 }
+
+const servers: Listening[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
 
 type Cred = 'none' | 'read' | 'write' | 'admin' | 'author agent' | 'other agent';
 const CREDS: Cred[] = ['none', 'read', 'write', 'admin', 'author agent', 'other agent'];
@@ -130,5 +140,125 @@ describe('redaction', () => {
     await until(/"content":"after"/);
     expect(text).toMatch(/id: 2\nevent: message\n/);
     await reader.cancel();
+  });
+
+  test('a stream that read a page before the redaction writes the page redacted', async () => {
+    const t = await setup(false);
+    const stream = await t.app.request(`/agent/rooms/${t.room.id}/stream?after=0`);
+    const reader = stream.body!.getReader();
+    let text = '';
+    const until = async (pattern: RegExp) => {
+      while (!pattern.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${pattern}: ${text}`);
+        text += new TextDecoder().decode(value);
+      }
+    };
+    // The read that returns the secret is held until the redaction is answered: the stream has the old page in hand.
+    const read = t.store.read.bind(t.store);
+    let readIt: () => void = () => {};
+    const wasRead = new Promise<void>((r) => (readIt = r));
+    let release: () => void = () => {};
+    const released = new Promise<void>((r) => (release = r));
+    t.store.read = async (roomId, options) => {
+      const page = await read(roomId, options);
+      if (page.some((m) => m.content.includes(SECRET))) {
+        readIt();
+        await released;
+      }
+      return page;
+    };
+    await t.post({ sender: 'a', content: `token ${SECRET}` }, admin);
+    await wasRead;
+    expect((await t.redact(1)).status).toBe(200);
+    release();
+    await until(/event: message\ndata: .*\n\n/);
+    expect(text).toMatch(/"content":"\[redacted\]"/);
+    expect(text).not.toContain(SECRET);
+    await reader.cancel();
+  });
+
+  // On Redis, reads and the redaction's script share one connection in order, so a read sent first is answered first.
+  test.skipIf(TEST_STORE === 'redis')('a history read that had the old log on disk when the redaction was answered returns it redacted', async () => {
+    const t = await setup(false, { windowSize: 0 }); // no window: every read is a disk read
+    await t.post({ sender: 'a', content: `token ${SECRET}` }, admin);
+    await t.post({ sender: 'a', content: 'later' }, admin);
+    const proto = RoomLog.prototype as unknown as { readFromDisk: (first: number, last: number) => Promise<Message[]> };
+    const readFromDisk = proto.readFromDisk;
+    let readIt: () => void = () => {};
+    const wasRead = new Promise<void>((r) => (readIt = r));
+    let release: () => void = () => {};
+    const released = new Promise<void>((r) => (release = r));
+    // The disk read that returns the secret is held until the redaction is answered.
+    proto.readFromDisk = async function (this: RoomLog, first, last) {
+      const page = await readFromDisk.call(this, first, last);
+      if (page.some((m) => m.content.includes(SECRET))) {
+        readIt();
+        await released;
+      }
+      return page;
+    };
+    try {
+      const history = t.app.request(`/agent/rooms/${t.room.id}/history?after=0`);
+      await wasRead;
+      expect((await t.redact(1)).status).toBe(200);
+      release();
+      const body = (await (await history).json()) as { messages: Message[] };
+      expect(body.messages.map((m) => m.content)).toEqual(['[redacted]', 'later']);
+    } finally {
+      proto.readFromDisk = readFromDisk;
+    }
+  });
+
+  test('a stream whose frame of the message is still in the server\'s buffer when the redaction is answered is cut', async () => {
+    const t = await setup(false);
+    const server = await listen(t.app, { host: '127.0.0.1', port: 0 });
+    servers.push(server);
+    // The stream's response, and what the server wrote to it, seen before the app gets it.
+    let res: ServerResponse | undefined;
+    let written = '';
+    let wrote: () => void = () => {};
+    server.server.prependListener('request', (req, r: ServerResponse) => {
+      if (!req.url?.includes('/stream')) return;
+      res = r;
+      const write = r.write.bind(r) as (chunk: unknown, cb?: () => void) => boolean;
+      r.write = ((chunk: unknown, cb?: () => void) => {
+        written += String(chunk);
+        const ok = write(chunk, cb);
+        wrote();
+        return ok;
+      }) as typeof r.write;
+    });
+    // Then one turn of the event loop: Node hands a response's corked writes to the socket on the next tick.
+    const writtenTo = async (text: string) => {
+      while (!written.includes(text)) await new Promise<void>((r) => (wrote = r));
+      await new Promise((r) => setImmediate(r));
+    };
+    // A reader that stops reading once the stream has begun: the kernel's buffers fill, then Node's.
+    const socket = connect(server.port, '127.0.0.1');
+    let received = '';
+    let ended = false;
+    socket.on('data', (d: Buffer) => (received += d.toString('latin1')));
+    socket.on('error', () => {});
+    socket.on('close', () => (ended = true));
+    socket.write(`GET /agent/rooms/${t.room.id}/stream?after=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    await writtenTo('retry: 1000');
+    socket.pause();
+    // Messages below Node's 16 KiB mark until Node holds some bytes back: the stream is still not backed up.
+    let seq = 0;
+    do {
+      await t.post({ sender: 'a', content: 'x'.repeat(15 * 1024) }, admin);
+      await writtenTo(`id: ${++seq}\n`);
+    } while (res!.writableLength === 0);
+    expect(res!.writableNeedDrain).toBe(false);
+    await t.post({ sender: 'a', content: `token ${SECRET}` }, admin);
+    await writtenTo(SECRET);
+    // The whole frame with the secret is still in the server's process.
+    expect(res!.writableLength).toBeGreaterThanOrEqual(Buffer.byteLength(written.slice(written.lastIndexOf(`id: ${seq + 1}\n`))));
+    expect((await t.redact(seq + 1)).status).toBe(200);
+    socket.resume();
+    await expect.poll(() => ended || received.includes(SECRET)).toBe(true);
+    expect(received).not.toContain(SECRET);
+    expect(ended).toBe(true);
   });
 });

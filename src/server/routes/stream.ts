@@ -86,7 +86,12 @@ function frame(m: Message): string {
  */
 async function pump(sink: SseSink, { store, roomId, start, heartbeatMs, idleMs, failed }: PumpOptions): Promise<void> {
   const cursor = new RoomCursor(store, roomId, start);
+  /** Messages redacted past what was written, by seq: a page read before its redaction holds the old text, and is
+   *  written with these copies instead (each redaction is told before it is answered). */
+  const redacted = new Map<number, Message>();
   let more = true;
+  /** The last seq handed to the sink. */
+  let written = start;
   let wake: (() => void) | undefined;
   let unsubscribe = () => {};
   // A reader that is behind gets no pings: they would only pile up in front of it.
@@ -105,7 +110,13 @@ async function pump(sink: SseSink, { store, roomId, start, heartbeatMs, idleMs, 
       // A deleted room ends its streams with a final event; the client should not reconnect.
       const unsubscribeDelete = store.onDelete(roomId, () => void sink.end('event: deleted\ndata: {"reason":"the room was deleted"}\n\n'));
       // A redacted message is told as it is now (no id: line, so Last-Event-ID still follows the messages).
-      const unsubscribeRedact = store.onRedact(roomId, (m) => void Promise.resolve(sink.write(`event: redacted\ndata: ${messageJson(m)}\n\n`)).catch(() => {}));
+      const unsubscribeRedact = store.onRedact(roomId, (m) => {
+        if (m.seq > written) redacted.set(m.seq, m);
+        // Written but still in this process's buffers (a reader that is behind): those bytes must not leave after the
+        // redaction's 200, so the stream ends; the client resumes with Last-Event-ID and reads the redacted copy.
+        else if (sink.unsent(m.seq)) return sink.cut();
+        void Promise.resolve(sink.write(`event: redacted\ndata: ${messageJson(m)}\n\n`)).catch(() => {});
+      });
       unsubscribe = () => (unsubscribeMessages(), unsubscribeDelete(), unsubscribeRedact());
     } catch (err) {
       return void (await sink.end(failed(err)));
@@ -125,7 +136,12 @@ async function pump(sink: SseSink, { store, roomId, start, heartbeatMs, idleMs, 
       }
       if (page.length === 0 || sink.closed) continue;
       more = true;
-      await sink.write(page.length === 1 ? frame(page[0]!) : page.map(frame).join(''));
+      written = page.at(-1)!.seq;
+      if (redacted.size > 0) {
+        page = page.map((m) => redacted.get(m.seq) ?? m);
+        for (const seq of redacted.keys()) if (seq <= written) redacted.delete(seq);
+      }
+      await sink.write(page.length === 1 ? frame(page[0]!) : page.map(frame).join(''), written);
       clearTimeout(idle);
       idle = setTimeout(timeout, idleMs);
     }
