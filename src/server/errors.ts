@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorBody } from '../api/types.js';
 import { StoreError } from '../store/errors.js';
+import { missingRoomId } from './missing-room-id.js';
 
 export class HttpError extends Error {
   constructor(
@@ -80,6 +81,8 @@ export function notFoundFor(routes: readonly RouteInfo[]): (c: Context) => Respo
     .map((r) => ({ ...r, pattern: new RegExp(`^${r.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}$`) }));
   return (c) => {
     const id = c.get('requestId') as string | undefined;
+    const missing = missingRoomId(c.req.path);
+    if (missing) return c.json(errorBody(missing.code, missing.message, id), 400);
     const matching = table.filter((r) => r.pattern.test(c.req.path));
     const methods = [...new Set(matching.map((r) => r.method))];
     if (methods.length === 0) {
