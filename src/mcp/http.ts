@@ -1,5 +1,6 @@
 // The same MCP tools over Streamable HTTP (stateless: a fresh server per request), calling the app in-process.
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { Client } from '../client/client.js';
 import { buildMcpServer } from './server.js';
 
@@ -14,6 +15,8 @@ export interface McpHttpOptions {
 
 /** Answers one /mcp request. The caller's Authorization header goes on every API call the tools make. */
 export async function handleMcpRequest(request: Request, options: McpHttpOptions): Promise<Response> {
+  const refused = await unsupportedVersion(request, options.maxBodyBytes);
+  if (refused) return refused;
   const authorization = request.headers.get('authorization');
   const hangUp = request.signal;
   const client = new Client({
@@ -63,4 +66,48 @@ function whenBodyEnds(response: Response, done: () => void): Response {
     },
   });
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** The MCP spec's UnsupportedProtocolVersionError (basic/versioning, 2026-07-28). */
+export const UNSUPPORTED_PROTOCOL_VERSION = -32022;
+
+/**
+ * A request declaring a protocol version the installed SDK does not speak (in the MCP-Protocol-Version header, or in
+ * its _meta as a stateless 2026-07-28 client sends it) gets the spec's answer: HTTP 400 with error -32022 and
+ * data {supported, requested}, so the client picks one of `supported` and retries. The SDK's own answer said the
+ * versions only in prose (-32000), which a client cannot act on.
+ */
+async function unsupportedVersion(request: Request, maxBodyBytes: number): Promise<Response | undefined> {
+  if (request.method !== 'POST') return undefined;
+  let requested = request.headers.get('mcp-protocol-version') ?? undefined;
+  let id: unknown = null;
+  if (requested === undefined || !SUPPORTED_PROTOCOL_VERSIONS.includes(requested)) {
+    const body = (await bodyWithin(request.clone(), maxBodyBytes)) as { id?: unknown; params?: { _meta?: Record<string, unknown> } } | undefined;
+    id = body?.id ?? null;
+    const meta = body?.params?._meta?.['io.modelcontextprotocol/protocolVersion'];
+    if (requested === undefined && typeof meta === 'string') requested = meta;
+  }
+  if (requested === undefined || SUPPORTED_PROTOCOL_VERSIONS.includes(requested)) return undefined;
+  const error = { code: UNSUPPORTED_PROTOCOL_VERSION, message: 'Unsupported protocol version', data: { supported: SUPPORTED_PROTOCOL_VERSIONS, requested } };
+  return Response.json({ jsonrpc: '2.0', id, error }, { status: 400 });
+}
+
+/** The body as JSON when it is JSON within `max` bytes (the transport refuses larger ones itself), else undefined. */
+async function bodyWithin(request: Request, max: number): Promise<unknown> {
+  if (!request.body) return undefined;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > max) return void (await reader.cancel());
+    chunks.push(value);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }

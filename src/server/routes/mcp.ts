@@ -2,15 +2,14 @@
 import { Hono } from 'hono';
 import { authorizeAdmin } from '../auth/principal.js';
 import { nodeOf, type AppEnv } from '../env.js';
+import { nameFor } from '../caller-name.js';
+import { DEFAULT_MCP_NAME } from '../../mcp/caller.js';
 
 export interface McpRouteOptions {
   maxBodyBytes: number;
   /** The whole app, called in-process for every API call a tool makes. */
   appFetch: (request: Request, env: AppEnv['Bindings']) => Response | Promise<Response>;
 }
-
-/** Default agent name when a caller gives neither X-Agent-Name nor ?as=. */
-export const DEFAULT_MCP_SENDER = 'mcp';
 
 export function mcpRoutes({ maxBodyBytes, appFetch }: McpRouteOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -25,7 +24,8 @@ export function mcpRoutes({ maxBodyBytes, appFetch }: McpRouteOptions): Hono<App
     return handleMcpRequest(c.req.raw, {
       appFetch: (request) => appFetch(request, remoteAddress ? { remoteAddress } : {}),
       maxBodyBytes,
-      sender: c.req.header('x-agent-name') ?? c.req.query('as') ?? DEFAULT_MCP_SENDER,
+      // An agent key names its holder (a different X-Agent-Name or ?as= is a 403 sender_mismatch); else "mcp".
+      sender: nameFor(c.get('principal'), c.req.header('x-agent-name') ?? c.req.query('as')) ?? DEFAULT_MCP_NAME,
       ...(room && { room }),
     });
   });
