@@ -201,6 +201,7 @@ export const ROUTES: readonly RouteDoc[] = [
     summary: 'MCP over Streamable HTTP (stateless); name the agent with X-Agent-Name or ?as=, a default room with X-Room-Id or ?room=',
     body: z.record(z.string(), z.unknown()).describe('a JSON-RPC message'),
     ok: { status: 200, contentType: 'text/event-stream', description: 'the JSON-RPC answer as Server-Sent Events' },
+    errors: ['sender_mismatch'],
     jsonRpc: true,
     transportAnswers: {
       202: 'a notification or a response was accepted; nothing to answer',

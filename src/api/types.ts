@@ -96,6 +96,9 @@ export interface RoomList {
 export interface History {
   roomId: string;
   messages: Message[];
+  /** Long-polls (wait given) only: the seq the answer covers the room up to; pass it as `after` next time. It never
+   *  passes a match that was not returned. */
+  cursor?: number;
 }
 
 /** The one error shape of every 4xx and 5xx answer. */

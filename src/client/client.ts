@@ -1,9 +1,9 @@
 // The one typed HTTP client of the API, used by the CLI, the web UI, the tests and the MCP server.
-import { isFor } from '../api/addressed.js';
 import type { Inbox, InboxCursor } from '../api/inbox.js';
 import { HISTORY_MAX_LIMIT, MAX_WAIT_SECONDS, ROOMS_MAX_LIMIT } from '../api/limits.js';
 import type { RoomPresence } from '../api/presence.js';
 import type { Agent, CreatedAgent, CreatedRoom, ErrorBody, History, Message, MessageInput, Room, RoomKeys, RoomList, RoomPatch } from '../api/types.js';
+import type { WaitFilter } from '../api/wait-rule.js';
 import type { CreatedWebhook, Webhook, WebhookInput, WebhookList } from '../api/webhooks.js';
 import { ApiError, NotImServerError, ServerUnreachableError } from './errors.js';
 import { parseSse } from './sse.js';
@@ -67,12 +67,9 @@ export interface InboxQuery {
   signal?: AbortSignal;
 }
 
-export interface WaitQuery {
-  /** Wait for a message past this seq; default: the room's newest message when the wait starts. */
+export interface WaitQuery extends WaitFilter {
+  /** Wait for a message past this seq; default: after the caller's own latest message in the room, else the newest. */
   after?: number;
-  from?: string;
-  /** Only messages for this name: in `to` or @mentioning it. */
-  to?: string;
   /** Who waits (presence); default the client's `as`. */
   as?: string;
   /** Give up after this many milliseconds; default never. */
@@ -80,8 +77,9 @@ export interface WaitQuery {
   signal?: AbortSignal;
 }
 
-export interface StreamQuery {
-  /** Start past this seq; default: only messages from now on. */
+export interface StreamQuery extends WaitFilter {
+  /** Start past this seq; default: after the caller's own latest message (`as`, or an agent key's name), else only
+   *  messages from now on. */
   after?: number;
   signal?: AbortSignal;
   /** Milliseconds before reconnecting after the connection drops. */
@@ -227,36 +225,40 @@ export class Client {
   }
 
   /**
-   * Long-polls until messages past `after` match the filters: returns the matching ones of the first page that has
-   * any, and the seq to continue from (`after` next time). No messages means the timeout passed first.
+   * Long-polls until messages past `after` match the filters (the server applies them: src/api/wait-rule.ts): returns
+   * the matching ones of the first answer that has any, and the seq to continue from (`after` next time), which never
+   * passes a match it did not return. Without `after` the server picks the start: after this caller's own latest
+   * message in the room (`as`, or an agent key's name), else the newest. No messages means the timeout passed first.
    */
   async waitForMessages(roomId: string, query: WaitQuery = {}): Promise<{ messages: Message[]; cursor: number }> {
-    let after = query.after ?? (await this.getRoom(roomId)).lastSeq;
+    let after = query.after;
     const deadline = query.timeoutMs === undefined ? Infinity : Date.now() + query.timeoutMs;
-    for (let first = query.after !== undefined; ; first = false) {
+    for (let first = true; ; first = false) {
       const left = deadline - Date.now();
-      if (left <= 0 || query.signal?.aborted) return { messages: [], cursor: after };
+      if (after !== undefined && !first && (left <= 0 || query.signal?.aborted)) return { messages: [], cursor: after };
       // Given a seq to start from, ask first without waiting: a message already there comes at once, and a server
       // that never answers is found within the timeout rather than after a whole long-poll.
-      const wait = first ? undefined : Math.min(MAX_WAIT_SECONDS, Math.ceil(left / 100) / 10);
-      const page = await this.history(roomId, {
-        after,
-        limit: 1000,
-        ...(wait !== undefined && { wait }),
-        ...(query.signal && { signal: query.signal }),
-        ...(query.as !== undefined && { as: query.as }),
-      });
-      if (page.length > 0) after = page.at(-1)!.seq;
-      const messages = page.filter((m) => (query.from === undefined || m.sender === query.from) && (query.to === undefined || isFor(m, query.to)));
-      if (messages.length > 0) return { messages, cursor: after };
+      const wait = first && after !== undefined ? 0 : Math.min(MAX_WAIT_SECONDS, Math.max(0, Math.ceil(left / 100) / 10));
+      const params = new URLSearchParams({ limit: String(HISTORY_MAX_LIMIT), wait: String(wait) });
+      if (after !== undefined) params.set('after', String(after));
+      for (const key of ['from', 'to', 'type'] as const) if (query[key] !== undefined) params.set(key, query[key]);
+      const as = query.as ?? this.as;
+      if (as !== undefined) params.set('as', as);
+      const call = { ...(query.signal && { signal: query.signal }), waitSeconds: wait };
+      const page = await this.request<History>('GET', `/agent/rooms/${enc(roomId)}/history?${params}`, undefined, call);
+      after = page.cursor ?? page.messages.at(-1)?.seq ?? after ?? 0;
+      if (page.messages.length > 0) return { messages: page.messages, cursor: after };
     }
   }
 
   /** Every message past `after`, live, reconnecting with Last-Event-ID whenever the connection drops. */
   async *stream(roomId: string, query: StreamQuery = {}): AsyncGenerator<Message> {
     let last = query.after;
+    const params = new URLSearchParams();
     const as = query.as ?? this.as;
-    const path = `/agent/rooms/${enc(roomId)}/stream${as === undefined ? '' : `?as=${enc(as)}`}`;
+    if (as !== undefined) params.set('as', as);
+    for (const key of ['from', 'to', 'type'] as const) if (query[key] !== undefined) params.set(key, query[key]);
+    const path = `/agent/rooms/${enc(roomId)}/stream${params.size > 0 ? `?${params}` : ''}`;
     while (!query.signal?.aborted) {
       let res: FetchResponse;
       try {

@@ -6,7 +6,8 @@ import { enableSubscriptions } from './subscriptions.js';
 
 export interface StdioOptions {
   server: string;
-  sender: string;
+  /** Who the agent is; default the agent key's name, else "mcp". */
+  sender?: string;
   key?: string;
   room?: string;
   /** Diagnostics: stdout is the protocol's, so they go to stderr. */
@@ -18,7 +19,7 @@ export interface StdioOptions {
 /** Serves until the client closes stdin; resolves then. */
 export async function runStdioServer(options: StdioOptions): Promise<void> {
   const client = new Client({ baseUrl: options.server, ...(options.key && { key: options.key }) });
-  const server = buildMcpServer({ client, sender: options.sender, ...(options.room && { room: options.room }) });
+  const server = buildMcpServer({ client, keyNames: Boolean(options.key), ...(options.sender !== undefined && { sender: options.sender }), ...(options.room && { room: options.room }) });
   const stopSubscriptions = enableSubscriptions(server, client, options.log);
   const stdin = options.stdin ?? process.stdin;
   const transport = new StdioServerTransport(stdin as typeof process.stdin, (options.stdout ?? process.stdout) as typeof process.stdout);

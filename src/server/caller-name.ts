@@ -21,7 +21,7 @@ export async function callerName(c: Context<AppEnv>, store: Store, roomId: strin
   return name;
 }
 
-function nameFor(p: Principal, as: string | undefined): string | undefined {
+export function nameFor(p: Principal, as: string | undefined): string | undefined {
   const agent = p.kind === 'room' ? p.agent : undefined;
   if (agent !== undefined && as !== undefined && as !== agent) {
     throw new HttpError(403, 'sender_mismatch', `This agent key belongs to "${agent}"; it cannot act as "${as.slice(0, 80)}" (leave as out, or give "${agent}").`);

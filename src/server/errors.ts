@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorBody } from '../api/types.js';
 import { StoreError } from '../store/errors.js';
+import { missingRoomId } from './missing-room-id.js';
 
 export class HttpError extends Error {
   constructor(
@@ -44,7 +45,10 @@ export function describeError(
   where: string,
   log: (message: string) => void,
 ): { status: ContentfulStatusCode; body: ErrorBody; headers: Record<string, string> } {
-  if (err instanceof HttpError) return { status: err.status, body: errorBody(err.code, err.message, id), headers: err.headers };
+  if (err instanceof HttpError) {
+    const headers = err.status === 401 ? { 'WWW-Authenticate': bearerChallenge(err), ...err.headers } : err.headers;
+    return { status: err.status, body: errorBody(err.code, err.message, id), headers };
+  }
   if (err instanceof StoreError) {
     if (err.code !== 'room_not_found' && err.code !== 'limit') log(`store error on ${where}: ${err.message}`);
     return { status: storeStatus[err.code], body: errorBody(err.code, err.message + (storeHint[err.code] ?? ''), id), headers: {} };
@@ -52,6 +56,14 @@ export function describeError(
   log(`unexpected error on ${where}: ${(err as Error)?.stack ?? String(err)}`);
   const message = `The server failed to handle this request; it is logged on the server as ${id}.`;
   return { status: 500, body: errorBody('internal', message, id), headers: {} };
+}
+
+/** The challenge every 401 carries (RFC 6750): MCP clients read it, and with none they take a 401 as the start of an
+ *  OAuth login instead of showing the server's message. A key that was given and refused is an invalid_token. */
+function bearerChallenge(err: HttpError): string {
+  const description = err.message.replace(/["\\]/g, "'");
+  const error = err.code === 'unauthorized' ? '' : ', error="invalid_token"';
+  return `Bearer realm="im-for-agents"${error}, error_description="${description}"`;
 }
 
 /** Maps any failure to the one error shape, as the app's answer. */
@@ -80,6 +92,8 @@ export function notFoundFor(routes: readonly RouteInfo[]): (c: Context) => Respo
     .map((r) => ({ ...r, pattern: new RegExp(`^${r.path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}$`) }));
   return (c) => {
     const id = c.get('requestId') as string | undefined;
+    const missing = missingRoomId(c.req.path);
+    if (missing) return c.json(errorBody(missing.code, missing.message, id), 400);
     const matching = table.filter((r) => r.pattern.test(c.req.path));
     const methods = [...new Set(matching.map((r) => r.method))];
     if (methods.length === 0) {

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import { MAX_METADATA_DEPTH, MAX_RPC_DEPTH } from '../api/limits.js';
 import { nestedDeeperThan, type ParseResult } from '../api/schemas.js';
+import type { WaitFilter } from '../api/wait-rule.js';
 import { nodeOf } from './env.js';
 import { HttpError } from './errors.js';
 
@@ -159,4 +160,16 @@ export function querySeconds(c: Context, name: string, max: number): number | un
     throw new HttpError(400, 'invalid_query', `${name} must be a number of seconds, such as 30 (got "${raw}").`);
   }
   return Math.min(value, max);
+}
+
+/** The wait rule's filters from the query: `from`, `to` and `type`, each a non-empty name when given. */
+export function waitFilter(c: Context): WaitFilter {
+  const filter: WaitFilter = {};
+  for (const key of ['from', 'to', 'type'] as const) {
+    const value = c.req.query(key);
+    if (value === undefined) continue;
+    if (value.trim() === '') throw new HttpError(400, 'invalid_query', `${key} must not be empty: give a name (or leave ${key} out).`);
+    filter[key] = value;
+  }
+  return filter;
 }

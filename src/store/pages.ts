@@ -1,6 +1,6 @@
 // Walks a room through any Store a page at a time: forward for export, backward for search.
 import { HISTORY_MAX_LIMIT } from '../api/limits.js';
-import { isFor } from '../api/addressed.js';
+import { matchesWait, type WaitFilter } from '../api/wait-rule.js';
 import type { Message } from '../api/types.js';
 import type { Store } from './store.js';
 
@@ -14,12 +14,12 @@ export async function* allMessages(store: Store, roomId: string): AsyncGenerator
   }
 }
 
-export interface SearchQuery {
+/** The wait rule's filter (`from`, `to`, `type`) plus text, newest first. */
+export interface SearchQuery extends WaitFilter {
   /** Case-insensitive text to find in content, sender or type. */
   text?: string;
-  sender?: string;
-  /** Only messages for this name: in `to` or @mentioned (the `isFor` rule). */
-  to?: string;
+  /** Look no further back than this seq (default: the whole room). */
+  since?: number;
   limit: number;
 }
 
@@ -27,13 +27,13 @@ export interface SearchQuery {
 export async function searchMessages(store: Store, roomId: string, lastSeq: number, query: SearchQuery): Promise<Message[]> {
   const needle = query.text?.toLocaleLowerCase();
   const hits: Message[] = [];
-  for (let end = lastSeq; end > 0 && hits.length < query.limit; end -= HISTORY_MAX_LIMIT) {
-    const after = Math.max(0, end - HISTORY_MAX_LIMIT);
+  const since = query.since ?? 0;
+  for (let end = lastSeq; end > since && hits.length < query.limit; end -= HISTORY_MAX_LIMIT) {
+    const after = Math.max(since, end - HISTORY_MAX_LIMIT);
     const page = await store.read(roomId, { after, limit: end - after });
     for (let i = page.length - 1; i >= 0 && hits.length < query.limit; i--) {
       const m = page[i]!;
-      if (query.sender !== undefined && m.sender !== query.sender) continue;
-      if (query.to !== undefined && !isFor(m, query.to)) continue;
+      if (!matchesWait(m, query)) continue;
       if (needle && ![m.content, m.sender, m.type ?? ''].some((f) => f.toLocaleLowerCase().includes(needle))) continue;
       hits.push(m);
     }

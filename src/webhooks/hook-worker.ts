@@ -1,7 +1,7 @@
 // One hook's delivery loop: while it holds the hook's lease, reads the room past the hook's cursor, posts each matching
 // message in seq order (one in flight), retries with backoff, stores the cursor after each 2xx, and pauses after too
 // many failures.
-import { isFor } from '../api/addressed.js';
+import { matchesWait } from '../api/wait-rule.js';
 import type { Message } from '../api/types.js';
 import { MESSAGE_CREATED } from '../api/webhooks.js';
 import type { Store } from '../store/store.js';
@@ -29,11 +29,9 @@ export interface WorkerDeps {
 /** How many messages one read takes from the room. */
 const PAGE = 100;
 
+/** The wait rule's filter (src/api/wait-rule.ts), with the hook's `sender` as `from`. */
 export function matches(hook: HookRecord, m: Message): boolean {
-  if (hook.sender !== undefined && m.sender !== hook.sender) return false;
-  if (hook.to !== undefined && !isFor(m, hook.to)) return false;
-  if (hook.type !== undefined && m.type !== hook.type) return false;
-  return true;
+  return matchesWait(m, { from: hook.sender, to: hook.to, type: hook.type });
 }
 
 /** The body of a delivery: the same bytes on every attempt (so a receiver may compare retries) unless the message was

@@ -27,7 +27,7 @@ function startOn(argv: string[], fetch: NonNullable<CliIo['fetch']>) {
   let opened: () => void = () => {};
   const streaming = new Promise<void>((resolve) => (opened = resolve));
   const watched: CliIo['fetch'] = (input, init) => {
-    if (/\/stream$/.test(input)) opened();
+    if (/\/stream(\?|$)/.test(input)) opened();
     return fetch(input, init);
   };
   const { io, out } = cliIo(watched);
@@ -112,5 +112,34 @@ describe('on ROOM -- COMMAND', () => {
     await client.send(roomId, { sender: 'x', content: 'y' });
     expect(await missing.done).toBe(2);
     expect(missing.out.stderr).toContain('Command not found: no-such-command-here');
+  });
+
+  test('a command that is not there fails at start, exit 2, before any message comes (./missing.sh, a PATH name)', async () => {
+    const dir = await tempDir();
+    const { fetch, client } = await testApp();
+    const { roomId } = await client.createRoom('r');
+    for (const command of [join(dir, 'missing.sh'), './missing.sh', 'no-such-command-here']) {
+      const { io, out } = cliIo(fetch);
+      // No message is ever sent: the old code sat silent here until the first one.
+      expect(await run(['on', roomId, '--', command], io)).toBe(2);
+      expect(out.stderr).toContain(`Command not found: ${command}`);
+    }
+    await writeFile(join(dir, 'not-runnable.sh'), 'echo hi\n');
+    const { io, out } = cliIo(fetch);
+    expect(await run(['on', roomId, '--', join(dir, 'not-runnable.sh')], io)).toBe(2);
+    expect(out.stderr).toContain('chmod +x');
+  });
+
+  test('--as with no --after starts after your own latest message, so an answer that came before on started runs', async () => {
+    const dir = await tempDir();
+    const { fetch, client } = await testApp();
+    const { roomId } = await client.createRoom('r');
+    await client.send(roomId, { sender: 'A', content: 'task', to: ['B'] });
+    await client.send(roomId, { sender: 'B', content: 'answer' });
+    await client.send(roomId, { sender: 'C', content: 'noise' });
+    const on = startOn([roomId, '--as', 'A', '--from', 'B', '--', 'sh', '-c', RECORD, dir], fetch);
+    await until(async () => (await lines(dir)).length >= 1, 10_000, 'the answer');
+    await on.stop();
+    expect(await lines(dir)).toEqual(['2|B|||answer']);
   });
 });

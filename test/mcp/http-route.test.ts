@@ -35,6 +35,34 @@ describe('/mcp over HTTP', () => {
     expect(admin.status).toBe(200);
   });
 
+  test('a 401 carries WWW-Authenticate with the server\'s message, so MCP clients show it instead of starting an OAuth login', async () => {
+    const { app } = await testApp({ auth: { adminTokenHash: hashKey('admin-token-for-tests-0123') } });
+    const body = JSON.stringify(initialize);
+    const none = await app.request('http://127.0.0.1/mcp', { method: 'POST', headers: mcpHeaders, body });
+    expect(none.headers.get('www-authenticate')).toMatch(/^Bearer realm="im-for-agents", error_description="This server needs a key: send 'Authorization: Bearer KEY'/);
+    const wrong = await app.request('http://127.0.0.1/mcp', { method: 'POST', headers: { ...mcpHeaders, authorization: 'Bearer imw_nope' }, body });
+    expect(wrong.headers.get('www-authenticate')).toBe('Bearer realm="im-for-agents", error="invalid_token", error_description="This key is not valid on this server."');
+  });
+
+  test.each([
+    ['the MCP-Protocol-Version header', { 'mcp-protocol-version': '2026-07-28' }, {}],
+    ['_meta, as a stateless 2026-07-28 client sends it', {}, { _meta: { 'io.modelcontextprotocol/protocolVersion': '2099-01-01' } }],
+  ])('a newer protocol version in %s gets the spec\'s answer: 400, error -32022 with data {supported, requested}', async (_, headers, params) => {
+    const { app } = await testApp();
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'tools/list', params });
+    const res = await app.request('http://127.0.0.1/mcp', { method: 'POST', headers: { ...mcpHeaders, ...headers }, body });
+    expect(res.status).toBe(400);
+    const requested = (headers as Record<string, string>)['mcp-protocol-version'] ?? '2099-01-01';
+    expect(await res.json()).toEqual({
+      jsonrpc: '2.0',
+      id: 5,
+      error: { code: -32022, message: 'Unsupported protocol version', data: { supported: expect.arrayContaining(['2025-11-25', '2025-06-18']), requested } },
+    });
+    // A supported version is served as before.
+    const ok = await app.request('http://127.0.0.1/mcp', { method: 'POST', headers: { ...mcpHeaders, 'mcp-protocol-version': '2025-06-18' }, body: JSON.stringify(initialize) });
+    expect(ok.status).toBe(200);
+  });
+
   test('refuses DNS rebinding (a foreign Host while auth is off) and foreign browser origins', async () => {
     const { app } = await testApp();
     const body = JSON.stringify(initialize);
@@ -59,8 +87,9 @@ describe('/mcp bodies', () => {
     const deep = await call(`${'['.repeat(5000)}${']'.repeat(5000)}`);
     expect(deep.status).toBe(400);
     expect(await deep.json()).toEqual({ jsonrpc: '2.0', id: null, error: { code: -32600, message: expect.stringMatching(/nested more than 16 levels deep; metadata may be nested at most 8/) } });
-    expect(await (await call(`${'{"a":'.repeat(10)}1${'}'.repeat(10)}`)).text()).toContain('metadata must be nested at most 8 levels deep');
-    const ok = await (await call('{"pr":12}')).text();
+    // The tool's metadata is a JSON object written as a string; the server holds it to the send route's 8 levels.
+    expect(await (await call(JSON.stringify(`${'{"a":'.repeat(10)}1${'}'.repeat(10)}`))).text()).toContain('metadata must be nested at most 8 levels deep');
+    const ok = await (await call(JSON.stringify('{"pr":12}'))).text();
     expect(ok).toContain('"result"');
     expect(ok).not.toContain('"isError":true');
     expect(await client.history(id)).toHaveLength(1);

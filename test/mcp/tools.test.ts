@@ -21,7 +21,7 @@ describe('MCP tools', () => {
     const room = await callJson<{ id: string; keys: { write: string } }>(client, 'create_room', { name: 'build' });
     expect(room.keys.write).toMatch(/^imw_/);
     const sent = await callJson<{ id: string; seq: number }>(client, 'send', {
-      room: room.id, content: 'Please review PR 12', to: ['reviewer'], type: 'task', metadata: { pr: 12 },
+      room: room.id, content: 'Please review PR 12', to: ['reviewer'], type: 'task', metadata: '{"pr":12}',
     });
     expect(sent.seq).toBe(1);
     const [stored] = await api.history(room.id);

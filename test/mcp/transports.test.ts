@@ -58,6 +58,25 @@ describe.each(transports)('MCP over %s', (_, connect) => {
   });
 });
 
+describe.each([
+  ['stdio (im-for-agents mcp --key AGENT_KEY)', (server: string, key: string) => stdioMcp(server, ['--key', key])],
+  ['Streamable HTTP (/mcp with Authorization: Bearer AGENT_KEY)', (server: string, key: string) => httpMcp(`${server}/mcp`, { authorization: `Bearer ${key}` })],
+])('an agent key names the caller over %s', (_, connect) => {
+  test('no --as, ?as= or X-Agent-Name: it sends, waits and reads its inbox as the key\'s name (was "mcp" and 403 sender_mismatch)', async () => {
+    const server = await startServer(await tempDir(), ['--token', ADMIN]);
+    const admin = new Client({ baseUrl: server.url, key: ADMIN });
+    const room = await admin.createRoom('keys');
+    const { key } = await admin.addAgent(room.id, 'planner');
+    const mcp = await connect(server.url, key);
+    const sent = await callJson<{ id: string; seq: number }>(mcp, 'send', { room: room.id, content: 'review please', to: ['reviewer'] });
+    await admin.send(room.id, { sender: 'reviewer', content: 'done', to: ['planner'] });
+    // No after: the wait starts after planner's own message, so the answer that is already there comes back.
+    expect(await callJson(mcp, 'wait', { room: room.id, from: 'reviewer', timeout: 5 })).toMatchObject({ messages: [{ content: 'done' }], cursor: sent.seq + 1 });
+    expect(await callJson(mcp, 'read', { room: room.id, inbox: true })).toMatchObject({ messages: [{ content: 'done' }] });
+    expect((await admin.history(room.id))[0]).toMatchObject({ sender: 'planner', verified: true });
+  });
+});
+
 describe('MCP resource subscriptions (stdio)', () => {
   test('a subscribed room:// resource sends resources/updated when curl posts to it', async () => {
     const server = await startServer(await tempDir());

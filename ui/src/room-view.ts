@@ -36,6 +36,11 @@ export class RoomView {
     byId('room-id').textContent = id;
     this.setGone(false);
     renderConnectPanel(byId('connect-body'), location.origin, id);
+    // Redrawn with the key lines once the server says it needs a key.
+    void this.client.health().then(
+      ({ auth }) => auth && !this.abort.signal.aborted && renderConnectPanel(byId('connect-body'), location.origin, id, true),
+      () => {},
+    );
     this.scroller.addEventListener('scroll', () => (this.atBottom = this.isAtBottom()), { signal: this.abort.signal });
     this.resized.observe(this.scroller);
     this.list.replaceChildren();

@@ -4,9 +4,6 @@ import { serverFor } from '../connect.js';
 import type { CliIo } from '../io.js';
 import { globals } from '../options.js';
 
-/** The agent's name when neither --as nor IM_SENDER gives one. */
-export const DEFAULT_MCP_AGENT = 'mcp';
-
 export function registerMcp(program: Command, io: CliIo): void {
   program
     .command('mcp')
@@ -17,9 +14,11 @@ export function registerMcp(program: Command, io: CliIo): void {
       const { runStdioServer } = await import('../../mcp/stdio.js');
       const key = g.key ?? io.env.IM_KEY;
       const room = opts.room ?? io.env.IM_ROOM;
+      const sender = g.as ?? io.env.IM_SENDER;
+      // Neither given: an agent key names the agent, else it is "mcp" (src/mcp/caller.ts).
       await runStdioServer({
         server: serverFor(io, g),
-        sender: g.as ?? io.env.IM_SENDER ?? DEFAULT_MCP_AGENT,
+        ...(sender !== undefined && { sender }),
         ...(key && { key }),
         ...(room && { room }),
         log: (m) => io.err(`${m}\n`),

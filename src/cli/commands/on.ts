@@ -1,9 +1,11 @@
 // `on ROOM -- COMMAND [ARGS...]`: runs COMMAND once per new message, in order, one at a time, with the message as JSON
 // on its stdin and IM_* variables in its environment; --cursor FILE makes a restart neither skip nor repeat one.
 import { spawn } from 'node:child_process';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile, rename, writeFile } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
 import type { Command } from 'commander';
-import { isFor } from '../../api/addressed.js';
+import { matchesWait, type WaitFilter } from '../../api/wait-rule.js';
 import type { Message } from '../../api/types.js';
 import { clientFor } from '../connect.js';
 import { CliError, type CliIo } from '../io.js';
@@ -12,6 +14,7 @@ import { globals, parseWholeNumber } from '../options.js';
 interface OnOptions {
   from?: string;
   to?: string;
+  type?: string;
   cursor?: string;
   after?: number;
   stopOnError?: boolean;
@@ -64,6 +67,16 @@ function messageEnv(m: Message): Record<string, string> {
   };
 }
 
+/** The command must be there and runnable before the first message comes: a typo would otherwise sit silent until then.
+ *  A name without a slash is looked up in PATH, as spawn will. */
+async function requireCommand(command: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const runnable = (path: string) => access(path, constants.X_OK).then(() => true, () => false);
+  const candidates = command.includes('/') ? [command] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, command));
+  for (const path of candidates) if (await runnable(path)) return;
+  const why = command.includes('/') ? 'no such runnable file (check the path, and chmod +x it)' : 'not found in PATH';
+  throw new CliError(`Command not found: ${command} (${why}); on runs it once per message, so it must exist before the first one.`, 2);
+}
+
 /** Runs the command for one message; resolves with a failure description, or undefined when it exited 0. */
 function runFor(command: string[], m: Message, io: CliIo): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
@@ -102,13 +115,19 @@ export function registerOn(program: Command, io: CliIo, signal?: AbortSignal): v
     .argument('<command...>', 'the command and its arguments, after --')
     .option('--from <sender>', 'only messages from this sender')
     .option('--to <name>', 'only messages addressed to this name (to or @mention)')
+    .option('--type <type>', 'only messages of this type')
     .option('--cursor <file>', 'keep the last handled seq in this file, and start after it')
-    .option('--after <seq>', 'start after this seq when there is no cursor yet (default: new messages only)', parseWholeNumber('--after'))
+    .option('--after <seq>', 'start after this seq when there is no cursor yet (default: after your own latest message with --as, else new messages only)', parseWholeNumber('--after'))
     .option('--stop-on-error', 'stop (exit 1) when the command fails, without marking that message handled')
     .action(async (room: string, command: string[], opts: OnOptions, cmd: Command) => {
+      await requireCommand(command[0]!, io.env);
       const client = clientFor(io, globals(cmd));
       const saved = opts.cursor ? await readCursor(opts.cursor, room) : undefined;
-      const after = saved ?? opts.after ?? (await client.getRoom(room)).lastSeq;
+      // Without one, the server starts by the wait rule (src/api/wait-rule.ts); the room is looked up either way, so a
+      // wrong id or key fails at start.
+      const after = saved ?? opts.after;
+      await client.getRoom(room);
+      const filter: WaitFilter = { ...(opts.from !== undefined && { from: opts.from }), ...(opts.to !== undefined && { to: opts.to }), ...(opts.type !== undefined && { type: opts.type }) };
       // SIGINT / SIGTERM: let the running command finish and its seq be saved, then stop.
       const stop = new AbortController();
       const onSignal = () => stop.abort();
@@ -117,15 +136,14 @@ export function registerOn(program: Command, io: CliIo, signal?: AbortSignal): v
       const signals = AbortSignal.any([stop.signal, ...(signal ? [signal] : [])]);
       try {
         const stream = client.stream(room, {
-          after,
+          ...(after !== undefined && { after }),
           signal: signals,
           onState: (state, detail) => {
             if (state === 'retrying') io.err(`connection lost (${detail ?? 'closed'}); reconnecting…\n`);
           },
         });
         for await (const m of untilAborted(stream, signals)) {
-          const wanted = (opts.from === undefined || m.sender === opts.from) && (opts.to === undefined || isFor(m, opts.to));
-          if (wanted) {
+          if (matchesWait(m, filter)) {
             const failure = await runFor(command, m, io);
             if (failure && opts.stopOnError) throw new CliError(`${command[0]} ${failure} for seq ${m.seq}; stopped there (not marked handled).`);
             if (failure) io.err(`error: ${command[0]} ${failure} for seq ${m.seq}; going on\n`);

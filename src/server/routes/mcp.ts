@@ -4,15 +4,14 @@ import { authorizeAdmin } from '../auth/principal.js';
 import type { AppEnv } from '../env.js';
 import { callerClient, type AppFetch } from '../in-process-client.js';
 import { readRpcBody } from '../request.js';
+import { nameFor } from '../caller-name.js';
+import { DEFAULT_MCP_NAME } from '../../mcp/caller.js';
 
 export interface McpRouteOptions {
   maxBodyBytes: number;
   /** The whole app, called in-process for every API call a tool makes. */
   appFetch: AppFetch;
 }
-
-/** Default agent name when a caller gives neither X-Agent-Name nor ?as=. */
-export const DEFAULT_MCP_SENDER = 'mcp';
 
 export function mcpRoutes({ maxBodyBytes, appFetch }: McpRouteOptions): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -33,7 +32,8 @@ export function mcpRoutes({ maxBodyBytes, appFetch }: McpRouteOptions): Hono<App
       ...(parsedBody !== undefined && { parsedBody }),
       client: callerClient(c, appFetch),
       maxBodyBytes,
-      sender: c.req.header('x-agent-name') ?? c.req.query('as') ?? DEFAULT_MCP_SENDER,
+      // An agent key names its holder (a different X-Agent-Name or ?as= is a 403 sender_mismatch); else "mcp".
+      sender: nameFor(c.get('principal'), c.req.header('x-agent-name') ?? c.req.query('as')) ?? DEFAULT_MCP_NAME,
       ...(room && { room }),
     });
   });

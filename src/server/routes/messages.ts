@@ -5,12 +5,14 @@ import type { Message } from '../../api/types.js';
 import { historyJson, jsonBody } from '../json-body.js';
 import type { ServerDeps } from '../context.js';
 import { hangUp, type AppEnv } from '../env.js';
-import { HttpError } from '../errors.js';
 import { withinChars } from '../room-cursor.js';
 import { streamOwner } from '../streams.js';
 import { callerName } from '../caller-name.js';
-import { bodyText, queryInt, querySeconds } from '../request.js';
+import { bodyText, queryInt, querySeconds, waitFilter } from '../request.js';
 import { postMessages } from '../send.js';
+import { scanMatching, waitMatching, waitStartFor } from '../wait.js';
+import { searchMessages } from '../../store/pages.js';
+import { hasFilter, matchesWait } from '../../api/wait-rule.js';
 import { roomParam } from './room-param.js';
 
 export function messageRoutes(deps: ServerDeps): Hono<AppEnv> {
@@ -35,75 +37,28 @@ export function messageRoutes(deps: ServerDeps): Hono<AppEnv> {
     // Past the newest seq nothing can ever be read or awaited: a 400 rather than an empty page or a wait that a
     // message at or below `after` would answer with nothing.
     const after = queryInt(c, 'after', { min: 0, max: room.lastSeq });
-    const read = wait
-      ? // `wait` without `after` means "the next message from now".
-        await readOrWait(deps, {
-          roomId: room.id,
-          after: after ?? room.lastSeq,
-          limit,
-          waitMs: wait * 1000,
-          signal: hangUp(c),
-          owner: streamOwner(c),
-          name: await callerName(c, store, room.id),
-        })
-      : await store.read(room.id, { after, limit });
+    const filter = waitFilter(c);
+    const match = hasFilter(filter) ? (m: Message) => matchesWait(m, filter) : undefined;
+    if (wait !== undefined) {
+      // A long-poll (wait=0 too): the wait rule picks the start when `after` is left out, and `cursor` says where the
+      // answer ends, to pass as `after` next time.
+      const name = await callerName(c, store, room.id);
+      const start = after ?? (await waitStartFor(store, room, name));
+      const page = await waitMatching(deps, { roomId: room.id, after: start, limit, match, waitMs: wait * 1000, signal: hangUp(c), owner: streamOwner(c), name });
+      return jsonBody(c, historyJson(room.id, page.messages, page.through), 200);
+    }
+    if (match) {
+      // Filtered reads: forward past `after`, else the newest matches (as search finds them).
+      const page =
+        after === undefined
+          ? await searchMessages(store, room.id, room.lastSeq, { ...filter, limit })
+          : (await scanMatching(store, room.id, after, limit, match)).messages;
+      return jsonBody(c, historyJson(room.id, withinChars(page, HISTORY_MAX_CHARS, after === undefined)), 200);
+    }
+    const read = await store.read(room.id, { after, limit });
     // A page stops at about HISTORY_MAX_CHARS (the newest ones without `after`); the caller pages on from its last seq.
-    return jsonBody(c, historyJson(room.id, withinChars(read, HISTORY_MAX_CHARS, after === undefined && !wait)), 200);
+    return jsonBody(c, historyJson(room.id, withinChars(read, HISTORY_MAX_CHARS, after === undefined)), 200);
   });
 
   return app;
 }
-
-export interface WaitRequest {
-  roomId: string;
-  after: number;
-  limit: number;
-  waitMs: number;
-  /** The caller hung up. */
-  signal: AbortSignal;
-  /** Whom the wait counts against (streamOwner). */
-  owner: string | undefined;
-  /** Who waits (callerName): shown as listening on the room meanwhile. */
-  name: string | undefined;
-}
-
-/** Reads past `after`; when there is nothing yet, waits until a message past `after` is durable, the deadline or a
- *  hang-up. Nothing is queued while it waits: a new message only wakes it to read. */
-export async function readOrWait(
-  { store, streams, presence }: Pick<ServerDeps, 'store' | 'streams' | 'presence'>,
-  { roomId, after, limit, waitMs, signal, owner, name }: WaitRequest,
-): Promise<Message[]> {
-  let wake: () => void = () => {};
-  let over = false;
-  let deleted = false;
-  const stop = () => ((over = true), wake());
-  // Counted with the SSE streams, so one client cannot hold every slot; shutdown answers it at once.
-  const release = streams.admit(owner, { end: stop });
-  const unlisten = name === undefined ? () => {} : presence.listen(roomId, name);
-  const timer = setTimeout(stop, waitMs);
-  signal.addEventListener('abort', stop, { once: true });
-  let unsubscribe = () => {};
-  try {
-    // Subscribe before reading, so a message that lands in between still wakes us.
-    const unsubscribeMessages = store.subscribe(roomId, () => wake());
-    const unsubscribeDelete = store.onDelete(roomId, () => ((deleted = true), stop()));
-    unsubscribe = () => (unsubscribeMessages(), unsubscribeDelete());
-    for (;;) {
-      const woken = new Promise<void>((resolve) => (wake = resolve));
-      const now = await store.read(roomId, { after, limit }).catch((err: unknown) => {
-        // Not "no such room, create one": the caller should know it was there and is gone for good.
-        if (deleted) throw new HttpError(404, 'room_not_found', `Room "${roomId}" was deleted while this request waited for messages.`);
-        throw err;
-      });
-      if (now.length > 0 || over) return signal.aborted ? [] : now;
-      await woken;
-    }
-  } finally {
-    clearTimeout(timer);
-    unsubscribe();
-    unlisten();
-    release();
-  }
-}
-
-

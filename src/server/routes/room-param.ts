@@ -6,10 +6,13 @@ import { ROOM_ID_PATTERN } from '../../store/ids.js';
 import type { Store } from '../../store/store.js';
 import { authorizeManage, authorizeRoom } from '../auth/principal.js';
 import { HttpError } from '../errors.js';
+import { missingRoomId } from '../missing-room-id.js';
 
 export async function findRoom(store: Store, id: string): Promise<Room> {
   const room = ROOM_ID_PATTERN.test(id) ? await store.getRoom(id) : undefined;
   if (room) return room;
+  const missing = missingRoomId(`/agent/rooms/${id}`);
+  if (missing) throw new HttpError(400, missing.code, missing.message);
   const shown = id.length > 80 ? `${id.slice(0, 80)}…` : id;
   throw new HttpError(
     404,

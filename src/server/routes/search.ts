@@ -19,7 +19,7 @@ export function searchRoutes({ store }: ServerDeps): Hono<AppEnv> {
     const to = c.req.query('to') || undefined;
     if (!text && !sender && !to) throw new HttpError(400, 'invalid_query', 'Give q (text to find), sender or to (a name addressed or @mentioned), or several.');
     const limit = queryInt(c, 'limit', { min: 1, max: HISTORY_MAX_LIMIT }) ?? HISTORY_DEFAULT_LIMIT;
-    const messages = await searchMessages(store, room.id, room.lastSeq, { limit, ...(text && { text }), ...(sender && { sender }), ...(to && { to }) });
+    const messages = await searchMessages(store, room.id, room.lastSeq, { limit, ...(text && { text }), ...(sender && { from: sender }), ...(to && { to }) });
     return jsonBody(c, historyJson(room.id, messages), 200);
   });
 

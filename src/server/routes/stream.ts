@@ -8,7 +8,9 @@ import type { Store } from '../../store/store.js';
 import type { ServerDeps } from '../context.js';
 import { nodeOf, type AppEnv } from '../env.js';
 import { describeError } from '../errors.js';
-import { queryInt, wholeNumber } from '../request.js';
+import { queryInt, waitFilter, wholeNumber } from '../request.js';
+import { waitStartFor } from '../wait.js';
+import { hasFilter, matchesWait } from '../../api/wait-rule.js';
 import { RoomCursor } from '../room-cursor.js';
 import { SSE_HEADERS, nodeSink, webSink, type SseSink } from '../sse-sink.js';
 import { streamOwner } from '../streams.js';
@@ -23,6 +25,8 @@ interface PumpOptions {
   idleMs: number;
   /** Logs a store failure and returns the last frame that tells the client about it. */
   failed: (err: unknown) => string;
+  /** Only the messages the wait rule's filter takes (`from`, `to`, `type`); all without it. */
+  match: ((m: Message) => boolean) | undefined;
 }
 
 export function streamRoutes({ store, heartbeatMs, streams, presence, log }: ServerDeps): Hono<AppEnv> {
@@ -30,16 +34,18 @@ export function streamRoutes({ store, heartbeatMs, streams, presence, log }: Ser
 
   app.get('/rooms/:id/stream', async (c) => {
     const room = await roomParam(c, store, 'read');
-    const start = resumePoint(c, room.lastSeq);
+    const name = await callerName(c, store, room.id);
+    const filter = waitFilter(c);
+    const match = hasFilter(filter) ? (m: Message) => matchesWait(m, filter) : undefined;
+    const start = resumePoint(c, room.lastSeq) ?? (await waitStartFor(store, room, name));
     const where = `[${c.get('requestId')}] stream of ${room.id}`;
     const failed = (err: unknown) => {
       const { body } = describeError(err, c.get('requestId'), where, log);
       return `event: error\ndata: ${JSON.stringify(body.error)}\n\n`;
     };
-    const options: PumpOptions = { store, roomId: room.id, start, heartbeatMs, idleMs: streams.limits.idleMs, failed };
+    const options: PumpOptions = { store, roomId: room.id, start, heartbeatMs, idleMs: streams.limits.idleMs, failed, match };
     // Admit before any byte is written, so a refusal is still a proper 429.
     let end: () => void = () => {};
-    const name = await callerName(c, store, room.id);
     const release = streams.admit(streamOwner(c), { end: () => end() });
     // Listening (presence) for as long as the stream is open.
     const unlisten = name === undefined ? () => {} : presence.listen(room.id, name);
@@ -59,12 +65,12 @@ export function streamRoutes({ store, heartbeatMs, streams, presence, log }: Ser
   return app;
 }
 
-/** Last-Event-ID (sent by a reconnecting EventSource) wins over ?after; neither means "from now". Both are checked
- *  alike: past the newest seq nothing would ever arrive, so that is a 400 too. */
-function resumePoint(c: Context<AppEnv>, lastSeq: number): number {
+/** Last-Event-ID (sent by a reconnecting EventSource) wins over ?after; neither leaves the start to the wait rule
+ *  (waitStartFor). Both are checked alike: past the newest seq nothing would ever arrive, so that is a 400 too. */
+function resumePoint(c: Context<AppEnv>, lastSeq: number): number | undefined {
   const lastEventId = c.req.header('last-event-id');
   if (lastEventId !== undefined) return wholeNumber(lastEventId, 'Last-Event-ID', { min: 0, max: lastSeq, code: 'invalid_last_event_id' });
-  return queryInt(c, 'after', { min: 0, max: lastSeq }) ?? lastSeq;
+  return queryInt(c, 'after', { min: 0, max: lastSeq });
 }
 
 const frames = new WeakMap<Message, string>();
@@ -84,7 +90,7 @@ function frame(m: Message): string {
  * page. New messages only mark that there is more to read: a subscriber that stops reading holds one page, however
  * much lands meanwhile. A store failure ends the stream with an `error` event, so the client reconnects and resumes.
  */
-async function pump(sink: SseSink, { store, roomId, start, heartbeatMs, idleMs, failed }: PumpOptions): Promise<void> {
+async function pump(sink: SseSink, { store, roomId, start, heartbeatMs, idleMs, failed, match }: PumpOptions): Promise<void> {
   const cursor = new RoomCursor(store, roomId, start);
   /** Messages redacted past what was written, by seq: a page read before its redaction holds the old text, and is
    *  written with these copies instead (each redaction is told before it is answered). */
@@ -141,6 +147,8 @@ async function pump(sink: SseSink, { store, roomId, start, heartbeatMs, idleMs, 
         page = page.map((m) => redacted.get(m.seq) ?? m);
         for (const seq of redacted.keys()) if (seq <= written) redacted.delete(seq);
       }
+      if (match) page = page.filter(match);
+      if (page.length === 0) continue;
       await sink.write(page.length === 1 ? frame(page[0]!) : page.map(frame).join(''), written);
       clearTimeout(idle);
       idle = setTimeout(timeout, idleMs);
