@@ -1,11 +1,11 @@
 // Webhook routes under /agent: add, list, show, remove and resume a room's hooks, with the room routes' auth checks.
 import { Hono } from 'hono';
-import { parseWebhookInput, type WebhookList } from '../api/webhooks.js';
-import type { ServerDeps } from '../server/context.js';
-import type { AppEnv } from '../server/env.js';
-import { parsedJson } from '../server/request.js';
-import { managedRoom, roomParam } from '../server/routes/room-param.js';
-import type { Webhooks } from './webhooks.js';
+import { parseWebhookInput, type WebhookList } from '../../api/webhooks.js';
+import type { ServerDeps } from '../context.js';
+import type { AppEnv } from '../env.js';
+import { parsedJson } from '../request.js';
+import { managedRoom, roomParam } from './room-param.js';
+import type { Webhooks } from '../../webhooks/webhooks.js';
 
 export function webhookRoutes({ store, maxBodyBytes }: ServerDeps, hooks: Webhooks): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
