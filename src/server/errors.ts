@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorBody } from '../api/types.js';
 import { StoreError } from '../store/errors.js';
+import { WebhookError } from '../webhooks/errors.js';
 
 export class HttpError extends Error {
   constructor(
@@ -30,6 +31,13 @@ const storeStatus: Record<StoreError['code'], ContentfulStatusCode> = {
   conflict: 409,
 };
 
+const webhookStatus: Record<WebhookError['code'], ContentfulStatusCode> = {
+  unavailable: 503,
+  limit: 409,
+  webhook_url_refused: 400,
+  webhook_not_found: 404,
+};
+
 /** What an API user can do about a store error: the store's own text says only what happened to the data. */
 const storeHint: Partial<Record<StoreError['code'], string>> = {
   room_not_found: ' Create one with POST /agent/rooms {"name": "..."}.',
@@ -45,6 +53,7 @@ export function describeError(
   log: (message: string) => void,
 ): { status: ContentfulStatusCode; body: ErrorBody; headers: Record<string, string> } {
   if (err instanceof HttpError) return { status: err.status, body: errorBody(err.code, err.message, id), headers: err.headers };
+  if (err instanceof WebhookError) return { status: webhookStatus[err.code], body: errorBody(err.code, err.message, id), headers: {} };
   if (err instanceof StoreError) {
     if (err.code !== 'room_not_found' && err.code !== 'limit') log(`store error on ${where}: ${err.message}`);
     return { status: storeStatus[err.code], body: errorBody(err.code, err.message + (storeHint[err.code] ?? ''), id), headers: {} };
