@@ -14,6 +14,11 @@ export const zones = [
     message: 'The store knows no HTTP and no CLI: the server calls the store, never the other way.',
   },
   {
+    target: './src/server',
+    from: './src/cli',
+    message: 'The server decides no CLI matter: the CLI parses flags and calls startServer, never the other way.',
+  },
+  {
     target: './src/cli',
     from: './src/store',
     message: 'The CLI is a client of the HTTP API: use src/client and the contract in src/api (the server maps store errors).',
