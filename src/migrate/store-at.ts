@@ -4,7 +4,8 @@ import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { FileStore } from '../store/file-store.js';
 import { StoreError } from '../store/errors.js';
-import { isRedisUrl, redactRedisUrl } from '../store/redis/url.js';
+import { isRedisUrl } from '../api/store-url.js';
+import { redactRedisUrl } from '../store/redis/url.js';
 import type { Store } from '../store/store.js';
 import { HookFiles } from '../webhooks/hook-files.js';
 import type { HookState } from '../webhooks/hook-state.js';
@@ -16,6 +17,10 @@ export interface OpenedStore {
   hooks: HookState;
   close(): Promise<void>;
 }
+
+/** Why opening or copying a store failed, as the text to show, when it is the data's or the path's fault (no store
+ *  there, a held lock, Redis unreachable); undefined for a bug, which keeps its stack. */
+export const storeFailure = (err: unknown): string | undefined => (err instanceof StoreError ? err.message : undefined);
 
 /** `mustExist`: the source must hold a store already (a typo must not read as an empty store). */
 export async function openStoreAt(spec: string, { mustExist }: { mustExist: boolean }): Promise<OpenedStore> {

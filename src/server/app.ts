@@ -1,12 +1,12 @@
 // createApp: the whole HTTP API (and the UI) as a Hono app built from its dependencies; opens no socket.
 import type { RequestListener } from 'node:http';
 import { Hono } from 'hono';
-import { a2aRoutes } from '../a2a/routes.js';
+import { a2aRoutes } from './routes/a2a.js';
 import type { SendOnce } from '../a2a/sent-ids.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../api/limits.js';
 import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
-import { webhookRoutes } from '../webhooks/routes.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
 import type { ServerDeps } from './context.js';
 import type { AppEnv } from './env.js';

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ErrorBody } from '../api/types.js';
 import { StoreError } from '../store/errors.js';
 import { missingRoomId } from './missing-room-id.js';
+import { WebhookError } from '../webhooks/errors.js';
 
 export class HttpError extends Error {
   constructor(
@@ -31,6 +32,13 @@ const storeStatus: Record<StoreError['code'], ContentfulStatusCode> = {
   conflict: 409,
 };
 
+const webhookStatus: Record<WebhookError['code'], ContentfulStatusCode> = {
+  unavailable: 503,
+  limit: 409,
+  webhook_url_refused: 400,
+  webhook_not_found: 404,
+};
+
 /** What an API user can do about a store error: the store's own text says only what happened to the data. */
 const storeHint: Partial<Record<StoreError['code'], string>> = {
   room_not_found: ' Create one with POST /agent/rooms {"name": "..."}.',
@@ -49,6 +57,7 @@ export function describeError(
     const headers = err.status === 401 ? { 'WWW-Authenticate': bearerChallenge(err), ...err.headers } : err.headers;
     return { status: err.status, body: errorBody(err.code, err.message, id), headers };
   }
+  if (err instanceof WebhookError) return { status: webhookStatus[err.code], body: errorBody(err.code, err.message, id), headers: {} };
   if (err instanceof StoreError) {
     if (err.code !== 'room_not_found' && err.code !== 'limit') log(`store error on ${where}: ${err.message}`);
     return { status: storeStatus[err.code], body: errorBody(err.code, err.message + (storeHint[err.code] ?? ''), id), headers: {} };

@@ -1,5 +1,5 @@
 // The `after` cursor of GET /agent/rooms: the sort key of a page's last room, opaque to clients (base64url JSON).
-import type { RoomPosition } from '../store/room-order.js';
+import type { RoomPosition } from '../api/room-order.js';
 import { HttpError } from './errors.js';
 
 export function encodeRoomCursor(p: RoomPosition): string {

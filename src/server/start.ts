@@ -3,9 +3,10 @@ import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ROOMS, DEFAULT_REQUEST_TIMEOUT_SECO
 import { UI_DIR } from '../paths.js';
 import { FileStore } from '../store/file-store.js';
 import { redactRedisUrl } from '../store/redis/url.js';
+import { StoreError } from '../store/errors.js';
 import type { Store } from '../store/store.js';
 import { Webhooks } from '../webhooks/webhooks.js';
-import { decideAdminToken } from './admin-token.js';
+import { TokenError, decideAdminToken } from './admin-token.js';
 import { dataDirUndo } from './data-dir-undo.js';
 import { openFleetState, type FleetState } from './fleet-state.js';
 import { DEFAULT_STREAM_LIMITS, createApp } from './app.js';
@@ -85,6 +86,14 @@ async function makeStore(config: ServerConfig): Promise<Store> {
   }
   const { RedisStore } = await import('../store/redis/redis-store.js');
   return new RedisStore({ ...common, url: config.storeUrl });
+}
+
+/** Why a start failed, when its operator can fix it (a bad --token, a locked folder, a store it cannot reach): the text
+ *  to show and whether a flag's value was wrong. Undefined for a bug, which keeps its stack. */
+export function startFailure(err: unknown): { message: string; usage: boolean } | undefined {
+  if (err instanceof TokenError) return { message: err.message, usage: true };
+  if (err instanceof StoreError) return { message: err.message, usage: false };
+  return undefined;
 }
 
 export async function startServer(config: ServerConfig): Promise<RunningServer> {

@@ -16,7 +16,8 @@ import type { Warn } from './log-recovery.js';
 import { saveLogStates, takeLogStates } from './log-states.js';
 import { MessageWindow } from './message-window.js';
 import { RoomLog, type LogState, type Retention } from './room-log.js';
-import { pickPage, type RoomPage, type RoomPosition } from './room-order.js';
+import type { RoomPosition } from '../api/room-order.js';
+import { pickPage, type RoomPage } from './room-order.js';
 import type { KeyHashes, KeyOwner, RoomRecord, MessageListener, NewMessage, NewRoom, ReadOptions, RedactListener, Store } from './store.js';
 
 export interface FileStoreOptions {

@@ -1,25 +1,12 @@
-// The order rooms are listed in (newest activity first) and one page of it, for every Store.
+// One page of the rooms in list order (the order itself is the contract's compareRooms), for every Store.
+import { compareRooms, type RoomPosition } from '../api/room-order.js';
 import type { Room } from '../api/types.js';
-
-/** Where a page ends: the sort key of its last room. A later page holds only rooms that sort after it. */
-export interface RoomPosition {
-  lastActivityAt: string;
-  createdAt: string;
-  id: string;
-}
 
 export interface RoomPage {
   /** At most this many rooms. */
   limit: number;
   /** Only rooms that sort after this position. */
   after?: RoomPosition;
-}
-
-/** Negative when `a` is listed before `b`: newer activity first, then newer creation, then id (so the order is total). */
-export function compareRooms(a: RoomPosition, b: RoomPosition): number {
-  if (a.lastActivityAt !== b.lastActivityAt) return a.lastActivityAt > b.lastActivityAt ? -1 : 1;
-  if (a.createdAt !== b.createdAt) return a.createdAt > b.createdAt ? -1 : 1;
-  return a.id === b.id ? 0 : a.id > b.id ? -1 : 1;
 }
 
 const SELECT_UP_TO = 1000;

@@ -4,12 +4,12 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Room } from '../api/types.js';
 import type { CreatedWebhook, Webhook, WebhookInput } from '../api/webhooks.js';
-import { HttpError } from '../server/errors.js';
 import type { Store } from '../store/store.js';
 import { privateUrlProblem } from './address-policy.js';
 import { DEFAULT_BACKOFF, type Backoff } from './backoff.js';
 import { postDelivery } from './deliver.js';
 import { DEFAULT_DELIVERY_SOCKETS, DeliverySockets } from './delivery-sockets.js';
+import { WebhookError } from './errors.js';
 import { HookFiles } from './hook-files.js';
 import type { HookRecord, HookState } from './hook-state.js';
 import { HookWorker } from './hook-worker.js';
@@ -105,13 +105,13 @@ export class Webhooks {
   }
 
   async add(room: Room, input: WebhookInput): Promise<CreatedWebhook> {
-    if (this.closed) throw new HttpError(503, 'unavailable', 'The server is shutting down.');
+    if (this.closed) throw new WebhookError('unavailable', 'The server is shutting down.');
     const max = this.options.maxPerRoom ?? DEFAULT_HOOKS_PER_ROOM;
-    const full = () => new HttpError(409, 'limit', `This room already has ${max} webhooks, the most it can have; remove one first.`);
+    const full = () => new WebhookError('limit', `This room already has ${max} webhooks, the most it can have; remove one first.`);
     if ((this.rooms.get(room.id)?.length ?? 0) >= max) throw full();
     if (!this.allowPrivate) {
       const problem = await privateUrlProblem(new URL(input.url));
-      if (problem) throw new HttpError(400, 'webhook_url_refused', `${problem}.`);
+      if (problem) throw new WebhookError('webhook_url_refused', `${problem}.`);
     }
     const record: HookRecord = {
       id: `wh_${randomBytes(12).toString('base64url')}`,
@@ -202,7 +202,7 @@ export class Webhooks {
 
   private async stored(roomId: string, hookId: string): Promise<HookRecord> {
     const hook = await this.state.loadHook(roomId, hookId);
-    if (!hook) throw new HttpError(404, 'webhook_not_found', `Room ${roomId} has no webhook ${hookId.slice(0, 80)}; list them with GET /agent/rooms/${roomId}/webhooks.`);
+    if (!hook) throw new WebhookError('webhook_not_found', `Room ${roomId} has no webhook ${hookId.slice(0, 80)}; list them with GET /agent/rooms/${roomId}/webhooks.`);
     return hook;
   }
 }

@@ -128,6 +128,8 @@ async function thrownCodes(): Promise<Map<string, number | undefined>> {
     }
     for (const [, code] of text.matchAll(/parsedJson\([^;]*?'(\w+)'\)/g)) found.set(code!, 400);
     for (const [, code] of text.matchAll(/\{[^}]*\bcode: '(\w+)' \}/g)) found.set(code!, 400);
+    // The webhooks adapter's refusals, mapped to a status in src/server/errors.ts (webhookStatus).
+    for (const [, code] of text.matchAll(/new WebhookError\(\s*'(\w+)'/g)) if (!found.has(code!)) found.set(code!, undefined);
   }
   // The store's errors, mapped in src/server/errors.ts; `corrupt` (500) and `locked` (at start) are no route's answer.
   for (const code of ['room_not_found', 'unavailable', 'limit', 'conflict']) if (!found.has(code)) found.set(code, undefined);

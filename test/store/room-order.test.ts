@@ -1,7 +1,8 @@
 // pickPage against a plain sort: the same rooms in the same order, for small pages (selection) and large ones (sort).
 import { describe, expect, test } from 'vitest';
 import type { Room } from '../../src/api/types.js';
-import { compareRooms, pickPage } from '../../src/store/room-order.js';
+import { compareRooms } from '../../src/api/room-order.js';
+import { pickPage } from '../../src/store/room-order.js';
 
 function rooms(n: number): Room[] {
   // Few distinct times, so ties on activity and creation are common and the id decides.

@@ -84,6 +84,14 @@ describe('webhook routes', () => {
     expect(res.status).toBe(409);
     expect((await res.json()).error.message).toContain('2 webhooks');
   });
+
+  test('503 unavailable once the webhooks are closing (the server is shutting down)', async () => {
+    const { json, room, webhooks } = await roomWithApp();
+    await webhooks.close();
+    const res = await json('POST', `/agent/rooms/${room.id}/webhooks`, { url: 'http://127.0.0.1:9/late' });
+    expect(res.status).toBe(503);
+    expect((await res.json()).error).toMatchObject({ code: 'unavailable', message: 'The server is shutting down.' });
+  });
 });
 
 describe('webhook routes with auth on', () => {

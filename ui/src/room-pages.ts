@@ -3,7 +3,7 @@
 import type { Room } from '../../src/api/types.js';
 import type { Client } from '../../src/client/client.js';
 // The server's list order, a pure function on the API's Room type: one home for the rule.
-import { compareRooms } from '../../src/store/room-order.js';
+import { compareRooms } from '../../src/api/room-order.js';
 
 export const ROOM_PAGE = 100;
 

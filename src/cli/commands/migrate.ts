@@ -17,8 +17,7 @@ export function registerMigrate(program: Command, io: CliIo): void {
     .requiredOption('--to <store>', 'where to copy it: a data folder or a redis:// URL; rooms already there and complete are skipped')
     .action(async (flags: MigrateFlags) => {
       const { migrate } = await import('../../migrate/migrate.js');
-      const { openStoreAt } = await import('../../migrate/store-at.js');
-      const { StoreError } = await import('../../store/errors.js');
+      const { openStoreAt, storeFailure } = await import('../../migrate/store-at.js');
       const { progressLine, terminalBar } = await import('../progress.js');
       const { resolve } = await import('node:path');
       if (resolve(flags.from) === resolve(flags.to)) throw new CliError('--from and --to name the same store.', 2);
@@ -48,7 +47,8 @@ export function registerMigrate(program: Command, io: CliIo): void {
         if (result.differs.length > 0) throw new CliError(`${result.differs.length} of ${result.rooms.length} rooms differ (listed above); ${what}.`);
         io.out(`migrated ${what}; every room's count and SHA-256 match\n`);
       } catch (err) {
-        if (err instanceof StoreError) throw new CliError(err.message);
+        const failure = storeFailure(err);
+        if (failure !== undefined) throw new CliError(failure);
         throw err;
       } finally {
         for (const side of opened.reverse()) await side.close();

@@ -3,11 +3,9 @@ import type { Command } from 'commander';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_OPEN_FILES, DEFAULT_MAX_ROOMS, DEFAULT_PORT, DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../../api/limits.js';
-import { TokenError } from '../../server/admin-token.js';
 import { DEFAULT_STREAM_LIMITS } from '../../server/app.js';
-import { EXPOSED_RATE_LIMIT, startServer, type RunningServer } from '../../server/start.js';
-import { StoreError } from '../../store/errors.js';
-import { isRedisUrl } from '../../store/redis/url.js';
+import { isRedisUrl } from '../../api/store-url.js';
+import { EXPOSED_RATE_LIMIT, startFailure, startServer, type RunningServer } from '../../server/start.js';
 import { VERSION } from '../../version.js';
 import { CliError, colors, type CliIo } from '../io.js';
 import { collectNames, parsePort, parseSeconds, parseWholeNumber } from '../options.js';
@@ -98,8 +96,8 @@ export function registerServe(program: Command, io: CliIo): void {
           log: (m) => io.err(`${m}\n`),
         });
       } catch (err) {
-        if (err instanceof TokenError) throw new CliError(err.message, 2);
-        if (err instanceof StoreError) throw new CliError(err.message);
+        const failure = startFailure(err);
+        if (failure) throw new CliError(failure.message, failure.usage ? 2 : 1);
         throw err;
       }
       printBanner(io, server);

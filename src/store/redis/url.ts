@@ -1,7 +1,5 @@
-// Redis store URLs: which values name one, and how to show one without its password. Loads no Redis client.
-
-/** True for the URLs the Redis store takes: redis://[user:pass@]host:port[/db] or rediss://... */
-export const isRedisUrl = (value: string): boolean => /^rediss?:\/\/[^/]/i.test(value);
+// Redis store URLs: how to show one without its password (which values name one is src/api/store-url.ts). Loads no
+// Redis client.
 
 /** The URL without its password, for logs and banners. */
 export function redactRedisUrl(url: string): string {

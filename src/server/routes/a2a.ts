@@ -1,11 +1,11 @@
 // A2A routes: the Agent Card at both well-known paths, and the JSON-RPC endpoint under /agent (so behind its auth).
 import { Hono } from 'hono';
-import type { ServerDeps } from '../server/context.js';
-import { hangUp, type AppEnv } from '../server/env.js';
-import { callerClient, type AppFetch } from '../server/in-process-client.js';
-import { readRpcBody } from '../server/request.js';
-import { A2A_RPC_PATH, AGENT_CARD_PATHS, agentCard } from './card.js';
-import { SentIds, type SendOnce } from './sent-ids.js';
+import type { ServerDeps } from '../context.js';
+import { hangUp, type AppEnv } from '../env.js';
+import { callerClient, type AppFetch } from '../in-process-client.js';
+import { readRpcBody } from '../request.js';
+import { A2A_RPC_PATH, AGENT_CARD_PATHS, agentCard } from '../../a2a/card.js';
+import { SentIds, type SendOnce } from '../../a2a/sent-ids.js';
 
 export interface A2AOptions {
   /** Whether the server needs keys (the card then declares Bearer auth). */
@@ -33,7 +33,7 @@ export function a2aRoutes({ store, maxBodyBytes, heartbeatMs }: ServerDeps, opti
     const read = await readRpcBody(c, maxBodyBytes);
     if ('refusal' in read) return read.refusal;
     const body = read.body;
-    const { handleRpc } = await import('./rpc.js'); // the SDK loads on the first call, not at every start
+    const { handleRpc } = await import('../../a2a/rpc.js'); // the SDK loads on the first call, not at every start
     const principal = c.get('principal');
     return handleRpc({
       body,

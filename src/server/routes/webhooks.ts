@@ -1,13 +1,13 @@
 // Webhook routes under /agent: add, list, show, remove and resume a room's hooks, with the room routes' auth checks.
 import { Hono } from 'hono';
-import { parseWebhookInput, type Webhook, type WebhookList } from '../api/webhooks.js';
-import { managesRoom } from '../server/auth/principal.js';
-import type { ServerDeps } from '../server/context.js';
-import type { AppEnv } from '../server/env.js';
-import { parsedJson } from '../server/request.js';
-import { managedRoom, roomParam } from '../server/routes/room-param.js';
-import { maskedHook } from './masked-url.js';
-import type { Webhooks } from './webhooks.js';
+import { parseWebhookInput, type Webhook, type WebhookList } from '../../api/webhooks.js';
+import { managesRoom } from '../auth/principal.js';
+import type { ServerDeps } from '../context.js';
+import type { AppEnv } from '../env.js';
+import { parsedJson } from '../request.js';
+import { managedRoom, roomParam } from './room-param.js';
+import { maskedHook } from '../../webhooks/masked-url.js';
+import type { Webhooks } from '../../webhooks/webhooks.js';
 
 export function webhookRoutes({ store, maxBodyBytes }: ServerDeps, hooks: Webhooks): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

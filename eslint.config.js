@@ -1,0 +1,57 @@
+// Lint: only the import boundaries (STYLE habit 17: the data flow as a rule), so a wrong-way import fails `npm test`.
+import tsParser from '@typescript-eslint/parser';
+import importX from 'eslint-plugin-import-x';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+
+/** Who may not import whom: `target` files may not import from `from` (paths from the repo root). */
+export const zones = [
+  {
+    target: './src/store',
+    from: ['./src/server', './src/cli'],
+    message: 'The store knows no HTTP and no CLI: the server calls the store, never the other way.',
+  },
+  {
+    target: './src/server',
+    from: './src/cli',
+    message: 'The server decides no CLI matter: the CLI parses flags and calls startServer, never the other way.',
+  },
+  {
+    target: './src/cli',
+    from: './src/store',
+    message: 'The CLI is a client of the HTTP API: use src/client and the contract in src/api (the server maps store errors).',
+  },
+  {
+    target: './ui',
+    from: './src',
+    except: ['./client', './api'],
+    message: 'The UI talks to the server only through src/client and the contract in src/api.',
+  },
+  {
+    target: './src/client',
+    from: ['./src/server', './src/store'],
+    message: 'The client speaks HTTP only: it may share src/api with the server, nothing else.',
+  },
+  {
+    target: ['./src/mcp', './src/a2a', './src/webhooks'],
+    from: './src/server',
+    message: 'Adapters are mounted by the server (src/server/routes) and handed what they need; they import none of it.',
+  },
+];
+
+export default [
+  {
+    files: ['src/**/*.ts', 'ui/src/**/*.ts'],
+    languageOptions: { parser: tsParser },
+    plugins: { 'import-x': importX },
+    settings: {
+      // Source imports say `./x.js` for `x.ts` (NodeNext), so the resolver tries .ts first.
+      'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.js'], extensionAlias: { '.js': ['.ts', '.js'] } })],
+    },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { basePath: root, zones }],
+    },
+  },
+];

@@ -1,0 +1,50 @@
+// The import boundaries in eslint.config.js catch a wrong-way import: each rule gets a planted one (a virtual file
+// inside the repo, linted with ESLint's Node API, so nothing is written), and the allowed ways still pass.
+import { ESLint } from 'eslint';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, test } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const eslint = new ESLint({ cwd: root });
+
+/** The boundary errors for `code` as if it were the file at `file` (repo-relative): "rule: message" per message. */
+async function lint(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: join(root, file) });
+  return result!.messages.map((m) => `${m.ruleId ?? 'parse'}: ${m.message}`);
+}
+
+// Each import names a real file: an import that does not resolve is not checked, so a typo here would pass silently.
+describe('a forbidden import fails lint', () => {
+  test.each([
+    ['store -> server', 'src/store/planted.ts', "import { createApp } from '../server/app.js';", /The store knows no HTTP/],
+    ['store (redis) -> CLI', 'src/store/redis/planted.ts', "import { CliError } from '../../cli/io.js';", /The store knows no HTTP and no CLI/],
+    ['server -> CLI', 'src/server/routes/planted.ts', "import { CliError } from '../../cli/io.js';", /The server decides no CLI matter/],
+    ['CLI -> store', 'src/cli/commands/planted.ts', "import { StoreError } from '../../store/errors.js';", /The CLI is a client/],
+    ['UI -> server', 'ui/src/planted.ts', "import { createApp } from '../../src/server/app.js';", /The UI talks to the server only through/],
+    ['UI -> store', 'ui/src/planted.ts', "import { pickPage } from '../../src/store/room-order.js';", /The UI talks to the server only through/],
+    ['client -> server', 'src/client/planted.ts', "import { HttpError } from '../server/errors.js';", /The client speaks HTTP only/],
+    ['client -> store', 'src/client/planted.ts', "import type { Store } from '../store/store.js';", /The client speaks HTTP only/],
+    ['webhooks -> server', 'src/webhooks/planted.ts', "import { HttpError } from '../server/errors.js';", /Adapters are mounted by the server/],
+    ['A2A -> server', 'src/a2a/planted.ts', "import type { ServerDeps } from '../server/context.js';", /Adapters are mounted by the server/],
+    ['MCP -> server', 'src/mcp/planted.ts', "import { mcpRoutes } from '../server/routes/mcp.js';", /Adapters are mounted by the server/],
+    ['MCP -> server, by a dynamic import', 'src/mcp/planted.ts', "export const load = () => import('../server/app.js');", /Adapters are mounted by the server/],
+  ])('%s', async (_name, file, code, message) => {
+    const errors = await lint(file, `${code}\n`);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^import-x\/no-restricted-paths: Unexpected path/);
+    expect(errors[0]).toMatch(message);
+  });
+});
+
+describe('the allowed ways pass', () => {
+  test.each([
+    ['UI -> client and contract', 'ui/src/planted.ts', "import type { Client } from '../../src/client/client.js';\nimport { compareRooms } from '../../src/api/room-order.js';"],
+    ['CLI -> client, contract and the server it starts', 'src/cli/commands/planted.ts', "import { Client } from '../../client/client.js';\nimport { isRedisUrl } from '../../api/store-url.js';\nimport { startServer } from '../../server/start.js';"],
+    ['server -> store and adapters', 'src/server/routes/planted.ts', "import { StoreError } from '../../store/errors.js';\nimport { Webhooks } from '../../webhooks/webhooks.js';"],
+    ['adapter -> client and store', 'src/webhooks/planted.ts', "import type { Store } from '../store/store.js';\nimport { Client } from '../client/client.js';"],
+    ['store -> contract', 'src/store/planted.ts', "import { compareRooms } from '../api/room-order.js';"],
+  ])('%s', async (_name, file, code) => {
+    expect(await lint(file, `${code}\n`)).toEqual([]);
+  });
+});
