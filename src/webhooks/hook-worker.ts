@@ -3,10 +3,10 @@
 // many failures.
 import { isFor } from '../api/addressed.js';
 import type { Message } from '../api/types.js';
-import { MESSAGE_CREATED } from '../api/webhooks.js';
 import type { Store } from '../store/store.js';
 import { retryDelay, type Backoff } from './backoff.js';
 import type { DeliveryResult } from './deliver.js';
+import { formatDelivery } from './formats.js';
 import type { HookLease, HookRecord, HookState } from './hook-state.js';
 import { signatureHeaders } from './signing.js';
 
@@ -32,11 +32,6 @@ export function matches(hook: HookRecord, m: Message): boolean {
   if (hook.to !== undefined && !isFor(m, hook.to)) return false;
   if (hook.type !== undefined && m.type !== hook.type) return false;
   return true;
-}
-
-/** The body of a delivery: the same bytes on every attempt, so a receiver may compare retries. */
-export function deliveryBody(m: Message): string {
-  return JSON.stringify({ type: MESSAGE_CREATED, timestamp: m.createdAt, data: m });
 }
 
 export class HookWorker {
@@ -154,10 +149,10 @@ export class HookWorker {
 
   /** Attempts until a 2xx (true), or until the hook is paused or the worker stops (false). */
   private async deliver(m: Message): Promise<boolean> {
-    const body = deliveryBody(m);
+    const { body, headers: formatHeaders } = await formatDelivery(this.hook, m, this.deps.store);
     for (;;) {
       if (this.stopped || this.hook.state === 'paused' || !this.deps.lease.held) return false;
-      const headers = await signatureHeaders(this.hook.secret, `msg_${m.id}`, body);
+      const headers = { ...formatHeaders, ...(await signatureHeaders(this.hook.secret, `msg_${m.id}`, body)) };
       const signal = AbortSignal.any([this.abort.signal, this.deps.lease.signal]);
       const result = await this.deps.post(this.hook.url, body, headers, signal);
       if (this.stopped || !this.deps.lease.held) return false;
