@@ -11,6 +11,7 @@ import { streamOwner } from '../streams.js';
 import { callerName } from '../caller-name.js';
 import { bodyText, queryInt, querySeconds } from '../request.js';
 import { postMessages } from '../send.js';
+import { threadMessages } from '../../store/pages.js';
 import { roomParam } from './room-param.js';
 
 export function messageRoutes(deps: ServerDeps): Hono<AppEnv> {
@@ -35,6 +36,13 @@ export function messageRoutes(deps: ServerDeps): Hono<AppEnv> {
     // Past the newest seq nothing can ever be read or awaited: a 400 rather than an empty page or a wait that a
     // message at or below `after` would answer with nothing.
     const after = queryInt(c, 'after', { min: 0, max: room.lastSeq });
+    const thread = c.req.query('thread');
+    if (thread !== undefined) {
+      if (wait) throw new HttpError(400, 'invalid_query', 'thread reads what is there and cannot wait: leave out wait, or wait on the whole room.');
+      const messages = await threadMessages(store, room.id, thread, { limit, ...(after !== undefined && { after }) });
+      if (!messages) throw new HttpError(404, 'message_not_found', `Room ${room.id} has no message with id ${thread.slice(0, 80)}; thread takes the id of a message (its "id", not its seq).`);
+      return jsonBody(c, historyJson(room.id, withinChars(messages, HISTORY_MAX_CHARS, false)), 200);
+    }
     const read = wait
       ? // `wait` without `after` means "the next message from now".
         await readOrWait(deps, {
