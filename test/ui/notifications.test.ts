@@ -1,7 +1,7 @@
 // Notifications in real Chromium with the permission granted and the page hidden (document.visibilityState emulated):
 // nothing asks on load; once turned on, an @mention of the page's name, and in a room followed for every message any
-// message, shows a system notification; the tab title counts them and the favicon gets a dot; a click opens the room
-// at that message; back in view, the count goes.
+// message, shows a system notification; the tab title counts them, the favicon gets a dot and, when chosen, a tone
+// plays; a click opens the room at that message; back in view, the count goes.
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { Client } from '../../src/client/client.js';
@@ -39,6 +39,12 @@ const instrument = () => {
     }
   }
   window.Notification = Recorded as typeof Notification;
+  w.beeps = 0;
+  const oscillator = AudioContext.prototype.createOscillator;
+  AudioContext.prototype.createOscillator = function (this: AudioContext) {
+    w.beeps = (w.beeps as number) + 1;
+    return oscillator.call(this);
+  };
 };
 
 describe.skipIf(skipBrowserTests)('notifications', () => {
@@ -78,6 +84,7 @@ describe.skipIf(skipBrowserTests)('notifications', () => {
       await page.click('#notify-toggle');
       await expect.poll(() => page.getAttribute('#notify-toggle', 'aria-pressed')).toBe('true');
       expect(await page.title()).toBe('ops · im-for-agents');
+      await page.check('#notify-sound');
 
       // In view, nothing is shown.
       await client.send(ops.id, { sender: 'deployer', content: '@human seen while looking' });
@@ -91,6 +98,7 @@ describe.skipIf(skipBrowserTests)('notifications', () => {
         { title: 'ci in builds', body: 'build 41 green' },
       ] satisfies Shown[]);
       expect(await page.title()).toBe('(2) ops · im-for-agents');
+      expect(await page.evaluate(() => (window as unknown as { beeps: number }).beeps)).toBe(2);
       expect(await page.getAttribute('#favicon', 'href')).toMatch(/^data:image\/svg\+xml,.*circle/);
 
       // The notification's click opens its room at the message.
