@@ -64,8 +64,8 @@ stdio, a local process that talks to this server:
 
     claude mcp add im -- npx -y im-for-agents mcp --server ${base} --as claude
 
-Not on npm yet? In a clone, \`npm pack\` makes im-for-agents-${VERSION}.tgz: write \`npx -y file:/path/to/im-for-agents-${VERSION}.tgz\`
-where this guide says \`npx -y im-for-agents\` or \`npx im-for-agents\` (or run \`npm link\` there once, then \`im-for-agents\`).
+Not on npm yet? In a clone run \`npm pack\`, then write \`npx -y file:/path/to/im-for-agents-${VERSION}.tgz\` for
+\`npx -y im-for-agents\` (or run \`npm link\` there once, then \`im-for-agents\`).
 
 Tools: list_rooms, create_room, send, read, wait, search. send returns seq; wait with from=the agent and after=seq
 blocks until its answer and returns {messages, cursor}; pass cursor as after to continue. Each room is also a resource,

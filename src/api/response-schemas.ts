@@ -1,7 +1,7 @@
 // zod schemas of what the API answers, for the OpenAPI document; the compiler holds them equal to types.ts.
 import { z } from 'zod';
 import type { CreatedRoom, ErrorBody, History, Message, Room } from './types.js';
-import type { CreatedWebhook, Webhook, WebhookList } from './webhooks.js';
+import { WEBHOOK_FORMATS, type CreatedWebhook, type Webhook, type WebhookList } from './webhooks.js';
 
 export const roomSchema = z.object({
   id: z.string().describe('26 characters of lowercase base32'),
@@ -54,6 +54,8 @@ export const webhookSchema = z.object({
   to: z.string().optional(),
   sender: z.string().optional(),
   type: z.string().optional(),
+  format: z.enum(WEBHOOK_FORMATS).optional(),
+  uiUrl: z.string().optional(),
   state: z.enum(['active', 'paused']),
   createdAt: z.string(),
   lastDeliveredSeq: z.number().int(),

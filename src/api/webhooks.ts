@@ -14,6 +14,10 @@ export interface Webhook {
   sender?: string;
   /** Only messages of this type. */
   type?: string;
+  /** The body posted: `standard` (Standard Webhooks JSON) when absent, or the one a chat tool takes. */
+  format?: WebhookFormat;
+  /** The UI address the room link in a `slack`, `discord` or `ntfy` body starts with. */
+  uiUrl?: string;
   /** `paused` after too many consecutive failures; resume it through the API. */
   state: 'active' | 'paused';
   createdAt: string;
@@ -41,9 +45,20 @@ export interface WebhookInput {
   to?: string;
   sender?: string;
   type?: string;
+  format?: WebhookFormat;
+  /** Where people open this server's UI (default: the address the hook was added through). */
+  uiUrl?: string;
   /** Deliver the messages past this seq; default: only messages sent from now on. */
   after?: number;
 }
+
+/**
+ * What a hook posts: `standard` is the Standard Webhooks body (`{type, timestamp, data}`); `slack` is `{"text"}` for a
+ * Slack incoming webhook, `discord` is `{"content"}` for a Discord webhook, `ntfy` is a publish to an ntfy topic URL
+ * (the message as the body, Title, Tags and Click headers).
+ */
+export const WEBHOOK_FORMATS = ['standard', 'slack', 'discord', 'ntfy'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 /** The event type of every delivery body. */
 export const MESSAGE_CREATED = 'message.created';
@@ -69,6 +84,14 @@ export const webhookInputSchema = z.object(
     to: name('to', MAX_SENDER_LENGTH),
     sender: name('sender', MAX_SENDER_LENGTH),
     type: name('type', MAX_TYPE_LENGTH),
+    format: z.enum(WEBHOOK_FORMATS, { error: `format must be one of ${WEBHOOK_FORMATS.join(', ')}` }).optional(),
+    uiUrl: z
+      .string({ error: 'uiUrl must be a string' })
+      .max(MAX_WEBHOOK_URL_LENGTH, { error: `uiUrl must be at most ${MAX_WEBHOOK_URL_LENGTH} characters` })
+      .refine((v) => URL.canParse(v) && ['http:', 'https:'].includes(new URL(v).protocol), {
+        error: 'uiUrl must be an absolute http:// or https:// URL, such as https://im.example.com',
+      })
+      .optional(),
     after: z.number({ error: 'after must be a seq (a whole number)' }).int({ error: 'after must be a whole number' }).min(0).optional(),
   },
   { error: 'the body must be a JSON object with a url' },

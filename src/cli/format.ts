@@ -10,13 +10,27 @@ function senderColor(c: ChalkInstance, sender: string): ChalkInstance {
   return c[PALETTE[senderHash(sender) % PALETTE.length] ?? 'cyan'];
 }
 
-export function formatMessage(m: Message, c: ChalkInstance): string {
+/** One message; `indent` (a reply's depth in a thread) puts two spaces per level before each of its lines. */
+export function formatMessage(m: Message, c: ChalkInstance, indent = 0): string {
   const time = m.createdAt.slice(11, 19);
   const to = m.to?.length ? c.dim(` → ${m.to.join(', ')}`) : '';
   const type = m.type ? c.dim(` [${m.type}]`) : '';
-  const head = `${c.dim(`#${m.seq} ${time}`)} ${senderColor(c, m.sender).bold(m.sender)}${to}${type}:`;
-  const body = m.content.includes('\n') ? `\n  ${m.content.replace(/\n/g, '\n  ')}` : ` ${m.content}`;
+  const pad = '  '.repeat(indent);
+  const head = `${pad}${indent > 0 ? c.dim('↳ ') : ''}${c.dim(`#${m.seq} ${time}`)} ${senderColor(c, m.sender).bold(m.sender)}${to}${type}:`;
+  const body = m.content.includes('\n') ? `\n${pad}  ${m.content.replace(/\n/g, `\n${pad}  `)}` : ` ${m.content}`;
   return `${head}${body}\n`;
+}
+
+/** A thread in seq order, each reply indented one level deeper than the message it answers. */
+export function formatThread(messages: readonly Message[], c: ChalkInstance): string {
+  const depth = new Map<string, number>();
+  return messages
+    .map((m) => {
+      const d = m.replyTo !== undefined && depth.has(m.replyTo) ? depth.get(m.replyTo)! + 1 : 0;
+      depth.set(m.id, d);
+      return formatMessage(m, c, d);
+    })
+    .join('');
 }
 
 export function formatRoom(r: Room, c: ChalkInstance): string {

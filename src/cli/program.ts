@@ -12,6 +12,7 @@ import { registerRoom } from './commands/room.js';
 import { registerSearch } from './commands/search.js';
 import { registerSend } from './commands/send.js';
 import { registerTail } from './commands/tail.js';
+import { registerThread } from './commands/thread.js';
 import { registerWait } from './commands/wait.js';
 import { CliError, type CliIo } from './io.js';
 import { parseSeconds } from './options.js';
@@ -47,6 +48,7 @@ const COMMANDS: LazyCommand[] = [
   { name: 'wait', summary: 'wait for the next message, print it and exit', load: async () => registerWait },
   { name: 'on', summary: 'run a command once per new message', load: async () => registerOn },
   { name: 'search', summary: 'print the newest messages matching text, --sender or --to', load: async () => registerSearch },
+  { name: 'thread', summary: 'print a message and its replies, indented', load: async () => registerThread },
   { name: 'export', summary: 'write the whole room to stdout as JSON Lines or Markdown', load: async () => registerExport },
   { name: 'redact', summary: 'replace one message\'s content by "[redacted]" for good', load: async () => registerRedact },
   { name: 'inbox', summary: "print a name's unread messages; --ack marks them read", load: async () => registerInbox },

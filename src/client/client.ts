@@ -51,6 +51,8 @@ export interface HistoryQuery {
   limit?: number;
   /** Long-poll: seconds to wait for a message past `after`. */
   wait?: number;
+  /** A message id: only that message and its replies, directly or through other replies. */
+  thread?: string;
   signal?: AbortSignal;
   /** Overrides the client's `as` for this call. */
   as?: string;
@@ -194,6 +196,7 @@ export class Client {
     if (query.after !== undefined) params.set('after', String(query.after));
     if (query.limit !== undefined) params.set('limit', String(query.limit));
     if (query.wait !== undefined) params.set('wait', String(query.wait));
+    if (query.thread !== undefined) params.set('thread', query.thread);
     const as = query.as ?? this.as;
     if (as !== undefined) params.set('as', as);
     const qs = params.size > 0 ? `?${params}` : '';

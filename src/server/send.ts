@@ -10,7 +10,7 @@ import { historyJson } from './json-body.js';
 import { parseJsonText, requireJsonType } from './request.js';
 import { findRoom } from './routes/room-param.js';
 import { checkLoopGuard } from './rules/loop-guard.js';
-import { mentionsIn } from './rules/mentions.js';
+import { mentionsIn } from '../api/mentions.js';
 
 export interface SendDeps {
   store: Store;

@@ -40,3 +40,23 @@ export async function searchMessages(store: Store, roomId: string, lastSeq: numb
   }
   return hits.reverse();
 }
+
+/**
+ * A thread: the message `rootId` and every message that answers it (`replyTo`), directly or through other replies, in
+ * seq order, past `after`, at most `limit`. Undefined when the room has no message `rootId`. Reads forward through the
+ * room: replies carry no index, so like search it costs a pass over the room.
+ */
+export async function threadMessages(store: Store, roomId: string, rootId: string, query: { after?: number; limit: number }): Promise<Message[] | undefined> {
+  const inThread = new Set<string>();
+  const out: Message[] = [];
+  for await (const page of allMessages(store, roomId)) {
+    for (const m of page) {
+      if (inThread.size === 0 ? m.id !== rootId : m.replyTo === undefined || !inThread.has(m.replyTo)) continue;
+      inThread.add(m.id);
+      if (m.seq <= (query.after ?? 0)) continue;
+      out.push(m);
+      if (out.length >= query.limit) return out;
+    }
+  }
+  return inThread.size === 0 ? undefined : out;
+}

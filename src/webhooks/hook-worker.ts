@@ -3,10 +3,10 @@
 // many failures.
 import { matchesWait } from '../api/wait-rule.js';
 import type { Message } from '../api/types.js';
-import { MESSAGE_CREATED } from '../api/webhooks.js';
 import type { Store } from '../store/store.js';
 import { retryDelay, type Backoff } from './backoff.js';
 import type { DeliveryResult } from './deliver.js';
+import { formatDelivery } from './formats.js';
 import type { HookLease, HookRecord, HookState } from './hook-state.js';
 import { signatureHeaders } from './signing.js';
 
@@ -32,12 +32,6 @@ const PAGE = 100;
 /** The wait rule's filter (src/api/wait-rule.ts), with the hook's `sender` as `from`. */
 export function matches(hook: HookRecord, m: Message): boolean {
   return matchesWait(m, { from: hook.sender, to: hook.to, type: hook.type });
-}
-
-/** The body of a delivery: the same bytes on every attempt (so a receiver may compare retries) unless the message was
- *  redacted in between. */
-export function deliveryBody(m: Message): string {
-  return JSON.stringify({ type: MESSAGE_CREATED, timestamp: m.createdAt, data: m });
 }
 
 export class HookWorker {
@@ -175,8 +169,9 @@ export class HookWorker {
       // A retry reads the message again: it may have been redacted by another server of a fleet meanwhile.
       if (attempt > 1) m = await this.current(m);
       const version = this.redacted.get(m.seq) ?? m;
-      const body = deliveryBody(version);
-      const headers = await signatureHeaders(this.hook.secret, `msg_${m.id}`, body);
+      // The body is made at each attempt from the message as it is now (a redacted copy once redacted).
+      const { body, headers: formatHeaders } = await formatDelivery(this.hook, version, this.deps.store);
+      const headers = { ...formatHeaders, ...(await signatureHeaders(this.hook.secret, `msg_${m.id}`, body)) };
       // Redacted while the signature was made: build the body again.
       if ((this.redacted.get(m.seq) ?? m) !== version) {
         attempt--;

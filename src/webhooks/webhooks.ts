@@ -104,7 +104,8 @@ export class Webhooks {
     await this.state.flush();
   }
 
-  async add(room: Room, input: WebhookInput): Promise<CreatedWebhook> {
+  /** Adds a hook; `origin` is the address it was added through, the default `uiUrl` of a chat-tool format. */
+  async add(room: Room, input: WebhookInput, origin?: string): Promise<CreatedWebhook> {
     if (this.closed) throw new WebhookError('unavailable', 'The server is shutting down.');
     const max = this.options.maxPerRoom ?? DEFAULT_HOOKS_PER_ROOM;
     const full = () => new WebhookError('limit', `This room already has ${max} webhooks, the most it can have; remove one first.`);
@@ -113,6 +114,8 @@ export class Webhooks {
       const problem = await privateUrlProblem(new URL(input.url));
       if (problem) throw new WebhookError('webhook_url_refused', `${problem}.`);
     }
+    const chatFormat = input.format === 'standard' ? undefined : input.format;
+    const uiUrl = input.uiUrl ?? origin;
     const record: HookRecord = {
       id: `wh_${randomBytes(12).toString('base64url')}`,
       roomId: room.id,
@@ -120,6 +123,9 @@ export class Webhooks {
       ...(input.to !== undefined && { to: input.to }),
       ...(input.sender !== undefined && { sender: input.sender }),
       ...(input.type !== undefined && { type: input.type }),
+      // A standard hook is stored as before; a chat-tool one keeps the UI address its room link starts with.
+      ...(chatFormat && { format: chatFormat }),
+      ...(chatFormat && uiUrl !== undefined && { uiUrl: uiUrl.replace(/\/+$/, '') }),
       state: 'active',
       createdAt: new Date().toISOString(),
       lastDeliveredSeq: Math.min(input.after ?? room.lastSeq, room.lastSeq),

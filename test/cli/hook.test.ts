@@ -45,3 +45,15 @@ test('hook add reports a bad URL as the server words it', async () => {
   const bad = await cli(['hook', 'add', roomId, 'ftp://example.com/x'], fetch);
   expect(bad).toMatchObject({ code: 1, stdout: '', stderr: 'error: url must start with http:// or https://\n' });
 });
+
+test('hook add --format slack --ui-url: the hook posts Slack bodies linking the UI; list shows the format', async () => {
+  const { fetch, client } = await webhookApp();
+  const { roomId } = await client.createRoom('r');
+  const added = await cli(['hook', 'add', roomId, 'http://127.0.0.1:9/hook', '--format', 'slack', '--ui-url', 'https://im.example.com'], fetch);
+  expect(added.code).toBe(0);
+  const id = added.stdout.split(' ')[0];
+  expect(await client.listWebhooks(roomId)).toMatchObject([{ id, format: 'slack', uiUrl: 'https://im.example.com' }]);
+  expect((await cli(['hook', 'list', roomId], fetch)).stdout).toBe(`${id}  active  seq 0  http://127.0.0.1:9/hook  format=slack\n`);
+  const bad = await cli(['hook', 'add', roomId, 'http://127.0.0.1:9/hook', '--format', 'teams'], fetch);
+  expect(bad).toMatchObject({ code: 1, stderr: 'error: format must be one of standard, slack, discord, ntfy\n' });
+});

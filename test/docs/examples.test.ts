@@ -81,6 +81,7 @@ async function fixtures(page: Page, text: string): Promise<Record<string, string
   };
   if (text.includes('$AGENT_KEY')) vars.AGENT_KEY = String((await api(page, 'POST', `/agent/rooms/${room.id}/agents`, { name: 'coder' })).key);
   if (text.includes('$HOOK')) vars.HOOK = String((await api(page, 'POST', `/agent/rooms/${room.id}/webhooks`, { url: 'http://127.0.0.1:9/inbox' })).id);
+  if (text.includes('$MSG_ID')) vars.MSG_ID = String(((await api(page, 'GET', `/agent/rooms/${room.id}/history?limit=1&after=0`)).messages as { id: string }[])[0]!.id);
   if (text.includes('$NEXT')) vars.NEXT = String((await api(page, 'GET', '/agent/rooms?limit=1')).next);
   return vars;
 }

@@ -84,7 +84,7 @@ const views: Record<string, (page: Page, f: Fixture) => Promise<void>> = {
     await openRoom(page, f.open.url, f.richRoomId);
     await page.click('#messages details.metadata summary');
     // Who is in the room, under its name: 51 senders seen, none listening.
-    await expect.poll(() => page.textContent('#presence'), { timeout: 15_000 }).toMatch(/^Listening:no one· Seen:.*and 45 more$/);
+    await expect.poll(() => page.textContent('#presence'), { timeout: 15_000 }).toMatch(/^Listening:human· Seen:.*and 45 more$/);
     const hues = await page.$$eval('#messages .sender', (els) => els.map((e) => Number(getComputedStyle(e).getPropertyValue('--hue'))));
     expect(new Set(hues.map((hue) => Math.floor(hue / 30))).size).toBe(12);
   },
@@ -103,6 +103,11 @@ const views: Record<string, (page: Page, f: Fixture) => Promise<void>> = {
     await openRoom(page, f.open.url, f.connectRoomId);
     await page.click('#connect summary');
     await expect.poll(() => page.isVisible('#connect-body pre')).toBe(true);
+  },
+  'notifications panel': async (page, f) => {
+    await openRoom(page, f.open.url, f.connectRoomId);
+    await page.click('#notify summary');
+    await page.waitForSelector('#notify-toggle', { state: 'visible' });
   },
   'webhooks panel': async (page, f) => {
     await openRoom(page, f.open.url, f.connectRoomId);

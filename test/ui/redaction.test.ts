@@ -40,6 +40,7 @@ describe.skipIf(skipBrowserTests)('redaction', () => {
       await expect.poll(() => b.textContent('#results-title')).toBe('1 match for “sk-live”');
 
       // Asked first; Escape keeps the message.
+      await a.click('#m-2 details.menu summary');
       await a.click('#m-2 button.redact');
       expect(await a.textContent('#m-2 .confirm')).toContain('Redact message 2 from deployer?');
       await a.keyboard.press('Escape');

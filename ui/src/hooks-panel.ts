@@ -12,7 +12,7 @@ export function stopHooksPanel(): void {
 }
 
 function renderHook(hook: Webhook): HTMLElement {
-  const filters = [hook.sender && `from ${hook.sender}`, hook.to && `to ${hook.to}`, hook.type && `type ${hook.type}`].filter(Boolean).join(', ');
+  const filters = [hook.format && `${hook.format} format`, hook.sender && `from ${hook.sender}`, hook.to && `to ${hook.to}`, hook.type && `type ${hook.type}`].filter(Boolean).join(', ');
   const progress = `delivered up to #${hook.lastDeliveredSeq}${hook.failures ? ` · ${hook.failures} failed ${hook.failures === 1 ? 'attempt' : 'attempts'} in a row` : ''}`;
   return h(
     'li',

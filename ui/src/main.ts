@@ -3,6 +3,7 @@ import { ApiError } from '../../src/client/errors.js';
 import { Client } from '../../src/client/client.js';
 import { byId } from './dom.js';
 import { startHooksPanel, stopHooksPanel } from './hooks-panel.js';
+import { notifier, setupNotifyControls, showNotifyMode } from './notify.js';
 import { prefs } from './prefs.js';
 import { startPresence, stopPresence } from './presence-view.js';
 import { RoomView } from './room-view.js';
@@ -11,9 +12,11 @@ import { renderRooms, setupCreateRoom } from './rooms-view.js';
 import type { ManageHooks } from './manage.js';
 import { setupRedaction } from './redaction.js';
 import { setupSettingsPanel, showRoomSettings } from './settings-panel.js';
+import { setupThreads } from './threads.js';
 
 const clientWith = (key: string | undefined) => new Client({ baseUrl: location.origin, ...(key && { key }) });
 let current: RoomView | undefined;
+let listDrawQueued = false;
 const roomPages = new RoomPages();
 
 function drawRooms(): void {
@@ -40,8 +43,11 @@ async function moreRooms(): Promise<void> {
   }
 }
 
+/** #/room/ID, or #/room/ID/SEQ to open the room at one message (a notification's click). */
+const ROOM_ROUTE = /^#\/room\/([\w-]+)(?:\/(\d+))?$/;
+
 async function route(): Promise<void> {
-  const roomId = /^#\/room\/([\w-]+)$/.exec(location.hash)?.[1];
+  const [, roomId, atSeq] = ROOM_ROUTE.exec(location.hash) ?? [];
   const left = current?.room.id;
   current?.stop();
   current = undefined;
@@ -52,8 +58,9 @@ async function route(): Promise<void> {
   byId('welcome').hidden = Boolean(roomId);
   // The skip link leads past the room list to the message box, which only a room has.
   byId('skip').hidden = !roomId;
+  notifier.follow((id) => clientWith(prefs.key(id)), roomId);
   if (!roomId) {
-    document.title = 'im-for-agents';
+    notifier.title('im-for-agents');
     await refreshRooms();
     // Back from a room by keyboard: focus was in the room, now hidden; go on from that room's entry in the list.
     if (left && !document.activeElement?.closest('.sidebar')) document.querySelector<HTMLElement>(`#room-list a[href="#/room/${left}"]`)?.focus();
@@ -65,11 +72,20 @@ async function route(): Promise<void> {
     const client = clientWith(prefs.key(roomId));
     const view = new RoomView(client, await client.getRoom(roomId));
     current = view;
+    // The list's count for the open room follows its messages as they arrive, not the next refresh.
+    view.onLive = (room) => {
+      roomPages.rooms = roomPages.rooms.map((r) => (r.id === room.id ? room : r));
+      // Once per frame however fast messages come.
+      if (!listDrawQueued) requestAnimationFrame(() => ((listDrawQueued = false), drawRooms()));
+      listDrawQueued = true;
+    };
     await view.start();
+    showNotifyMode(roomId);
     showRoomSettings(view.room, manageHooks);
     void startHooksPanel(client, roomId);
     void startPresence(client, roomId);
-    byId<HTMLTextAreaElement>('composer-text').focus({ preventScroll: true });
+    // Opened at one message (a notification's click): it gets the focus, else the message box does.
+    if (!atSeq || !(await view.showMessage((m) => m.seq === Number(atSeq)))) byId<HTMLTextAreaElement>('composer-text').focus({ preventScroll: true });
   } catch (err) {
     const status = err instanceof ApiError ? err.status : 0;
     byId('room-name').textContent = status === 404 ? 'No such room' : 'Could not open the room';
@@ -104,8 +120,12 @@ const manageHooks: ManageHooks = {
 };
 
 function wire(): void {
-  byId('welcome-curl').textContent =
-    `curl -X POST ${location.origin}/agent/rooms -H "Content-Type: application/json" -d '{"name":"my-room"}'`;
+  const welcomeCurl = (auth: boolean) =>
+    (byId('welcome-curl').textContent =
+      `curl -X POST ${location.origin}/agent/rooms -H "Content-Type: application/json"${auth ? ' -H "Authorization: Bearer $ADMIN_TOKEN"' : ''} -d '{"name":"my-room"}'`);
+  welcomeCurl(false);
+  // A server with auth on refuses the call without the admin token: the hint says so.
+  void clientWith(undefined).health().then((h) => welcomeCurl(h.auth), () => {});
   setupCreateRoom(
     () => clientWith(prefs.adminKey()),
     (room) => {
@@ -121,12 +141,18 @@ function wire(): void {
   });
   byId<HTMLFormElement>('room-key-form').addEventListener('submit', (e) => {
     e.preventDefault();
-    const roomId = /^#\/room\/([\w-]+)$/.exec(location.hash)?.[1];
+    const roomId = ROOM_ROUTE.exec(location.hash)?.[1];
     if (roomId) prefs.setKey(roomId, byId<HTMLInputElement>('room-key').value.trim());
     void route();
   });
   setupSettingsPanel(manageHooks);
   setupRedaction(manageHooks, (m) => current?.redacted(m));
+  setupThreads(() => current);
+  notifier.open = (roomId, seq) => void (location.hash = `#/room/${roomId}/${seq}`);
+  setupNotifyControls(
+    () => current?.room.id,
+    () => notifier.follow((id) => clientWith(prefs.key(id)), current?.room.id),
+  );
   byId('export-jsonl').addEventListener('click', () => void current?.download('jsonl'));
   byId('export-md').addEventListener('click', () => void current?.download('markdown'));
 

@@ -4,7 +4,8 @@ import type { Message, Room } from '../../src/api/types.js';
 import type { Client } from '../../src/client/client.js';
 import { renderConnectPanel } from './connect-panel.js';
 import { byId, h } from './dom.js';
-import { messageItem } from './message-view.js';
+import { messageItem, repliesButton, type MessageContext } from './message-view.js';
+import { notifier } from './notify.js';
 import { prefs } from './prefs.js';
 
 const PAGE = 100;
@@ -18,7 +19,17 @@ export class RoomView {
   private loadingOlder = false;
   private readonly senders = new Set<string>();
   private readonly byMessageId = new Map<string, Message>();
-  private readonly find = (id: string) => this.byMessageId.get(id);
+  /** Replies loaded so far, by the id of the message they answer. */
+  private readonly replyCounts = new Map<string, number>();
+  private readonly ctx: MessageContext = {
+    find: (id) => this.byMessageId.get(id),
+    replies: (id) => this.replyCounts.get(id) ?? 0,
+    me: prefs.name(),
+  };
+  /** Called with the room as it stands after each live message (its count and last activity). */
+  onLive: (room: Room) => void = () => {};
+  /** The message the composer answers, set by a Reply button. */
+  private replyingTo: Message | undefined;
   private readonly list = byId<HTMLOListElement>('messages');
   private readonly scroller = byId('scroller');
   /** As of the last scroll: a view at the bottom stays there when it gets shorter (a header line or panel appears). */
@@ -65,6 +76,7 @@ export class RoomView {
   stop(): void {
     this.abort.abort();
     this.resized.disconnect();
+    this.setReply(undefined);
   }
 
   /** The room as changed (renamed, new topic or settings), here or elsewhere. */
@@ -74,7 +86,7 @@ export class RoomView {
     const topic = byId('room-topic');
     topic.textContent = room.topic ?? '';
     topic.hidden = !room.topic;
-    document.title = `${room.name} · im-for-agents`;
+    notifier.title(`${room.name} · im-for-agents`);
   }
 
   /** A room deleted elsewhere: say so, and nothing more can be posted or changed. */
@@ -92,9 +104,9 @@ export class RoomView {
       conn.className = `conn ${cls}`;
     };
     try {
-      // Named only once the person picked a name (so "who is listening" is true), and never with an agent key, which
-      // names its holder itself.
-      const as = isAgentKey(prefs.key(this.room.id)) ? undefined : prefs.chosenName();
+      // The page listens under the name it posts as ("human" until the person picks another), so a person watching is
+      // listed as listening; never with an agent key, which names its holder itself.
+      const as = isAgentKey(prefs.key(this.room.id)) ? undefined : prefs.name();
       const stream = this.client.stream(this.room.id, {
         ...(as && { as }),
         after: this.last,
@@ -107,7 +119,12 @@ export class RoomView {
           this.setGone(true);
         },
       });
-      for await (const m of stream) this.add([m], 'end');
+      for await (const m of stream) {
+        this.add([m], 'end');
+        this.room = { ...this.room, lastSeq: m.seq, messageCount: this.room.messageCount + 1, lastActivityAt: m.createdAt };
+        this.onLive(this.room);
+        notifier.arrived(this.room, m);
+      }
     } catch (err) {
       if (!this.abort.signal.aborted) state(`Disconnected: ${(err as Error).message}`, 'retrying');
     }
@@ -119,9 +136,10 @@ export class RoomView {
     const fresh = where === 'end' ? messages.filter((m) => m.seq > this.last) : messages.filter((m) => m.seq < this.first);
     if (fresh.length === 0) return;
     for (const m of fresh) this.byMessageId.set(m.id, m);
+    for (const m of fresh) this.countReply(m);
     const items = fresh.map((m) => {
       this.noteSender(m.sender);
-      return this.filtered(messageItem(m, this.find));
+      return this.filtered(messageItem(m, this.ctx));
     });
     if (where === 'end') {
       this.list.append(...items);
@@ -143,7 +161,7 @@ export class RoomView {
     this.byMessageId.set(m.id, m);
     const shown = [...document.querySelectorAll<HTMLLIElement>(`#messages li[data-seq="${m.seq}"], #results-list li[data-seq="${m.seq}"]`)];
     for (const old of shown) {
-      const li = messageItem(m, this.find);
+      const li = messageItem(m, this.ctx);
       if (old.closest('#results-list')) li.removeAttribute('id');
       else this.filtered(li);
       const hadFocus = old.contains(document.activeElement);
@@ -202,11 +220,68 @@ export class RoomView {
     byId('results-title').textContent = `${results.length} ${results.length === 1 ? 'match' : 'matches'} for ${what}`;
     byId('results-list').replaceChildren(
       ...results.map((m) => {
-        const li = messageItem(m, this.find);
+        const li = messageItem(m, this.ctx);
         li.removeAttribute('id');
         return li;
       }),
     );
+  }
+
+  /** Counts a reply for the message it answers, and updates that message's reply count where it is shown. */
+  private countReply(m: Message): void {
+    if (m.replyTo === undefined) return;
+    const count = (this.replyCounts.get(m.replyTo) ?? 0) + 1;
+    this.replyCounts.set(m.replyTo, count);
+    const target = this.byMessageId.get(m.replyTo);
+    if (!target) return;
+    for (const old of document.querySelectorAll<HTMLButtonElement>(`li[data-seq="${target.seq}"] button.replies`)) old.replaceWith(repliesButton(target, count));
+  }
+
+  /** Scrolls to a message (loading older pages until it is there) and marks it for a moment; false if it is not in the room. */
+  async showMessage(match: (m: Message) => boolean): Promise<boolean> {
+    let found = [...this.byMessageId.values()].find(match);
+    while (!found && this.first > 1 && !this.abort.signal.aborted) {
+      const before = this.first;
+      await this.loadOlder();
+      if (this.first === before) break; // a page load in flight, or a failure: try again on the next click
+      found = [...this.byMessageId.values()].find(match);
+    }
+    const li = found && document.getElementById(`m-${found.seq}`);
+    if (!li) return false;
+    li.hidden = false;
+    li.scrollIntoView({ block: 'center' });
+    li.tabIndex = -1;
+    li.focus({ preventScroll: true });
+    li.classList.add('flash');
+    setTimeout(() => li.classList.remove('flash'), 2000);
+    return true;
+  }
+
+  /** The thread of a message (it and every reply, from the API), in the results panel. */
+  async showThread(id: string): Promise<void> {
+    const thread = await this.client.history(this.room.id, { thread: id, limit: 1000 });
+    byId('results').hidden = false;
+    byId('results-title').textContent = `Thread of #${thread[0]?.seq ?? '?'}: ${thread.length} ${thread.length === 1 ? 'message' : 'messages'}`;
+    byId('results-list').replaceChildren(
+      ...thread.map((m) => {
+        const li = messageItem(m, this.ctx);
+        li.removeAttribute('id');
+        return li;
+      }),
+    );
+  }
+
+  /** The composer answers `m` (undefined: answers nothing). */
+  setReply(m: Message | undefined): void {
+    this.replyingTo = m;
+    const bar = byId('reply-bar');
+    bar.hidden = !m;
+    byId('reply-what').textContent = m ? `Replying to #${m.seq} from ${m.sender}` : '';
+    if (m) byId<HTMLTextAreaElement>('composer-text').focus();
+  }
+
+  message(id: string): Message | undefined {
+    return this.byMessageId.get(id);
   }
 
   closeResults(): void {
@@ -225,7 +300,9 @@ export class RoomView {
   }
 
   async post(sender: string, content: string, to: string[]): Promise<void> {
+    const replyTo = this.replyingTo?.id;
     // type "human": a post from the UI is a person's, which releases a room's loop guard.
-    await this.client.send(this.room.id, { sender, content, type: 'human', ...(to.length > 0 && { to }) });
+    await this.client.send(this.room.id, { sender, content, type: 'human', ...(to.length > 0 && { to }), ...(replyTo && { replyTo }) });
+    if (this.replyingTo?.id === replyTo) this.setReply(undefined);
   }
 }

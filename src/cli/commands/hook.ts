@@ -1,7 +1,7 @@
 // `hook add ROOM URL`, `hook list ROOM`, `hook rm ROOM ID`, `hook resume ROOM ID`: a room's webhooks.
 import type { ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
-import type { Webhook, WebhookInput } from '../../api/webhooks.js';
+import { WEBHOOK_FORMATS, type Webhook, type WebhookFormat, type WebhookInput } from '../../api/webhooks.js';
 import { clientFor } from '../connect.js';
 import { colors, type CliIo } from '../io.js';
 import { globals, parseWholeNumber } from '../options.js';
@@ -10,12 +10,14 @@ interface AddOptions {
   to?: string;
   from?: string;
   type?: string;
+  format?: WebhookFormat;
+  uiUrl?: string;
   after?: number;
   json?: boolean;
 }
 
 function formatHook(h: Webhook, c: ChalkInstance): string {
-  const filters = [h.sender && `from=${h.sender}`, h.to && `to=${h.to}`, h.type && `type=${h.type}`].filter(Boolean).join(' ');
+  const filters = [h.format && `format=${h.format}`, h.sender && `from=${h.sender}`, h.to && `to=${h.to}`, h.type && `type=${h.type}`].filter(Boolean).join(' ');
   const state = h.state === 'paused' ? c.red('paused') : c.green('active');
   const error = h.failures > 0 || h.state === 'paused' ? `  ${c.dim(`failures ${h.failures}, last error: ${h.lastError ?? '-'}`)}` : '';
   return `${h.id}  ${state}  ${c.dim(`seq ${h.lastDeliveredSeq}`)}  ${h.url}${filters ? `  ${filters}` : ''}${error}\n`;
@@ -32,6 +34,8 @@ export function registerHook(program: Command, io: CliIo): void {
     .option('--to <name>', 'only messages addressed to this name')
     .option('--from <sender>', 'only messages from this sender')
     .option('--type <type>', 'only messages of this type')
+    .option('--format <format>', `the body posted: ${WEBHOOK_FORMATS.join(', ')} (a Slack or Discord webhook URL, an ntfy topic URL)`)
+    .option('--ui-url <url>', 'where people open the UI, for the room link in slack/discord/ntfy posts (default: the server address)')
     .option('--after <seq>', 'also deliver the messages past this seq (default: only new ones)', parseWholeNumber('--after'))
     .option('--json', 'print the whole webhook as JSON')
     .action(async (room: string, url: string, opts: AddOptions, cmd: Command) => {
@@ -39,6 +43,8 @@ export function registerHook(program: Command, io: CliIo): void {
       if (opts.to !== undefined) input.to = opts.to;
       if (opts.from !== undefined) input.sender = opts.from;
       if (opts.type !== undefined) input.type = opts.type;
+      if (opts.format !== undefined) input.format = opts.format;
+      if (opts.uiUrl !== undefined) input.uiUrl = opts.uiUrl;
       if (opts.after !== undefined) input.after = opts.after;
       const created = await clientFor(io, globals(cmd)).createWebhook(room, input);
       io.out(opts.json ? `${JSON.stringify(created)}\n` : `${created.id} ${created.secret}\n`);

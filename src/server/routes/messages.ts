@@ -5,13 +5,14 @@ import type { Message } from '../../api/types.js';
 import { historyJson, jsonBody } from '../json-body.js';
 import type { ServerDeps } from '../context.js';
 import { hangUp, type AppEnv } from '../env.js';
+import { HttpError } from '../errors.js';
 import { withinChars } from '../room-cursor.js';
 import { streamOwner } from '../streams.js';
 import { callerName } from '../caller-name.js';
 import { bodyText, queryInt, querySeconds, waitFilter } from '../request.js';
 import { postMessages } from '../send.js';
 import { scanMatching, waitMatching, waitStartFor } from '../wait.js';
-import { searchMessages } from '../../store/pages.js';
+import { searchMessages, threadMessages } from '../../store/pages.js';
 import { hasFilter, matchesWait } from '../../api/wait-rule.js';
 import { roomParam } from './room-param.js';
 
@@ -37,6 +38,13 @@ export function messageRoutes(deps: ServerDeps): Hono<AppEnv> {
     // Past the newest seq nothing can ever be read or awaited: a 400 rather than an empty page or a wait that a
     // message at or below `after` would answer with nothing.
     const after = queryInt(c, 'after', { min: 0, max: room.lastSeq });
+    const thread = c.req.query('thread');
+    if (thread !== undefined) {
+      if (wait !== undefined) throw new HttpError(400, 'invalid_query', 'thread reads what is there and cannot wait: leave out wait, or wait on the whole room.');
+      const messages = await threadMessages(store, room.id, thread, { limit, ...(after !== undefined && { after }) });
+      if (!messages) throw new HttpError(404, 'message_not_found', `Room ${room.id} has no message with id ${thread.slice(0, 80)}; thread takes the id of a message (its "id", not its seq).`);
+      return jsonBody(c, historyJson(room.id, withinChars(messages, HISTORY_MAX_CHARS, false)), 200);
+    }
     const filter = waitFilter(c);
     const match = hasFilter(filter) ? (m: Message) => matchesWait(m, filter) : undefined;
     if (wait !== undefined) {

@@ -15,7 +15,8 @@ export function webhookRoutes({ store, maxBodyBytes }: ServerDeps, hooks: Webhoo
   // Adding, removing and resuming hooks manage the room: its write key or the admin token, not an agent key.
   app.post('/rooms/:id/webhooks', async (c) => {
     const room = await managedRoom(c, store, 'Adding a webhook');
-    return c.json(await hooks.add(room, await parsedJson(c, maxBodyBytes, parseWebhookInput, 'invalid_webhook')), 201);
+    const input = await parsedJson(c, maxBodyBytes, parseWebhookInput, 'invalid_webhook');
+    return c.json(await hooks.add(room, input, new URL(c.req.url).origin), 201);
   });
 
   // Any key of the room may look; a URL's credentials are shown only to those who manage the room.
