@@ -67,7 +67,7 @@ export class RedisStore implements Store {
     this.client = await connectRedis({ ...this.options, warn: this.warn });
     try {
       this.subscriber = await connectRedis({ ...this.options, warn: () => {} }, 'im-for-agents-live');
-      await this.live.start(this.subscriber, this.keys.events);
+      await this.live.start(this.subscriber, (roomId) => this.keys.notices(roomId));
       await checkDurability(this.client, redactRedisUrl(this.options.url), this.warn);
     } catch (err) {
       await this.close();
@@ -182,7 +182,7 @@ export class RedisStore implements Store {
       }
       await Promise.all([
         this.redis.zAdd(this.keys.rooms, { score: Date.parse(last.createdAt), value: roomId }, { condition: 'XX', comparison: 'GT' }),
-        this.redis.publish(this.keys.events, `${roomId} ${last.seq}`),
+        this.redis.publish(this.keys.notices(roomId), `${roomId} ${last.seq}`),
       ]);
     });
   }
@@ -263,7 +263,7 @@ export class RedisStore implements Store {
       await Promise.all([
         ...keyHashes.map((k) => this.redis.del(this.keys.key(k))),
         this.redis.zRem(this.keys.rooms, id),
-        this.redis.publish(this.keys.events, `${id} deleted`),
+        this.redis.publish(this.keys.notices(id), `${id} deleted`),
       ]);
       this.live.deleted(id);
       return true;
@@ -349,7 +349,7 @@ export class RedisStore implements Store {
         this.redis,
         APPEND,
         [this.keys.room(roomId), this.keys.log(roomId)],
-        [createdAt, String(this.options.retention?.maxMessages ?? 0), this.keys.events, roomId, ...parts],
+        [createdAt, String(this.options.retention?.maxMessages ?? 0), this.keys.notices(roomId), roomId, ...parts],
       ),
     );
     const messages = drafts.map(({ message, head, tail }, i) => {
@@ -415,7 +415,7 @@ export class RedisStore implements Store {
           this.redis,
           REPLACE,
           [this.keys.room(roomId), this.keys.log(roomId), this.keys.scratch(roomId)],
-          [String(seq), entry[1][1]!, json, this.keys.events, `${roomId} redacted ${json}`],
+          [String(seq), entry[1][1]!, json, this.keys.notices(roomId), `${roomId} redacted ${json}`],
         );
         // 0: another instance redacted it between our read and our script; read it again and answer with theirs.
         if (done !== 1) continue;
