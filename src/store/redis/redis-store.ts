@@ -43,6 +43,8 @@ export class RedisStore implements Store {
   private readonly warn: Warn;
   private readonly live: LiveRooms;
   private retentionTimer: NodeJS.Timeout | undefined;
+  /** getRoom's reads made in this turn of the event loop, not yet written to Redis. */
+  private readonly roomReads = new Map<string, Promise<Room | undefined>>();
   private readonly batches = new RoomBatches((roomId: string, batches: { createdAt: string; parts: string[] }[]) => this.appendGroup(roomId, batches), MAX_BATCH);
 
   constructor(private readonly options: RedisStoreOptions) {
@@ -201,7 +203,19 @@ export class RedisStore implements Store {
     return owner ? (JSON.parse(owner) as KeyOwner) : undefined;
   }
 
+  /** Calls for one room in the same turn of the event loop share one read: the client writes its commands only at
+   *  the end of the turn, so the read still runs after each of them was made (each caller gets its own copy). */
   async getRoom(id: string): Promise<Room | undefined> {
+    let read = this.roomReads.get(id);
+    if (!read) {
+      if (this.roomReads.size === 0) setImmediate(() => this.roomReads.clear());
+      this.roomReads.set(id, (read = this.readRoom(id)));
+    }
+    const room = await read;
+    return room && { ...room, ...(room.settings && { settings: { ...room.settings } }) };
+  }
+
+  private readRoom(id: string): Promise<Room | undefined> {
     return this.run(id, async () => {
       const [hash, count] = await Promise.all([this.redis.hGetAll(this.keys.room(id)), this.redis.xLen(this.keys.log(id))]);
       return hash.createdAt === undefined ? undefined : toRoom(id, hash, count);
