@@ -14,7 +14,7 @@ export interface LoadResult {
 }
 
 /** User + system CPU time of a process in milliseconds, from /proc (clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
+export function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }

@@ -1,5 +1,6 @@
 // Starts the benchmark's server processes (ours, the ceiling, peers) on 127.0.0.1 and stops them.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -46,8 +47,9 @@ export function startProcess(command: string, args: string[], ready: RegExp, env
   });
 }
 
-export const startOurs = (dataDir: string, extra: string[] = []) =>
-  startProcess(process.execPath, ['bin/im-for-agents.js', 'serve', '--port', '0', '--data', dataDir, '--no-open', ...extra], /listening on (http:\/\/\S+)/);
+/** `root`: another checkout's built tree (its bin/ and dist/), to measure a baseline build in the same run. */
+export const startOurs = (dataDir: string, extra: string[] = [], root = ROOT) =>
+  startProcess(process.execPath, [join(root, 'bin/im-for-agents.js'), 'serve', '--port', '0', '--data', dataDir, '--no-open', ...extra], /listening on (http:\/\/\S+)/);
 
 /** A reference server from test/bench: `ceiling-server.ts` (bare node:http) or `hono-floor-server.ts` (bare Hono). */
 export const startReference = (file: 'ceiling-server.ts' | 'hono-floor-server.ts') =>

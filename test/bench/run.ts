@@ -4,7 +4,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { measureCliStart, withCliRoom } from './cli-start.js';
 import { measureDelivery, type Transport } from './delivery.js';
-import { load, MESSAGE, type LoadResult } from './load.js';
+import { cpuMs, load, MESSAGE, type LoadResult } from './load.js';
 import { createClient } from 'redis';
 import { installed, startNats, startRedis, type Peer } from './peers.js';
 import { ROOT, rssMb, startOurs, startReference } from './processes.js';
@@ -183,36 +183,55 @@ try {
     }
   }
   // 3b. The Redis store beside the file store: one server, then three on the same Redis with the sends split across
-  // them; delivery by SSE to 10 subscribers on one server of messages sent to another.
+  // them; server CPU per send summed over the servers, Redis's own CPU per send; delivery by SSE to 10 subscribers on
+  // one server of messages sent to another. `--baseline=DIR` adds the same rows for the build in DIR (another
+  // checkout, built), each right after the same row of this build, so a change is measured before and after in one run.
   const redisPeer = peers.find((p) => p.url?.startsWith('redis://'));
   if (want('redis') && redisPeer?.url) {
-    const fleet: Awaited<ReturnType<typeof startOurs>>[] = [];
-    const measureStore = async (store: string, servers: typeof fleet) => {
+    const baseline = process.argv.find((a) => a.startsWith('--baseline='))?.slice('--baseline='.length);
+    const redisPid = redisPeer.proc.child.pid!;
+    type Server = Awaited<ReturnType<typeof startOurs>>;
+    let fileRps = 0;
+    const measureStore = async (store: string, servers: Server[]) => {
       const room = await createRoom(servers[0]!.url, `store-send-${store}`);
       const runs = await median(async () => {
+        const redis0 = cpuMs(redisPid);
         const each = await Promise.all(servers.map((s) => load(`${s.url}/agent/rooms/${room}/messages`, MESSAGE, Math.round(100 / servers.length), SECONDS, s.child.pid)));
+        const redisMs = cpuMs(redisPid) - redis0;
         const requests = each.reduce((n, r) => n + r.rps, 0);
         const cpuUs = each.reduce((n, r) => n + (r.cpuUs ?? 0) * r.rps, 0) / Math.max(1, requests);
-        return { rps: requests, p99: Math.max(...each.map((r) => r.p99)), errors: each.reduce((n, r) => n + r.errors, 0), cpuUs: Math.round(cpuUs) };
+        const answered = requests * SECONDS;
+        return { rps: requests, p99: Math.max(...each.map((r) => r.p99)), errors: each.reduce((n, r) => n + r.errors, 0), cpuUs: Math.round(cpuUs), redisUs: Math.round((redisMs * 1000) / Math.max(1, answered)) };
       });
       const droom = await createRoom(servers[0]!.url, `store-delivery-${store}`);
       const d = await measureDelivery(servers.at(-1)!.url, droom, 'sse', 10, DELIVERIES, servers[0]!.url);
-      add('redis', { store, connections: 100, 'req/s': runs.rps, 'send p99 ms': runs.p99, errors: runs.errors, 'server CPU µs/req': runs.cpuUs, 'delivery p50 ms': d.p50, 'delivery p99 ms': d.p99, samples: d.n });
+      if (store.startsWith('file')) fileRps = runs.rps;
+      add('redis', { store, connections: 100, 'req/s': runs.rps, 'of file': `${Math.round((runs.rps / Math.max(1, fileRps)) * 100)}%`, 'send p99 ms': runs.p99, errors: runs.errors, 'server CPU µs/req': runs.cpuUs, 'Redis CPU µs/req': store.startsWith('file') ? '' : runs.redisUs, 'delivery p50 ms': d.p50, 'delivery p99 ms': d.p99, samples: d.n });
     };
+    // A fresh server's first seconds are mostly compiling: each is loaded once before it is measured.
+    const warm = async (servers: Server[]) => {
+      const room = await createRoom(servers[0]!.url, 'store-warm-up');
+      await Promise.all(servers.map((s) => load(`${s.url}/agent/rooms/${room}/messages`, MESSAGE, 10, SECONDS)));
+    };
+    const builds: [label: string, root: string][] = [['', ROOT], ...(baseline ? [[' (baseline)', baseline] as [string, string]] : [])];
+    const fleets = await Promise.all(builds.map(async ([label, root], b) => ({ label, servers: [await startOurs(join(dataDir, `redis-${b}-0`), ['--store', redisPeer.url!], root)] })));
+    for (const servers of [[ours], ...fleets.map((f) => f.servers)]) await warm(servers);
     await measureStore('file, 1 server', [ours]);
-    fleet.push(await startOurs(join(dataDir, 'redis-0'), ['--store', redisPeer.url]));
-    await measureStore('Redis, 1 server', fleet);
+    for (const f of fleets) await measureStore(`Redis, 1 server${f.label}`, f.servers);
     // What each appendfsync costs a send (the store asks for always: src/store/redis/durability.ts), on the same Redis.
     const config = createClient({ url: redisPeer.url });
     await config.connect();
     for (const fsync of ['everysec', 'always', 'no']) {
       await config.configSet('appendfsync', fsync);
-      await measureStore(`Redis, 1 server, appendfsync ${fsync}`, fleet);
+      await measureStore(`Redis, 1 server, appendfsync ${fsync}`, fleets[0]!.servers);
     }
     await config.close();
-    for (let i = 1; i < 3; i++) fleet.push(await startOurs(join(dataDir, `redis-${i}`), ['--store', redisPeer.url]));
-    await measureStore('Redis, 3 servers', fleet);
-    await Promise.all(fleet.map((s) => s.stop()));
+    for (const [b, f] of fleets.entries()) {
+      for (let i = 1; i < 3; i++) f.servers.push(await startOurs(join(dataDir, `redis-${b}-${i}`), ['--store', redisPeer.url], builds[b]![1]));
+      await warm(f.servers);
+    }
+    for (const f of fleets) await measureStore(`Redis, 3 servers${f.label}`, f.servers);
+    await Promise.all(fleets.flatMap((f) => f.servers.map((s) => s.stop())));
   } else if (want('redis')) add('skipped', { peer: 'Redis store', why: 'redis-server not installed' });
   for (const peer of peers) await peer.proc.stop();
   await ours.stop();

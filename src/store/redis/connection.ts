@@ -24,7 +24,9 @@ function newClient(options: RedisConnectionOptions, name: string, reconnectStrat
     url: options.url,
     name,
     disableOfflineQueue: true,
-    commandOptions: { timeout: options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS },
+    // No timeout of the client's own (its default is 5 s): it made an AbortSignal.timeout per command, a tenth of a
+    // send's CPU here, and covers only a command not yet written; withDeadline below bounds every call instead.
+    commandOptions: { timeout: 0 },
     socket: { connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS, reconnectStrategy },
   });
 }
@@ -75,8 +77,27 @@ export async function connectRedis(options: RedisConnectionOptions, name = 'im-f
  * node-redis drops a command's timeout once the command is written to the socket, so a Redis that takes the bytes
  * but does not answer (stopped, swapping, stuck in a slow script) would hold the caller for ever. Every call of the
  * client that returns a promise is raced against the deadline here instead; `late` says whether the last one missed it.
+ * The calls wait in one list in the order they were made, which is the order of their deadlines (all are `ms`), so
+ * one timer set for the oldest serves them all: a call costs a list entry, not a timer of its own.
  */
 function withDeadline<T extends object>(client: T, ms: number, late: (late: boolean) => void): T {
+  const waiting = new Set<{ at: number; reject(err: unknown): void }>();
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    const oldest = waiting.values().next().value;
+    // Unref'd: the socket keeps the process up while a call waits, and an idle client must not hold it for `ms`.
+    timer = oldest ? setTimeout(expire, Math.max(0, oldest.at - performance.now())).unref() : undefined;
+  };
+  const expire = () => {
+    const now = performance.now();
+    for (const call of waiting) {
+      if (call.at > now) break;
+      waiting.delete(call);
+      late(true);
+      call.reject(new StoreError('unavailable', `Redis did not answer within ${ms} ms; the request was not completed (it may still be applied when Redis answers).`));
+    }
+    arm();
+  };
   return new Proxy(client, {
     get(target, prop) {
       const value: unknown = Reflect.get(target, prop, target);
@@ -85,13 +106,12 @@ function withDeadline<T extends object>(client: T, ms: number, late: (late: bool
         const result: unknown = value.apply(target, args);
         if (!(result instanceof Promise)) return result;
         return new Promise((resolve, reject) => {
-          const timer = setTimeout(() => {
-            late(true);
-            reject(new StoreError('unavailable', `Redis did not answer within ${ms} ms; the request was not completed (it may still be applied when Redis answers).`));
-          }, ms);
+          const call = { at: performance.now() + ms, reject };
+          waiting.add(call);
+          if (timer === undefined) arm();
           result.then(
-            (v: unknown) => (clearTimeout(timer), late(false), resolve(v)),
-            (err: unknown) => (clearTimeout(timer), reject(err)),
+            (v: unknown) => (waiting.delete(call), late(false), resolve(v)),
+            (err: unknown) => (waiting.delete(call), reject(err)),
           );
         });
       };

@@ -49,9 +49,11 @@ export class RedisKeys {
     return `${this.prefix}rooms`;
   }
 
-  /** Pub/sub channel: "<roomId> <lastSeq>" after an append, "<roomId> deleted" after a delete,
-   *  "<roomId> redacted <message JSON>" after a redaction. */
-  get events(): string {
-    return `${this.prefix}events`;
+  /** Pub/sub channel of one room: "<roomId> <lastSeq>" after an append, "<roomId> deleted" after a delete,
+   *  "<roomId> redacted <message JSON>" after a redaction. A server subscribes to it only while it has listeners in
+   *  the room, so a send wakes only the servers that deliver it. (Plain pub/sub, which Redis 6.2 has; on a Cluster,
+   *  SPUBLISH/SSUBSCRIBE would keep it on the room's shard.) */
+  notices(id: string): string {
+    return `${this.prefix}{${id}}:notices`;
   }
 }

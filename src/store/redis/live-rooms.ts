@@ -1,5 +1,6 @@
-// Live delivery across instances: one pub/sub connection per instance wakes the rooms that have local subscribers,
-// which then read what is new from their own cursor, so every listener gets each message once, in seq order.
+// Live delivery across instances: one pub/sub connection per instance, subscribed to the channel of each room that has
+// local listeners (and no other), wakes those rooms, which then read what is new from their own cursor, so every
+// listener gets each message once, in seq order.
 import type { Message } from '../../api/types.js';
 import type { Warn } from '../log-recovery.js';
 import { rememberJson } from '../message-json.js';
@@ -27,6 +28,8 @@ interface Watch {
   busy: boolean;
   again: boolean;
   retry: NodeJS.Timeout | undefined;
+  /** Whether the room's channel is subscribed on this instance's pub/sub connection, or the SUBSCRIBE is on its way. */
+  channel: 'no' | 'pending' | 'yes';
 }
 
 const PAGE = 1000;
@@ -38,6 +41,10 @@ export class LiveRooms {
   private readonly watches = new Map<string, Watch>();
   private closed = false;
   private sweep: NodeJS.Timeout | undefined;
+  private subscriber: RedisConnection | undefined;
+  private channelOf: (roomId: string) => string = () => '';
+  /** One listener for every room's channel: a notice names its room. */
+  private readonly onNotice = (notice: string) => this.notice(notice);
 
   /** `checkMs`: how often each watched room is read again, so one whose keys left Redis without a delete notice
    *  (flushed, evicted, deleted by hand, a Redis restarted without its data) ends its listeners, and a notice lost
@@ -48,17 +55,39 @@ export class LiveRooms {
     private readonly checkMs = DEFAULT_ROOM_CHECK_MS,
   ) {}
 
-  /** Listens on the store's channel; after a reconnect every watched room catches up, since notices sent while the
-   *  connection was down are lost (pub/sub keeps nothing) while the streams keep every message. */
-  async start(subscriber: RedisConnection, channel: string): Promise<void> {
-    // Connected already, so each 'ready' from here on is a reconnect.
+  /** Listens on `channelOf(room)` of each watched room, from its first listener to its last, so a send wakes only the
+   *  instances with listeners in its room. After a reconnect every watched room catches up, since notices sent while
+   *  the connection was down are lost (pub/sub keeps nothing) while the streams keep every message. */
+  async start(subscriber: RedisConnection, channelOf: (roomId: string) => string): Promise<void> {
+    this.subscriber = subscriber;
+    this.channelOf = channelOf;
+    // Connected already, so each 'ready' from here on is a reconnect (the client subscribes its channels again).
     subscriber.on('ready', () => this.pokeAll());
-    await subscriber.subscribe(channel, (notice: string) => this.notice(notice));
     this.sweep = setInterval(() => this.pokeAll(), this.checkMs).unref();
   }
 
   private pokeAll(): void {
-    for (const w of this.watches.values()) this.poke(w);
+    for (const w of this.watches.values()) {
+      this.listen(w);
+      this.poke(w);
+    }
+  }
+
+  /** Subscribes the room's channel, then reads the room once more: a message sent after the first read of its counter
+   *  and before the subscription took effect had its notice missed. A failed SUBSCRIBE is tried again at the next
+   *  sweep or reconnect. */
+  private listen(w: Watch): void {
+    if (w.channel !== 'no' || !this.subscriber || this.closed) return;
+    w.channel = 'pending';
+    this.subscriber.subscribe(this.channelOf(w.roomId), this.onNotice).then(
+      () => {
+        if (w.channel === 'pending') w.channel = 'yes';
+        this.poke(w);
+      },
+      () => {
+        if (w.channel === 'pending') w.channel = 'no';
+      },
+    );
   }
 
   private notice(text: string): void {
@@ -162,11 +191,13 @@ export class LiveRooms {
         busy: false,
         again: false,
         retry: undefined,
+        channel: 'no',
       };
       this.watches.set(roomId, w);
       // Started now, before the caller's first read goes out on the same connection: whatever that read misses is
       // past this counter, so the catch-up delivers it.
       this.poke(w);
+      this.listen(w);
     }
     return w;
   }
@@ -178,6 +209,12 @@ export class LiveRooms {
   private drop(w: Watch): void {
     clearTimeout(w.retry);
     if (this.watches.get(w.roomId) === w) this.watches.delete(w.roomId);
+    // Queued behind the SUBSCRIBE on the same connection, so it undoes it even while that is still on its way; a
+    // watch of the room made meanwhile subscribes again after it.
+    if (w.channel !== 'no' && this.subscriber && !this.closed) {
+      w.channel = 'no';
+      this.subscriber.unsubscribe(this.channelOf(w.roomId), this.onNotice).catch(() => {});
+    }
   }
 
   private poke(w: Watch, seq?: number): void {

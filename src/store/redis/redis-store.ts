@@ -1,7 +1,7 @@
 // The Redis store: rooms, keys and agents in hashes, messages in one stream per room (id 0-<seq>), live delivery
 // across instances through pub/sub. Several servers may share one Redis; each room's keys share one hash slot.
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_MAX_ROOMS, MAX_INBOX_NAMES } from '../../api/limits.js';
+import { DEFAULT_MAX_ROOMS, MAX_BATCH, MAX_INBOX_NAMES } from '../../api/limits.js';
 import type { Agent, Message, Room, RoomPatch, RoomSettings } from '../../api/types.js';
 import { byCreation } from '../agent-order.js';
 import { StoreError, roomNotFound, tooManyNames } from '../errors.js';
@@ -16,6 +16,7 @@ import { connectRedis, redisFailure, type RedisConnection, type RedisConnectionO
 import { checkDurability } from './durability.js';
 import { RedisKeys } from './keys.js';
 import { LiveRooms } from './live-rooms.js';
+import { RoomBatches } from './room-batches.js';
 import { redactRedisUrl } from './url.js';
 import { ADD_AGENT, ADMIT, APPEND, CREATE, DROP, IMPORT, PATCH, REPLACE, SET_CURSOR, runScript } from './scripts.js';
 
@@ -42,6 +43,9 @@ export class RedisStore implements Store {
   private readonly warn: Warn;
   private readonly live: LiveRooms;
   private retentionTimer: NodeJS.Timeout | undefined;
+  /** getRoom's reads made in this turn of the event loop, not yet written to Redis. */
+  private readonly roomReads = new Map<string, Promise<Room | undefined>>();
+  private readonly batches = new RoomBatches((roomId: string, batches: { createdAt: string; parts: string[] }[]) => this.appendGroup(roomId, batches), MAX_BATCH);
 
   constructor(private readonly options: RedisStoreOptions) {
     this.keys = new RedisKeys(options.prefix);
@@ -67,7 +71,7 @@ export class RedisStore implements Store {
     this.client = await connectRedis({ ...this.options, warn: this.warn });
     try {
       this.subscriber = await connectRedis({ ...this.options, warn: () => {} }, 'im-for-agents-live');
-      await this.live.start(this.subscriber, this.keys.events);
+      await this.live.start(this.subscriber, (roomId) => this.keys.notices(roomId));
       await checkDurability(this.client, redactRedisUrl(this.options.url), this.warn);
     } catch (err) {
       await this.close();
@@ -182,7 +186,7 @@ export class RedisStore implements Store {
       }
       await Promise.all([
         this.redis.zAdd(this.keys.rooms, { score: Date.parse(last.createdAt), value: roomId }, { condition: 'XX', comparison: 'GT' }),
-        this.redis.publish(this.keys.events, `${roomId} ${last.seq}`),
+        this.redis.publish(this.keys.notices(roomId), `${roomId} ${last.seq}`),
       ]);
     });
   }
@@ -199,7 +203,19 @@ export class RedisStore implements Store {
     return owner ? (JSON.parse(owner) as KeyOwner) : undefined;
   }
 
+  /** Calls for one room in the same turn of the event loop share one read: the client writes its commands only at
+   *  the end of the turn, so the read still runs after each of them was made (each caller gets its own copy). */
   async getRoom(id: string): Promise<Room | undefined> {
+    let read = this.roomReads.get(id);
+    if (!read) {
+      if (this.roomReads.size === 0) setImmediate(() => this.roomReads.clear());
+      this.roomReads.set(id, (read = this.readRoom(id)));
+    }
+    const room = await read;
+    return room && { ...room, ...(room.settings && { settings: { ...room.settings } }) };
+  }
+
+  private readRoom(id: string): Promise<Room | undefined> {
     return this.run(id, async () => {
       const [hash, count] = await Promise.all([this.redis.hGetAll(this.keys.room(id)), this.redis.xLen(this.keys.log(id))]);
       return hash.createdAt === undefined ? undefined : toRoom(id, hash, count);
@@ -263,7 +279,7 @@ export class RedisStore implements Store {
       await Promise.all([
         ...keyHashes.map((k) => this.redis.del(this.keys.key(k))),
         this.redis.zRem(this.keys.rooms, id),
-        this.redis.publish(this.keys.events, `${id} deleted`),
+        this.redis.publish(this.keys.notices(id), `${id} deleted`),
       ]);
       this.live.deleted(id);
       return true;
@@ -331,7 +347,8 @@ export class RedisStore implements Store {
     });
   }
 
-  /** Resolves once Redis has the whole batch (one script: all of it or, on a failure before it ran, none). */
+  /** Resolves once Redis has the whole batch (one script: all of it or, on a failure before it ran, none). Batches
+   *  sent into one room while its previous script is on its way go together in the next script, each still whole. */
   async append(roomId: string, inputs: readonly NewMessage[]): Promise<Message[]> {
     if (inputs.length === 0) return [];
     const createdAt = new Date().toISOString();
@@ -344,23 +361,30 @@ export class RedisStore implements Store {
       parts.push(head, tail);
       return { message: { id, seq: 0, roomId, ...input, createdAt } as Message, head, tail };
     });
-    const first = await this.run(roomId, () =>
-      runScript(
-        this.redis,
-        APPEND,
-        [this.keys.room(roomId), this.keys.log(roomId)],
-        [createdAt, String(this.options.retention?.maxMessages ?? 0), this.keys.events, roomId, ...parts],
-      ),
-    );
+    const first = await this.run(roomId, () => this.batches.add(roomId, { createdAt, parts }, inputs.length));
     const messages = drafts.map(({ message, head, tail }, i) => {
-      message.seq = (first as number) + i;
+      message.seq = first + i;
       rememberJson(message, head + message.seq + tail);
       return message;
     });
-    // The catalog's order only; the messages are stored already, so a failure here must not fail the send.
-    this.client?.zAdd(this.keys.rooms, { score: Date.parse(createdAt), value: roomId }, { condition: 'XX', comparison: 'GT' }).catch(() => {});
     this.live.appended(roomId, messages);
     return messages;
+  }
+
+  /** One script for the batches of one group; answers each batch's first seq. */
+  private async appendGroup(roomId: string, batches: { createdAt: string; parts: string[] }[]): Promise<number[]> {
+    const createdAt = batches.reduce((latest, b) => (b.createdAt > latest ? b.createdAt : latest), batches[0]!.createdAt);
+    const parts = batches.length === 1 ? batches[0]!.parts : batches.flatMap((b) => b.parts);
+    const first = (await runScript(
+      this.redis,
+      APPEND,
+      [this.keys.room(roomId), this.keys.log(roomId)],
+      [createdAt, String(this.options.retention?.maxMessages ?? 0), this.keys.notices(roomId), roomId, ...parts],
+    )) as number;
+    // The catalog's order only; the messages are stored already, so a failure here must not fail the send.
+    this.client?.zAdd(this.keys.rooms, { score: Date.parse(createdAt), value: roomId }, { condition: 'XX', comparison: 'GT' }).catch(() => {});
+    let seq = first;
+    return batches.map((b) => ((seq += b.parts.length / 2), seq - b.parts.length / 2));
   }
 
   async read(roomId: string, options: ReadOptions): Promise<Message[]> {
@@ -418,7 +442,7 @@ export class RedisStore implements Store {
           this.redis,
           REPLACE,
           [this.keys.room(roomId), this.keys.log(roomId), this.keys.scratch(roomId)],
-          [String(seq), entry[1][1]!, json, this.keys.events, `${roomId} redacted ${json}`],
+          [String(seq), entry[1][1]!, json, this.keys.notices(roomId), `${roomId} redacted ${json}`],
         );
         // 0: another instance redacted it between our read and our script; read it again and answer with theirs.
         if (done !== 1) continue;

@@ -7,7 +7,8 @@ import type { RedisConnection } from './connection.js';
  * 0-<seq>, in one atomic step, so concurrent writers on any number of instances get one contiguous range each and
  * no seq is skipped or given twice. Each message comes as the text before and after its seq, so the stored JSON is
  * exactly what the client built. Count retention trims in the same step; the notification goes out with it.
- * KEYS: room hash, log stream. ARGV: createdAt, maxMessages (0 = all), channel, roomId, then head/tail pairs.
+ * KEYS: room hash, log stream. ARGV: createdAt, maxMessages (0 = all), the room's notices channel, roomId, then
+ * head/tail pairs.
  * Returns the first seq.
  */
 export const APPEND = `

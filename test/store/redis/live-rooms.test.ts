@@ -1,5 +1,6 @@
-// A room whose keys leave Redis without a delete notice (flushed, evicted, deleted by hand): its SSE streams end with
-// the deleted event instead of pinging on (a real redis-server; the store checks watched rooms every 100 ms here).
+// Live delivery on Redis (a real redis-server): a room's notices reach only the servers with listeners in it; a room
+// whose keys leave Redis without a delete notice (flushed, evicted, deleted by hand): its SSE streams end with the
+// deleted event instead of pinging on (the store checks watched rooms every 100 ms here).
 import { createClient } from 'redis';
 import { afterEach, describe, expect, test } from 'vitest';
 import { RedisStore } from '../../../src/store/redis/redis-store.js';
@@ -9,6 +10,54 @@ import { hasRedis, sharedRedis } from '../../helpers/redis-server.js';
 const open: { close(): Promise<unknown> }[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
+});
+
+/** Polls until `check` holds; a guard against a hang, not a speed check. */
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const end = Date.now() + 10_000;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`not within 10 s: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe.skipIf(!hasRedis)('Redis store: who hears a room', () => {
+  test("a room's notices go only to servers with listeners in it, from the first listener to the last", async () => {
+    const redis = await sharedRedis();
+    const prefix = `hear${Date.now()}:`;
+    const [sender, listener] = [0, 1].map(() => new RedisStore({ url: redis.url, prefix, warn: () => {} }));
+    for (const s of [sender!, listener!]) {
+      await s.open();
+      open.push(s);
+    }
+    const raw = createClient({ url: redis.url });
+    await raw.connect();
+    open.push({ close: () => raw.close() });
+    const quiet = await sender!.createRoom({ name: 'nobody listens' });
+    const busy = await sender!.createRoom({ name: 'one server listens' });
+    // How many connections Redis would hand each room's notices to: a server subscribed to everything counts in each.
+    const hearers = async (roomId: string) => {
+      const [, n] = (await raw.sendCommand(['PUBSUB', 'NUMSUB', `${prefix}{${roomId}}:notices`])) as [string, number];
+      return n;
+    };
+    const got: number[] = [];
+    const stop = listener!.subscribe(busy.id, (messages) => got.push(...messages.map((m) => m.seq)));
+    await until(async () => (await hearers(busy.id)) === 1, 'the listening server subscribes the room');
+    for (const room of [quiet, busy, quiet]) await sender!.append(room.id, [{ sender: 's', content: 'x' }]);
+    await until(async () => got.length === 1, 'the listener hears the send through the other server');
+    expect(got).toEqual([1]);
+    expect(await hearers(quiet.id)).toBe(0);
+    stop();
+    await until(async () => (await hearers(busy.id)) === 0, 'the server unsubscribes after its last listener');
+    // Listening again after that: the room's channel is taken again and the sends reach it.
+    const again: number[] = [];
+    const stop2 = listener!.subscribe(busy.id, (messages) => again.push(...messages.map((m) => m.seq)));
+    await until(async () => (await hearers(busy.id)) === 1, 'the server subscribes the room again');
+    await sender!.append(busy.id, [{ sender: 's', content: 'y' }]);
+    await until(async () => again.length === 1, 'the listener hears the next send');
+    expect(again).toEqual([2]);
+    stop2();
+  });
 });
 
 describe.skipIf(!hasRedis)('Redis store: rooms that vanish', () => {
