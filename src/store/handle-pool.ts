@@ -1,5 +1,31 @@
 // Bounds the room files a store keeps open: a room takes descriptors before it opens its files, and rooms nobody is
 // using close theirs, least recently used first, when another room needs them.
+import { readFileSync } from 'node:fs';
+import { DEFAULT_MAX_OPEN_FILES } from '../api/limits.js';
+
+/**
+ * The rooms' share of this process's open-file limit when none is given: a quarter of it (the rest is for sockets,
+ * every stream and long-poll holds one), read from /proc/self/limits after Node has raised the soft limit to the hard
+ * one; DEFAULT_MAX_OPEN_FILES (a quarter of the usual 1024) where that cannot be read. A room's files that must be
+ * reopened for each send cost several times the send itself, so rooms in use should all fit.
+ */
+export function defaultMaxOpenFiles(): number {
+  return openFileShare(readLimits());
+}
+
+/** A quarter of the soft limit in a /proc/PID/limits text; DEFAULT_MAX_OPEN_FILES without one. */
+export function openFileShare(limits: string | undefined): number {
+  const soft = /^Max open files\s+(\d+)/m.exec(limits ?? '')?.[1];
+  return soft === undefined ? DEFAULT_MAX_OPEN_FILES : Math.max(2, Math.floor(Number(soft) / 4));
+}
+
+function readLimits(): string | undefined {
+  try {
+    return readFileSync('/proc/self/limits', 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 /** A room whose files the pool may close. */
 export interface PooledFiles {

@@ -3,7 +3,7 @@
 import { readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { HandlePool } from '../../src/store/handle-pool.js';
+import { HandlePool, openFileShare } from '../../src/store/handle-pool.js';
 import { openStore } from '../helpers/app.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -103,5 +103,15 @@ describe('open-file pool', () => {
     expect(got).toBe(true);
     expect(pool.inUse).toBe(4);
     expect(() => new HandlePool(1)).toThrow(/at least 2/);
+  });
+
+  test.each([
+    ['Max open files            20000                20000                files', 5000],
+    ['Max open files            1024                 524288               files', 256],
+    ['Max open files            5                    5                    files', 2],
+    ['', 256],
+  ])('the default budget is a quarter of the soft open-file limit (%j), 256 when it cannot be read', (line, budget) => {
+    expect(openFileShare(`Limit                     Soft Limit           Hard Limit           Units\n${line}\n`)).toBe(budget);
+    expect(openFileShare(undefined)).toBe(256);
   });
 });
