@@ -5,6 +5,7 @@ import { DEFAULT_MAX_ROOMS } from '../api/limits.js';
 import type { Agent, Message, Room, RoomPatch } from '../api/types.js';
 import { byCreation } from './agent-order.js';
 import { CacheBudget } from './cache-budget.js';
+import { CommitTurn } from './commit-turn.js';
 import { Catalog, type CatalogEntry } from './catalog.js';
 import { CursorFile } from './cursor-file.js';
 import { lockDataDir } from './data-lock.js';
@@ -66,6 +67,7 @@ export class FileStore implements Store {
   private unlock: (() => Promise<void>) | undefined;
   private readonly warn: Warn;
   private readonly pool: HandlePool;
+  private readonly turn = new CommitTurn();
   private readonly statesPath: string;
   /** The background recovery of rooms without a saved state. */
   private scan: Promise<void> | undefined;
@@ -145,6 +147,7 @@ export class FileStore implements Store {
         indexPath: `${base}.idx`,
         warn: this.warn,
         pool: this.pool,
+        turn: this.turn,
       }),
     };
   }
