@@ -330,7 +330,7 @@ try {
     const rooms = count.toLocaleString('en');
     add('rooms100k', { measure: `sends spread over 1,000 of ${rooms} rooms (100 conn)`, value: `${Math.round(spread.requests.average)} req/s, p99 ${spread.latency.p99} ms, ${spread.errors + spread.non2xx} errors` });
     add('rooms100k', { measure: `sends into one of ${rooms} rooms (100 conn)`, value: `${one.rps} req/s, p99 ${one.p99} ms, ${one.errors} errors` });
-    add('rooms100k', { measure: 'open files of the server after both (/proc/PID/fd; --max-open-files 256)', value: fds });
+    add('rooms100k', { measure: 'open files of the server after both (/proc/PID/fd; default --max-open-files: a quarter of ulimit -n)', value: fds });
     add('rooms100k', { measure: 'RSS MB after both', value: rss });
     add('rooms100k', { measure: 'cold start to first answer after a clean stop, ms', value: cold });
     add('rooms100k', { measure: 'first page of the room list (100), ms', value: pageMs });
