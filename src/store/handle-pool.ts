@@ -99,9 +99,15 @@ export class HandlePool {
 
   /** Closes idle rooms, least recently used first, until `n` more fit once the closes finish. */
   private closeIdle(n: number): void {
-    for (const room of this.open.keys()) {
-      if (this.used - this.closing + n <= this.limit) return;
+    let left = this.open.size;
+    for (const [room, held] of this.open) {
+      if (this.used - this.closing + n <= this.limit || left-- === 0) return;
       this.closing += room.closeIfIdle();
+      // Closing now or in use: either way the next look for an idle room starts past it (walking past the same busy
+      // or closing rooms again on every open is quadratic). Moved to the end, it is met again only after every other
+      // room: `left` stops the walk there.
+      this.open.delete(room);
+      this.open.set(room, held);
     }
   }
 

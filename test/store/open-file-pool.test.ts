@@ -114,4 +114,25 @@ describe('open-file pool', () => {
     expect(openFileShare(`Limit                     Soft Limit           Hard Limit           Units\n${line}\n`)).toBe(budget);
     expect(openFileShare(undefined)).toBe(256);
   });
+
+  test('rooms found in use are not asked again by every open that follows (100 opens past 100 busy rooms ask about 300, not 10,000)', async () => {
+    const pool = new HandlePool(400);
+    let asked = 0;
+    const room = (busy: boolean) => {
+      const r = {
+        closeIfIdle: () => {
+          asked += 1;
+          if (busy) return 0;
+          queueMicrotask(() => pool.release(r, 2, true));
+          return 2;
+        },
+      };
+      return r;
+    };
+    // The least recently used 100 rooms are busy (a long read, an export), the next 100 idle.
+    for (let i = 0; i < 200; i++) await pool.take(room(i < 100), 2);
+    for (let i = 0; i < 100; i++) await pool.take(room(false), 2);
+    expect(asked).toBeLessThanOrEqual(300);
+    expect(pool.inUse).toBe(400);
+  });
 });
