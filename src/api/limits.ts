@@ -35,8 +35,9 @@ export const MAX_INBOX_NAMES = 1000;
 export const ROOMS_DEFAULT_LIMIT = 100;
 export const ROOMS_MAX_LIMIT = 1000;
 export const DEFAULT_MAX_ROOMS = 10_000;
-/** Descriptors the rooms' files may hold at once (`--max-open-files`): a quarter of the usual `ulimit -n` of 1024,
- *  leaving the rest for sockets (every stream and long-poll holds one) and the program's own files. */
+/** Descriptors the rooms' files may hold at once (`--max-open-files`) where the process's open-file limit cannot be
+ *  read: a quarter of the usual `ulimit -n` of 1024, leaving the rest for sockets (every stream and long-poll holds
+ *  one) and the program's own files. Otherwise the default is a quarter of the real limit (defaultMaxOpenFiles). */
 export const DEFAULT_MAX_OPEN_FILES = 256;
 /** A client must send its whole request within this many seconds (`--request-timeout`). */
 export const DEFAULT_REQUEST_TIMEOUT_SECONDS = 30;

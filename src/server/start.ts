@@ -31,7 +31,7 @@ export interface ServerConfig {
   rateLimit?: number | undefined;
   maxBodyBytes?: number | undefined;
   maxRooms?: number | undefined;
-  /** Most descriptors the rooms' files hold at once (default DEFAULT_MAX_OPEN_FILES). */
+  /** Most descriptors the rooms' files hold at once (default: a quarter of the open-file limit, see defaultMaxOpenFiles). */
   maxOpenFiles?: number | undefined;
   retainMessages?: number | undefined;
   retainDays?: number | undefined;

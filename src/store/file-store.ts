@@ -1,16 +1,17 @@
 // The file store: rooms in a lowdb catalog, messages in one JSON Lines log (plus seq index) per room.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_MAX_OPEN_FILES, DEFAULT_MAX_ROOMS } from '../api/limits.js';
+import { DEFAULT_MAX_ROOMS } from '../api/limits.js';
 import type { Agent, Message, Room, RoomPatch } from '../api/types.js';
 import { byCreation } from './agent-order.js';
 import { CacheBudget } from './cache-budget.js';
+import { CommitTurn } from './commit-turn.js';
 import { Catalog, type CatalogEntry } from './catalog.js';
 import { CursorFile } from './cursor-file.js';
 import { lockDataDir } from './data-lock.js';
 import { StoreError, outOfFiles, roomNotFound } from './errors.js';
 import { ROOM_ID_PATTERN, newRoomId } from './ids.js';
-import { HandlePool } from './handle-pool.js';
+import { HandlePool, defaultMaxOpenFiles } from './handle-pool.js';
 import { compactionTemp } from './log-compaction.js';
 import type { Warn } from './log-recovery.js';
 import { saveLogStates, takeLogStates } from './log-states.js';
@@ -36,8 +37,8 @@ export interface FileStoreOptions {
   retention?: Retention;
   /** Most rooms this store holds (default DEFAULT_MAX_ROOMS). */
   maxRooms?: number;
-  /** Most file descriptors the rooms' files hold at once (default 256); rooms not in use close theirs, least recently
-   *  used first. At least 2. */
+  /** Most file descriptors the rooms' files hold at once (default: a quarter of the process's open-file limit, see
+   *  defaultMaxOpenFiles); rooms not in use close theirs, least recently used first. At least 2. */
   maxOpenFiles?: number;
   warn?: Warn;
 }
@@ -67,6 +68,7 @@ export class FileStore implements Store {
   private unlock: (() => Promise<void>) | undefined;
   private readonly warn: Warn;
   private readonly pool: HandlePool;
+  private readonly turn = new CommitTurn();
   private readonly statesPath: string;
   /** The background recovery of rooms without a saved state. */
   private scan: Promise<void> | undefined;
@@ -74,7 +76,7 @@ export class FileStore implements Store {
   private closing = false;
 
   constructor(private readonly options: FileStoreOptions) {
-    this.pool = new HandlePool(options.maxOpenFiles ?? DEFAULT_MAX_OPEN_FILES);
+    this.pool = new HandlePool(options.maxOpenFiles ?? defaultMaxOpenFiles());
     this.statesPath = join(options.dir, 'log-states.json');
     this.roomsDir = join(options.dir, 'rooms');
     this.warn = options.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`));
@@ -146,6 +148,7 @@ export class FileStore implements Store {
         indexPath: `${base}.idx`,
         warn: this.warn,
         pool: this.pool,
+        turn: this.turn,
       }),
     };
   }

@@ -1,5 +1,31 @@
 // Bounds the room files a store keeps open: a room takes descriptors before it opens its files, and rooms nobody is
 // using close theirs, least recently used first, when another room needs them.
+import { readFileSync } from 'node:fs';
+import { DEFAULT_MAX_OPEN_FILES } from '../api/limits.js';
+
+/**
+ * The rooms' share of this process's open-file limit when none is given: a quarter of it (the rest is for sockets,
+ * every stream and long-poll holds one), read from /proc/self/limits after Node has raised the soft limit to the hard
+ * one; DEFAULT_MAX_OPEN_FILES (a quarter of the usual 1024) where that cannot be read. A room's files that must be
+ * reopened for each send cost several times the send itself, so rooms in use should all fit.
+ */
+export function defaultMaxOpenFiles(): number {
+  return openFileShare(readLimits());
+}
+
+/** A quarter of the soft limit in a /proc/PID/limits text; DEFAULT_MAX_OPEN_FILES without one. */
+export function openFileShare(limits: string | undefined): number {
+  const soft = /^Max open files\s+(\d+)/m.exec(limits ?? '')?.[1];
+  return soft === undefined ? DEFAULT_MAX_OPEN_FILES : Math.max(2, Math.floor(Number(soft) / 4));
+}
+
+function readLimits(): string | undefined {
+  try {
+    return readFileSync('/proc/self/limits', 'utf8');
+  } catch {
+    return undefined;
+  }
+}
 
 /** A room whose files the pool may close. */
 export interface PooledFiles {
@@ -73,9 +99,15 @@ export class HandlePool {
 
   /** Closes idle rooms, least recently used first, until `n` more fit once the closes finish. */
   private closeIdle(n: number): void {
-    for (const room of this.open.keys()) {
-      if (this.used - this.closing + n <= this.limit) return;
+    let left = this.open.size;
+    for (const [room, held] of this.open) {
+      if (this.used - this.closing + n <= this.limit || left-- === 0) return;
       this.closing += room.closeIfIdle();
+      // Closing now or in use: either way the next look for an idle room starts past it (walking past the same busy
+      // or closing rooms again on every open is quadratic). Moved to the end, it is met again only after every other
+      // room: `left` stops the walk there.
+      this.open.delete(room);
+      this.open.set(room, held);
     }
   }
 

@@ -6,6 +6,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { Message } from '../api/types.js';
 import { StoreError } from './errors.js';
 import { INDEX_ENTRY, getOffset, putOffset, readAt, truncateSync, writeAtSync } from './file-io.js';
+import type { CommitTurn } from './commit-turn.js';
 import { compactLog } from './log-compaction.js';
 import { rememberJson } from './message-json.js';
 import type { HandlePool, PooledFiles } from './handle-pool.js';
@@ -32,6 +33,8 @@ export interface RoomLogOptions {
   warn: Warn;
   /** Bounds the files open across all rooms. */
   pool: HandlePool;
+  /** The write turn shared by all rooms of the store. */
+  turn: CommitTurn;
 }
 
 /** What a room's log holds, enough to list the room and append to it without reading its files. */
@@ -194,14 +197,19 @@ export class RoomLog implements PooledFiles {
   private async acquire(): Promise<Files> {
     for (;;) {
       if (this.closed) throw closedError();
-      const files = this.files;
-      if (files) {
-        files.readers += 1;
-        this.options.pool.touch(this);
-        return files;
-      }
+      const files = this.hold();
+      if (files) return files;
       await (this.opening ??= this.openFiles().finally(() => (this.opening = undefined)));
     }
+  }
+
+  /** The current files if they are open, counted as in use until releaseFiles; at once, without a turn of the loop. */
+  private hold(): Files | undefined {
+    const files = this.closed ? undefined : this.files;
+    if (!files) return undefined;
+    files.readers += 1;
+    this.options.pool.touch(this);
+    return files;
   }
 
   private releaseFiles(files: Files): void {
@@ -330,7 +338,7 @@ export class RoomLog implements PooledFiles {
   private enqueue(messages: Message[], texts: string[]): Promise<Message[]> {
     return new Promise<Message[]>((resolve, reject) => {
       this.queue.push({ messages, texts, resolve, reject });
-      this.flushing ??= this.flushSoon();
+      this.wake();
     });
   }
 
@@ -340,7 +348,7 @@ export class RoomLog implements PooledFiles {
     if (!this.recovered) return this.ready().then(() => this.redact(seq));
     return new Promise((resolve, reject) => {
       this.redactions.push({ seq, resolve, reject });
-      this.flushing ??= this.flushSoon();
+      this.wake();
     });
   }
 
@@ -357,13 +365,13 @@ export class RoomLog implements PooledFiles {
     if (!this.recovered) return;
     this.dropByCount();
     this.retentionDue = true;
-    this.flushing ??= this.flushSoon();
+    this.wake();
   }
 
-  /** Waits for the rest of this event-loop turn, so every request parsed in it joins the same group commit. */
-  private async flushSoon(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    return this.flush();
+  /** Starts the writer in the store's next write turn (see CommitTurn), unless it is running: every request parsed
+   *  in this event-loop turn joins the same group commit, and every room with work commits in the same pass. */
+  private wake(): void {
+    this.flushing ??= new Promise<void>((done, fail) => this.options.turn.join(() => void this.flush().then(done, fail)));
   }
 
   /** The single writer: group commits, then retention, until there is nothing left to do. */
@@ -391,12 +399,15 @@ export class RoomLog implements PooledFiles {
   private async commit(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
-    let files: Files;
-    try {
-      files = await this.acquire();
-    } catch (err) {
-      this.rollBack(batch, err as NodeJS.ErrnoException);
-      return;
+    // Open files are written in this pass of the turn; only a room whose files are closed waits for them.
+    let files = this.hold();
+    if (!files) {
+      try {
+        files = await this.acquire();
+      } catch (err) {
+        this.rollBack(batch, err as NodeJS.ErrnoException);
+        return;
+      }
     }
     const { log, index } = files;
     try {

@@ -25,8 +25,11 @@ export const MESSAGE = JSON.stringify({
   type: 'result',
 });
 
-export async function load(url: string, body: string, connections: number, seconds: number, serverPid?: number, headers: Record<string, string> = {}): Promise<LoadResult> {
+/** `spread`: paths that the sends go to in turn, one after another across all connections (each request to the next
+ *  path), instead of the url's own path. */
+export async function load(url: string, body: string, connections: number, seconds: number, serverPid?: number, headers: Record<string, string> = {}, spread?: readonly string[]): Promise<LoadResult> {
   const cpu0 = serverPid === undefined ? 0 : cpuMs(serverPid);
+  let next = 0;
   const r = await autocannon({
     url,
     method: 'POST',
@@ -34,6 +37,7 @@ export async function load(url: string, body: string, connections: number, secon
     duration: seconds,
     headers: { 'content-type': 'application/json', ...headers },
     body,
+    ...(spread && { requests: [{ setupRequest: (req: object) => ({ ...req, path: spread[next++ % spread.length] }) }] }),
   });
   return {
     connections,

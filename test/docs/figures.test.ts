@@ -98,8 +98,8 @@ const LIMITS: Record<string, number[]> = {
   'long-poll `wait`': [limits.MAX_WAIT_SECONDS],
   // 100,000: the rooms the performance page measured, not a setting.
   'rooms per server': [limits.DEFAULT_MAX_ROOMS, 100_000],
-  // 2: a room in use holds its log and its index.
-  'open files for rooms': [limits.DEFAULT_MAX_OPEN_FILES, 2],
+  // 256 under 1024: a quarter of the usual ulimit -n; 2: a room in use holds its log and its index.
+  'open files for rooms': [limits.DEFAULT_MAX_OPEN_FILES, 1024, 2],
   'messages per room': [],
   // The burst is twice the rate (the flags table says so too).
   'requests per client': [EXPOSED_RATE_LIMIT, 2 * EXPOSED_RATE_LIMIT],

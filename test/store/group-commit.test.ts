@@ -1,4 +1,5 @@
 // A group commit is all or nothing across a crash: recovery keeps the log up to the last group its index completes.
+import { statSync } from 'node:fs';
 import { appendFile, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -87,3 +88,27 @@ describe('group commits across a crash', () => {
     expect([await readFile(log), await readFile(idx)]).toEqual(before);
   });
 });
+
+describe('one write turn across rooms', () => {
+  test('sends into 40 rooms made together are all written before the first is acknowledged; a room that must open its files holds none of them back', async () => {
+    const dir = await tempDir();
+    let store = await openStore({ dir });
+    const rooms = await Promise.all(Array.from({ length: 41 }, (_, i) => store.createRoom({ name: `r${i}` })));
+    await store.close();
+    // After a restart every room's files are closed and not yet checked; 40 of them are opened by a first send.
+    store = await openStore({ dir });
+    const [cold, ...warm] = rooms.map((r) => r.id);
+    await Promise.all(warm.map((id) => store.append(id, texts(1))));
+    const logSize = (id: string) => statSync(join(dir, 'rooms', `${id}.jsonl`)).size;
+    const before = warm.map(logSize);
+
+    let seenAtFirstAck: number[] | undefined;
+    const firstAck = () => (seenAtFirstAck ??= warm.map(logSize));
+    // The cold room first: its recovery (file reads) must not hold back the rooms whose files are open.
+    const sends = [cold!, ...warm].map((id) => store.append(id, texts(1, 2)).then(firstAck));
+    await Promise.all(sends);
+    expect(seenAtFirstAck!.map((size, i) => size > before[i]!)).toEqual(warm.map(() => true));
+    expect((await store.read(cold!, { after: 0, limit: 10 })).map((m) => m.content)).toEqual(['m2']);
+  });
+});
+

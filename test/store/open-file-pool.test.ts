@@ -3,7 +3,7 @@
 import { readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { HandlePool } from '../../src/store/handle-pool.js';
+import { HandlePool, openFileShare } from '../../src/store/handle-pool.js';
 import { openStore } from '../helpers/app.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -103,5 +103,36 @@ describe('open-file pool', () => {
     expect(got).toBe(true);
     expect(pool.inUse).toBe(4);
     expect(() => new HandlePool(1)).toThrow(/at least 2/);
+  });
+
+  test.each([
+    ['Max open files            20000                20000                files', 5000],
+    ['Max open files            1024                 524288               files', 256],
+    ['Max open files            5                    5                    files', 2],
+    ['', 256],
+  ])('the default budget is a quarter of the soft open-file limit (%j), 256 when it cannot be read', (line, budget) => {
+    expect(openFileShare(`Limit                     Soft Limit           Hard Limit           Units\n${line}\n`)).toBe(budget);
+    expect(openFileShare(undefined)).toBe(256);
+  });
+
+  test('rooms found in use are not asked again by every open that follows (100 opens past 100 busy rooms ask about 300, not 10,000)', async () => {
+    const pool = new HandlePool(400);
+    let asked = 0;
+    const room = (busy: boolean) => {
+      const r = {
+        closeIfIdle: () => {
+          asked += 1;
+          if (busy) return 0;
+          queueMicrotask(() => pool.release(r, 2, true));
+          return 2;
+        },
+      };
+      return r;
+    };
+    // The least recently used 100 rooms are busy (a long read, an export), the next 100 idle.
+    for (let i = 0; i < 200; i++) await pool.take(room(i < 100), 2);
+    for (let i = 0; i < 100; i++) await pool.take(room(false), 2);
+    expect(asked).toBeLessThanOrEqual(300);
+    expect(pool.inUse).toBe(400);
   });
 });

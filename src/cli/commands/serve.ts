@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_OPEN_FILES, DEFAULT_MAX_ROOMS, DEFAULT_PORT, DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../../api/limits.js';
+import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ROOMS, DEFAULT_PORT, DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../../api/limits.js';
 import { DEFAULT_STREAM_LIMITS } from '../../server/app.js';
 import { isRedisUrl } from '../../api/store-url.js';
 import { EXPOSED_RATE_LIMIT, startFailure, startServer, type RunningServer } from '../../server/start.js';
@@ -23,7 +23,7 @@ interface ServeOptions {
   allowHost?: string[];
   rateLimit?: number;
   maxRooms: number;
-  maxOpenFiles: number;
+  maxOpenFiles?: number;
   retainMessages?: number;
   retainDays?: number;
   maxStreams: number;
@@ -59,7 +59,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--rate-limit <n>', `requests per second per client, 0 for none (default: none on loopback, ${EXPOSED_RATE_LIMIT} otherwise)`, parseWholeNumber('--rate-limit'))
     .option('--max-body <bytes>', 'largest request body accepted', parseWholeNumber('--max-body'), DEFAULT_MAX_BODY_BYTES)
     .option('--max-rooms <n>', 'most rooms this server holds', parseWholeNumber('--max-rooms'), DEFAULT_MAX_ROOMS)
-    .option('--max-open-files <n>', "most files the rooms keep open at once (idle rooms close theirs); keep it well under `ulimit -n`", parseWholeNumber('--max-open-files', 2), DEFAULT_MAX_OPEN_FILES)
+    .option('--max-open-files <n>', "most files the rooms keep open at once (idle rooms close theirs); keep it well under `ulimit -n` (default: a quarter of `ulimit -n`)", parseWholeNumber('--max-open-files', 2))
     .option('--retain-messages <n>', 'keep only the newest N messages per room', parseWholeNumber('--retain-messages', 1))
     .option('--retain-days <days>', 'drop messages older than this many days (1 or more)', parseWholeNumber('--retain-days', 1))
     .option('--max-streams <n>', 'most open SSE streams and long-polls in total', parseWholeNumber('--max-streams'), DEFAULT_STREAM_LIMITS.total)
