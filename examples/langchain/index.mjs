@@ -32,7 +32,9 @@ class Scripted extends BaseChatModel {
   }
   async _generate(messages) {
     const results = messages.filter((m) => m.getType() === 'tool');
-    const last = results.length ? JSON.parse(results.at(-1).text) : undefined;
+    // A tool result with structuredContent reaches the model as the MCP content block in JSON (mcp-adapters 1.x).
+    const parsed = results.length ? JSON.parse(results.at(-1).text) : undefined;
+    const last = parsed?.structuredContent ?? parsed;
     const steps = [() => ['send', { content: 'Review PR 12', to: ['reviewer'], type: 'task' }], (sent) => ['wait', { after: sent.seq, from: 'reviewer', timeout: 30 }]];
     const step = steps[results.length]?.(last);
     const message = step ? new AIMessage({ content: '', tool_calls: [{ id: `call-${results.length}`, name: step[0], args: step[1] }] }) : new AIMessage(last.messages[0].content);

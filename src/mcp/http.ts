@@ -1,6 +1,5 @@
 // The same MCP tools over Streamable HTTP (stateless: a fresh server per request), calling the app in-process.
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import type { Client } from '../client/client.js';
 import { buildMcpServer } from './server.js';
 
@@ -18,8 +17,6 @@ export interface McpHttpOptions {
 
 /** Answers one /mcp request. */
 export async function handleMcpRequest(request: Request, options: McpHttpOptions): Promise<Response> {
-  const refused = unsupportedVersion(request, options.parsedBody);
-  if (refused) return refused;
   const server = buildMcpServer({ client: options.client, sender: options.sender, ...(options.room && { room: options.room }) });
   // SSE answers, not one JSON body: headers go out at once and keep-alives flow, so a long wait outlives proxies'
   // and fetch's header timeouts, and its progress notifications reach the client.
@@ -58,23 +55,4 @@ function whenBodyEnds(response: Response, done: () => void): Response {
     },
   });
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
-}
-
-/** The MCP spec's UnsupportedProtocolVersionError (basic/versioning, 2026-07-28). */
-export const UNSUPPORTED_PROTOCOL_VERSION = -32022;
-
-/**
- * A request declaring a protocol version the installed SDK does not speak (in the MCP-Protocol-Version header, or in
- * its _meta as a stateless 2026-07-28 client sends it) gets the spec's answer: HTTP 400 with error -32022 and
- * data {supported, requested}, so the client picks one of `supported` and retries. The SDK's own answer said the
- * versions only in prose (-32000), which a client cannot act on.
- */
-function unsupportedVersion(request: Request, parsedBody: unknown): Response | undefined {
-  if (request.method !== 'POST') return undefined;
-  const body = parsedBody as { id?: unknown; params?: { _meta?: Record<string, unknown> } } | undefined;
-  const meta = body?.params?._meta?.['io.modelcontextprotocol/protocolVersion'];
-  const requested = request.headers.get('mcp-protocol-version') ?? (typeof meta === 'string' ? meta : undefined);
-  if (requested === undefined || SUPPORTED_PROTOCOL_VERSIONS.includes(requested)) return undefined;
-  const error = { code: UNSUPPORTED_PROTOCOL_VERSION, message: 'Unsupported protocol version', data: { supported: SUPPORTED_PROTOCOL_VERSIONS, requested } };
-  return Response.json({ jsonrpc: '2.0', id: body?.id ?? null, error }, { status: 400 });
 }
