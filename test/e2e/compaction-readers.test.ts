@@ -99,7 +99,13 @@ describe('retention compaction under concurrent readers', () => {
           // Nothing for 5 s. A stall only if a send was acknowledged meanwhile and 2 s ago or more: a caught-up stream
           // is silent once the writers stop at the end (or while a slow machine holds their sends).
           const owed = acked.filter((t) => t >= waitedFrom && Date.now() - t >= 2000).length;
-          if (owed > 0) expect.fail(`the stream stalled for 5 s while ${owed} sends were acknowledged`);
+          if (owed > 0) {
+            // Owed messages get 10 s more before this is a stall: in a clean-clone CI run on a loaded 2-core machine
+            // the writers managed 2 sends in those 5 s and the stream had not caught up yet. A stream that missed its
+            // wake-up stays silent however long it is given, so it still fails here.
+            const late = await Promise.race([pending, new Promise<'stall'>((r) => setTimeout(() => r('stall'), 10_000))]);
+            if (late === 'stall') expect.fail(`the stream stalled for 15 s while ${owed} sends were acknowledged`);
+          }
           continue;
         }
         if (next.done) expect.fail('the stream ended while messages were being sent');
