@@ -79,8 +79,9 @@ describe.skipIf(skipBrowserTests)('notifications', () => {
       await page.goto(`${server.url}/#/room/${ops.id}`);
       await live();
       expect(await page.evaluate(() => (window as unknown as { asked: number }).asked)).toBe(0);
-      // The panel is still open (the route changed, not the page); ops shows its own setting.
-      expect(await page.inputValue('#notify-mode')).toBe('mine');
+      // The panel is still open (the route changed, not the page); ops shows its own setting once its view is drawn
+      // ("Live" may still be the previous room's: a hash change keeps the page).
+      await expect.poll(() => page.inputValue('#notify-mode')).toBe('mine');
       await page.click('#notify-toggle');
       await expect.poll(() => page.getAttribute('#notify-toggle', 'aria-pressed')).toBe('true');
       expect(await page.title()).toBe('ops · im-for-agents');
