@@ -1,19 +1,8 @@
 // `search` and `export` in-process against app.request: what they print, their filters, and their usage errors.
-import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
-import { run } from '../../src/cli/run.js';
 import type { Message } from '../../src/api/types.js';
 import { testApp } from '../helpers/app.js';
-
-async function cli(argv: string[], fetch: CliIo['fetch']) {
-  let stdout = '';
-  let stderr = '';
-  const stdin = Object.assign(Readable.from([]), { isTTY: true });
-  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), stdin, env: { NO_COLOR: '1' }, interactive: false, ...(fetch && { fetch }) };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
+import { cli } from '../helpers/cli.js';
 
 async function room() {
   const t = await testApp({ storeOptions: { windowSize: 2 } });

@@ -1,18 +1,7 @@
 // `thread ROOM ID` in-process: replies printed indented under the message they answer.
-import { Readable } from 'node:stream';
 import { expect, test } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
-import { run } from '../../src/cli/run.js';
 import { testApp } from '../helpers/app.js';
-
-async function cli(argv: string[], fetch: CliIo['fetch']) {
-  let stdout = '';
-  let stderr = '';
-  const stdin = Object.assign(Readable.from([]), { isTTY: true });
-  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), stdin, env: { NO_COLOR: '1' }, interactive: false, ...(fetch && { fetch }) };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
+import { cli } from '../helpers/cli.js';
 
 test('thread prints the message, then each reply indented one level under what it answers', async () => {
   const { client, fetch } = await testApp();

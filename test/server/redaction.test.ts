@@ -17,6 +17,21 @@ const admin = { authorization: `Bearer ${ADMIN}` };
 const bearer = (k: string) => ({ authorization: `Bearer ${k}` });
 const SECRET = 'ghp_0123456789abcdefSECRET';
 
+/** An SSE body read as text: `until` reads on until the text so far matches. */
+function streamText(body: ReadableStream<Uint8Array>) {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const until = async (pattern: RegExp) => {
+    while (!pattern.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`stream ended before ${pattern}: ${text}`);
+      text += decoder.decode(value, { stream: true });
+    }
+  };
+  return { until, text: () => text, reader };
+}
+
 async function setup(auth: boolean, storeOptions: Partial<FileStoreOptions> = {}) {
   const dir = await tempDir();
   const t = await testApp({ ...(auth && { auth: { adminTokenHash: hashKey(ADMIN) } }), storeOptions: { ...storeOptions, dir } });
@@ -123,37 +138,21 @@ describe('redaction', () => {
     const t = await setup(false);
     await t.post({ sender: 'a', content: SECRET }, admin);
     const stream = await t.app.request(`/agent/rooms/${t.room.id}/stream?after=0`);
-    const reader = stream.body!.getReader();
-    let text = '';
-    const until = async (pattern: RegExp) => {
-      while (!pattern.test(text)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended before ${pattern}: ${text}`);
-        text += new TextDecoder().decode(value);
-      }
-    };
+    const { until, text, reader } = streamText(stream.body!);
     await until(/event: message/);
     const redacted = await (await t.redact(1)).json();
     await until(/event: redacted\ndata: .*\n\n/);
-    expect(JSON.parse(/event: redacted\ndata: (.*)\n\n/.exec(text)![1]!)).toEqual(redacted);
+    expect(JSON.parse(/event: redacted\ndata: (.*)\n\n/.exec(text())![1]!)).toEqual(redacted);
     await t.post({ sender: 'a', content: 'after' }, admin);
     await until(/"content":"after"/);
-    expect(text).toMatch(/id: 2\nevent: message\n/);
+    expect(text()).toMatch(/id: 2\nevent: message\n/);
     await reader.cancel();
   });
 
   test('a stream that read a page before the redaction writes the page redacted', async () => {
     const t = await setup(false);
     const stream = await t.app.request(`/agent/rooms/${t.room.id}/stream?after=0`);
-    const reader = stream.body!.getReader();
-    let text = '';
-    const until = async (pattern: RegExp) => {
-      while (!pattern.test(text)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`stream ended before ${pattern}: ${text}`);
-        text += new TextDecoder().decode(value);
-      }
-    };
+    const { until, text, reader } = streamText(stream.body!);
     // The read that returns the secret is held until the redaction is answered: the stream has the old page in hand.
     const read = t.store.read.bind(t.store);
     let readIt: () => void = () => {};
@@ -173,8 +172,8 @@ describe('redaction', () => {
     expect((await t.redact(1)).status).toBe(200);
     release();
     await until(/event: message\ndata: .*\n\n/);
-    expect(text).toMatch(/"content":"\[redacted\]"/);
-    expect(text).not.toContain(SECRET);
+    expect(text()).toMatch(/"content":"\[redacted\]"/);
+    expect(text()).not.toContain(SECRET);
     await reader.cancel();
   });
 
