@@ -103,7 +103,9 @@ function longPoll(agent: Agent, baseUrl: string, roomId: string, after: number, 
         poll(messages.at(-1)?.seq ?? from);
       });
     });
-    current.on('error', () => {});
+    // A kept-alive socket the server closed as it was reused fails the request: ask again, or this waiter would miss
+    // every later message and each would wait out the 5-second limit.
+    current.on('error', () => setTimeout(() => poll(from), 10));
     if (first) {
       first = false;
       current.on('socket', () => onReady());
