@@ -111,6 +111,7 @@ export async function readOrWait(
     }
   } finally {
     clearTimeout(timer);
+    signal.removeEventListener('abort', stop);
     unsubscribe();
     unlisten();
     release();

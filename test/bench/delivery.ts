@@ -1,5 +1,6 @@
 // Delivery latency, send to receipt, to N subscribers over SSE or long-poll, with raw node:http clients.
 import { Agent, get, request } from 'node:http';
+import { cpuMs } from './load.js';
 import { percentiles, type Percentiles } from './stats.js';
 
 export type Transport = 'sse' | 'long-poll';
@@ -17,7 +18,9 @@ export async function measureDelivery(
   count: number,
   /** Where the sends go (default baseUrl): another server of a fleet, to measure delivery across servers. */
   sendUrl = baseUrl,
-): Promise<Percentiles> {
+  /** The server whose CPU time per delivery (per message and subscriber) is reported, from the first send to the last. */
+  serverPid?: number,
+): Promise<Percentiles & { cpuUs?: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: subscribers + 4 });
   const startSeq = await lastSeq(baseUrl, roomId);
   const sentAt = new Map<number, number>();
@@ -39,6 +42,7 @@ export async function measureDelivery(
     }
   });
   await new Promise((r) => setTimeout(r, 200)); // let every long-poll reach the server
+  const cpu0 = serverPid === undefined ? 0 : cpuMs(serverPid);
   for (let i = 1; i <= count; i++) {
     const seq = startSeq + i;
     pending = subscribers;
@@ -47,9 +51,10 @@ export async function measureDelivery(
     await post(agent, `${sendUrl}/agent/rooms/${roomId}/messages`, JSON.stringify({ sender: 'bench', content: `delivery ${i}` }));
     await Promise.race([all, new Promise((r) => setTimeout(r, 5000))]);
   }
+  const cpu = serverPid === undefined ? undefined : Math.round(((cpuMs(serverPid) - cpu0) * 1000) / (count * subscribers));
   subs.forEach((s) => s.close());
   agent.destroy();
-  return percentiles(samples);
+  return { ...percentiles(samples), ...(cpu !== undefined && { cpuUs: cpu }) };
 }
 
 async function lastSeq(baseUrl: string, roomId: string): Promise<number> {
@@ -103,7 +108,9 @@ function longPoll(agent: Agent, baseUrl: string, roomId: string, after: number, 
         poll(messages.at(-1)?.seq ?? from);
       });
     });
-    current.on('error', () => {});
+    // A kept-alive socket the server closed as it was reused fails the request: ask again, or this waiter would miss
+    // every later message and each would wait out the 5-second limit.
+    current.on('error', () => setTimeout(() => poll(from), 10));
     if (first) {
       first = false;
       current.on('socket', () => onReady());

@@ -174,14 +174,14 @@ try {
   for (const transport of want('delivery') ? (['sse', 'long-poll'] as Transport[]) : []) {
     for (const n of SUBSCRIBERS) {
       const room = await createRoom(ours.url, `delivery-${transport}-${n}`);
-      const d = await measureDelivery(ours.url, room, transport, n, DELIVERIES);
-      add('delivery', { system: `im-for-agents ${transport}`, subscribers: n, 'p50 ms': d.p50, 'p99 ms': d.p99, samples: d.n });
+      const d = await measureDelivery(ours.url, room, transport, n, DELIVERIES, ours.url, ours.child.pid);
+      add('delivery', { system: `im-for-agents ${transport}`, subscribers: n, 'p50 ms': d.p50, 'p99 ms': d.p99, samples: d.n, 'server CPU µs/delivery': d.cpuUs ?? '' });
     }
   }
   for (const peer of want('delivery') ? peers : []) {
     for (const n of SUBSCRIBERS) {
       const d = await peer.delivery(n, DELIVERIES);
-      add('delivery', { system: peer.name, subscribers: n, 'p50 ms': d.p50, 'p99 ms': d.p99, samples: d.n });
+      add('delivery', { system: peer.name, subscribers: n, 'p50 ms': d.p50, 'p99 ms': d.p99, samples: d.n, 'server CPU µs/delivery': '' });
     }
   }
   // 3b. The Redis store beside the file store: one server, then three on the same Redis with the sends split across

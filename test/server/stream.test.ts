@@ -48,6 +48,41 @@ describe('GET /agent/rooms/:id/stream', () => {
     expect(got.map((e) => Number(e.id))).toEqual([3, 4, 5]);
   });
 
+  test('caught-up subscribers, one with a filter and one still reading its backlog, each get every commit once, in order', async () => {
+    const { client, app } = await testApp();
+    const { roomId } = await client.createRoom('r');
+    await client.sendBatch(roomId, Array.from({ length: 40 }, (_, i) => ({ sender: 'old', content: `backlog ${i}` })));
+    const open = (query: string) => {
+      const ac = new AbortController();
+      return { ac, res: app.request(`/agent/rooms/${roomId}/stream${query}`, { signal: ac.signal }) };
+    };
+    const live = [open('?after=40'), open('?after=40')];
+    const filtered = open('?after=40&from=b');
+    const behind = open('?after=0');
+    const started = await Promise.all([...live, filtered, behind].map((s) => s.res));
+    // Sends made together are one commit (several messages in one call of the listeners); the 120-message batch of
+    // 1,000 characters each is more than a page, so it goes out in pages.
+    const big = Array.from({ length: 120 }, (_, i) => ({ sender: 'a', content: `${i} ${'x'.repeat(1000)}` }));
+    const sent = [
+      ...(await Promise.all(['a', 'b', 'a', 'b'].map((sender, i) => client.send(roomId, { sender, content: `together ${i}` })))),
+      ...(await client.sendBatch(roomId, big)),
+      await client.send(roomId, { sender: 'b', content: 'last' }),
+    ];
+    const seqs = sent.map((m) => m.seq).sort((x, y) => x - y);
+    const [a, b, f, old] = await Promise.all([
+      collect(started[0]!, seqs.length),
+      collect(started[1]!, seqs.length),
+      collect(started[2]!, sent.filter((m) => m.sender === 'b').length),
+      collect(started[3]!, 40 + seqs.length),
+    ]);
+    [...live, filtered, behind].forEach((s) => s.ac.abort());
+    expect(a!.map((e) => Number(e.id))).toEqual(seqs);
+    expect(b!.map((e) => Number(e.id))).toEqual(seqs);
+    expect(a!.map((e) => JSON.parse(e.data).content)).toEqual(b!.map((e) => JSON.parse(e.data).content));
+    expect(f!.map((e) => Number(e.id))).toEqual(sent.filter((m) => m.sender === 'b').map((m) => m.seq).sort((x, y) => x - y));
+    expect(old!.map((e) => Number(e.id))).toEqual([...Array.from({ length: 40 }, (_, i) => i + 1), ...seqs]);
+  });
+
   test('writes heartbeat comments while idle', async () => {
     const { client, app } = await testApp({ heartbeatMs: 30 });
     const { roomId } = await client.createRoom('r');

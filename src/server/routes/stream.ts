@@ -11,7 +11,7 @@ import { describeError } from '../errors.js';
 import { queryInt, waitFilter, wholeNumber } from '../request.js';
 import { waitStartFor } from '../wait.js';
 import { hasFilter, matchesWait } from '../../api/wait-rule.js';
-import { RoomCursor } from '../room-cursor.js';
+import { PAGE_CHARS, RoomCursor } from '../room-cursor.js';
 import { SSE_HEADERS, nodeSink, webSink, type SseSink } from '../sse-sink.js';
 import { streamOwner } from '../streams.js';
 import { callerName } from '../caller-name.js';
@@ -73,16 +73,26 @@ function resumePoint(c: Context<AppEnv>, lastSeq: number): number | undefined {
   return queryInt(c, 'after', { min: 0, max: lastSeq });
 }
 
-const frames = new WeakMap<Message, string>();
-
-/** Serialised once per message, however many subscribers it goes to. */
 function frame(m: Message): string {
-  let f = frames.get(m);
-  if (f === undefined) {
-    f = `id: ${m.seq}\nevent: message\ndata: ${messageJson(m)}\n\n`;
-    frames.set(m, f);
+  return `id: ${m.seq}\nevent: message\ndata: ${messageJson(m)}\n\n`;
+}
+
+/** The frames of the messages a commit handed to its room's listeners, built once for all of them (the store calls
+ *  every listener of a room with the same array, one after another); undefined when they are more than a page. */
+let framed: { messages: readonly Message[]; text: string | undefined } | undefined;
+
+function framesOf(messages: readonly Message[]): string | undefined {
+  if (framed?.messages !== messages) {
+    let chars = 0;
+    for (const m of messages) chars += messageJson(m).length;
+    let text: string | undefined;
+    if (chars <= PAGE_CHARS) {
+      text = '';
+      for (const m of messages) text += frame(m);
+    }
+    framed = { messages, text };
   }
-  return f;
+  return framed.text;
 }
 
 /**
@@ -103,13 +113,26 @@ async function pump(sink: SseSink, { store, roomId, start, heartbeatMs, idleMs, 
   // A reader that is behind gets no pings: they would only pile up in front of it.
   const heartbeat = setInterval(() => sink.backedUp || void sink.write(': ping\n\n'), heartbeatMs);
   const timeout = () => void sink.end('event: timeout\ndata: {"reason":"idle"}\n\n');
-  let idle = setTimeout(timeout, idleMs);
+  const idle = setTimeout(timeout, idleMs);
   sink.onClose(() => wake?.());
   try {
     await sink.write('retry: 1000\n\n');
     try {
       // Subscribed before the first read, so nothing that lands in between is missed.
-      const unsubscribeMessages = store.subscribe(roomId, () => {
+      const unsubscribeMessages = store.subscribe(roomId, (messages) => {
+        // A reader that is caught up and waiting gets the commit's frames at once, from the listener: no read of the
+        // store and no turn through the loop below, frames built once for every subscriber. Anything else (a
+        // reader behind, a filter, a redaction to apply, a commit larger than a page) goes through the loop.
+        if (wake !== undefined && !more && !match && redacted.size === 0 && !sink.backedUp && !sink.closed && messages[0]?.seq === written + 1) {
+          const text = framesOf(messages);
+          if (text !== undefined) {
+            written = messages.at(-1)!.seq;
+            cursor.after = written;
+            idle.refresh();
+            void Promise.resolve(sink.write(text, written)).catch(() => {});
+            return;
+          }
+        }
         more = true;
         wake?.();
       });
@@ -150,8 +173,7 @@ async function pump(sink: SseSink, { store, roomId, start, heartbeatMs, idleMs, 
       if (match) page = page.filter(match);
       if (page.length === 0) continue;
       await sink.write(page.length === 1 ? frame(page[0]!) : page.map(frame).join(''), written);
-      clearTimeout(idle);
-      idle = setTimeout(timeout, idleMs);
+      idle.refresh();
     }
   } catch {
     // The reader went away mid-write: nothing to answer.
