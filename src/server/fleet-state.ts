@@ -2,7 +2,7 @@
 // memory of sent messageIds, and who listens where (presence), on connections of their own (one for commands, one
 // for change notices).
 import type { SendOnce } from '../a2a/sent-ids.js';
-import type { Store } from '../store/store.js';
+import type { RoomStorage } from '../store/store.js';
 import type { HookState } from '../webhooks/hook-state.js';
 import type { PresenceShare } from './presence-share.js';
 
@@ -15,7 +15,7 @@ export interface FleetState {
 
 export interface FleetStateOptions {
   url: string;
-  store: Store;
+  store: RoomStorage;
   /** Delivery lease of each hook (default DEFAULT_LEASE_MS). */
   leaseMs?: number | undefined;
   /** How long a server's listeners count after its last heartbeat (default 6 s): a dead server's, at most this long. */
