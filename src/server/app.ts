@@ -68,6 +68,17 @@ export const logToStderr = (message: string): void => void process.stderr.write(
 
 export const DEFAULT_STREAM_LIMITS = { perClient: 256, total: 4096, idleMs: 60 * 60_000 };
 
+/**
+ * Builds the whole HTTP API (and the web UI when `uiDir` is given) as a Hono app over `store`; opens no socket.
+ * Serve it with `listen(app, { host, port })`, or call it in-process with `app.request(path, init)`. The caller opens
+ * and closes the store (and `webhooks`, `streams`); auth is on only with `auth.adminTokenHash`. For everything a
+ * `serve` does (token, security defaults, shutdown order) use startServer instead.
+ *
+ * @example
+ * const store = new FileStore({ dir: './data' });
+ * await store.open();
+ * const server = await listen(createApp({ store }), { host: '127.0.0.1', port: 0 });
+ */
 export function createApp(options: AppOptions): App {
   const deps: ServerDeps = {
     store: options.store,

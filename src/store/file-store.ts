@@ -57,6 +57,12 @@ const SCAN_CONCURRENCY = 4;
 export const DEFAULT_WINDOW_BYTES = 4 * 2 ** 20;
 export const DEFAULT_CACHE_BYTES = 64 * 2 ** 20;
 
+/**
+ * The file store: rooms in a JSON catalog (`rooms.json`) and each room's messages in an append-only JSON Lines log with
+ * a seq index, under `dir`. Call `open()` before use (it takes the folder's lock: one process per folder, and repairs
+ * what a crash left) and `close()` after (it waits for queued writes). An append resolves once the messages are written
+ * (with `fsync`, on disk); a crash keeps every acknowledged message.
+ */
 export class FileStore implements Store {
   private readonly catalog: Catalog;
   private readonly roomsDir: string;
