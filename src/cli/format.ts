@@ -4,6 +4,14 @@ import { senderHash } from '../api/colour.js';
 import type { PresenceEntry } from '../api/presence.js';
 import type { Message, Room } from '../api/types.js';
 
+/** The one rule for `--json` (docs/cli.md): one JSON value per line, so a list prints one line per item (NDJSON) that
+ *  jq, grep and `while read` take line by line, and a long list streams; a single value is a one-line list. */
+export function jsonLines(values: Iterable<unknown>): string {
+  let out = '';
+  for (const value of values) out += `${JSON.stringify(value)}\n`;
+  return out;
+}
+
 const PALETTE = ['cyan', 'magenta', 'yellow', 'green', 'blue', 'red'] as const;
 
 function senderColor(c: ChalkInstance, sender: string): ChalkInstance {

@@ -94,6 +94,17 @@ export interface StreamQuery extends WaitFilter {
   as?: string;
 }
 
+/**
+ * The typed HTTP client of an im-for-agents server: rooms, messages, streams (with reconnects), inboxes, agents,
+ * webhooks. Each call resolves with the answer's data or rejects with ApiError (the server's `{"error":{"code",
+ * "message"}}`), ServerUnreachableError (no answer within `timeoutMs`, refused, reset) or NotImServerError (something
+ * else answers there).
+ *
+ * @example
+ * const client = new Client({ baseUrl: 'http://127.0.0.1:7331', key: process.env.IM_KEY });
+ * const { roomId } = await client.createRoom('demo');
+ * await client.send(roomId, { sender: 'me', content: 'hello' });
+ */
 export class Client {
   readonly baseUrl: string;
   private readonly fetchImpl: FetchLike;

@@ -2,13 +2,17 @@
 // through the Store interface, then checks each room's count and SHA-256. Rerunning skips rooms already complete and
 // continues a room that was cut off at its last copied seq.
 import type { Room } from '../api/types.js';
-import type { Store } from '../store/store.js';
+import type { RoomMigration, RoomStorage } from '../store/store.js';
 import type { HookState } from '../store/fleet-contract.js';
 import { roomChecksum } from './room-checksum.js';
 
+/** What migrate uses of each side: whole rooms in and out (the store's migration part), the room list, pages of
+ *  messages, and cursors. */
+export type MigrationStore = RoomMigration & Pick<RoomStorage, 'listRooms' | 'read' | 'setCursor'>;
+
 export interface MigrateOptions {
-  from: Store;
-  to: Store;
+  from: MigrationStore;
+  to: MigrationStore;
   /** Hooks, cursors and pause state of each side, when there are any. */
   fromHooks?: HookState;
   toHooks?: HookState;

@@ -1,7 +1,7 @@
 // A room's fingerprint for `migrate`: its message count and one SHA-256 over its record, hooks and every message, in
 // a canonical form (keys sorted), so two stores that hold the same room agree whatever order they keep fields in.
 import { createHash } from 'node:crypto';
-import type { Store } from '../store/store.js';
+import type { RoomMigration, RoomStorage } from '../store/store.js';
 import type { HookState } from '../store/fleet-contract.js';
 
 export interface RoomChecksum {
@@ -21,7 +21,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** Undefined when the store has no such room. */
-export async function roomChecksum(store: Store, hooks: HookState | undefined, roomId: string): Promise<RoomChecksum | undefined> {
+export async function roomChecksum(store: Pick<RoomMigration, 'exportRoom'> & Pick<RoomStorage, 'read'>, hooks: HookState | undefined, roomId: string): Promise<RoomChecksum | undefined> {
   const record = await store.exportRoom(roomId);
   if (!record) return undefined;
   const { room, keyHashes, agents, cursors } = record;

@@ -1,6 +1,7 @@
 // Decides whether auth is on and with which admin token: given, stored from an earlier start, or made and shown once.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
 import { hashKey, newKey } from './auth/keys.js';
 import { isLoopbackName } from './gate/host-origin.js';
 
@@ -39,8 +40,7 @@ export async function decideAdminToken(dataDir: string, host: string, given: str
   const created = newKey('admin');
   const hash = hashKey(created);
   const keep = async () => {
-    await writeFile(`${file}.tmp`, `${hash}\n`, { mode: 0o600 });
-    await rename(`${file}.tmp`, file);
+    await writeFileAtomic(file, `${hash}\n`, { mode: 0o600 });
   };
   return { hash, created, file, keep };
 }

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { a2aRoutes } from './routes/a2a.js';
 import type { PresenceShare, SendOnce } from '../store/fleet-contract.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../api/limits.js';
-import type { Store } from '../store/store.js';
+import type { ServedStore } from '../store/store.js';
 import { VERSION } from '../version.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
@@ -31,20 +31,19 @@ import { searchRoutes } from './routes/search.js';
 import { streamRoutes } from './routes/stream.js';
 import { uiRoutes } from './routes/ui.js';
 import { LISTEN_GRACE_MS, Presence } from './presence.js';
+import type { ServerOptions } from './options.js';
 import { StreamRegistry } from './streams.js';
 
-export interface AppOptions {
-  store: Store;
-  maxBodyBytes?: number;
-  heartbeatMs?: number;
+/** What createApp takes: the settings it reads, from ServerOptions, plus what startServer built and decided. */
+export type AppOptions = Partial<Pick<ServerOptions, 'maxBodyBytes' | 'heartbeatMs' | 'cors' | 'allowedHosts' | 'log'>> & AppParts;
+
+/** The app's dependencies, and the settings startServer turns ServerOptions into (auth, the rate limit, the UI). */
+export interface AppParts {
+  store: ServedStore;
   /** Absolute path of the built UI; no UI is served without it. */
   uiDir?: string;
   /** Auth is on when an admin token digest is given. */
   auth?: AuthConfig;
-  /** Origins allowed to call the API from a browser (CORS); none by default. */
-  cors?: string[];
-  /** Host names besides localhost, 127.0.0.1 and [::1] that may address the server while auth is off. */
-  allowedHosts?: string[];
   /** Per-client request rate; unlimited when absent. */
   rateLimit?: RateLimit;
   /** Caps on SSE streams and long-polls; the caller keeps it to end them all at shutdown. */
@@ -55,7 +54,6 @@ export interface AppOptions {
   a2aSent?: SendOnce;
   /** How the other servers of a fleet learn this one's presence and tell theirs (default: none, one server). */
   presenceShare?: PresenceShare;
-  log?: (message: string) => void;
 }
 
 /** The Hono app, plus the fast send path that listen() puts in front of it on a Node socket. */
@@ -69,6 +67,17 @@ export const logToStderr = (message: string): void => void process.stderr.write(
 
 export const DEFAULT_STREAM_LIMITS = { perClient: 256, total: 4096, idleMs: 60 * 60_000 };
 
+/**
+ * Builds the whole HTTP API (and the web UI when `uiDir` is given) as a Hono app over `store`; opens no socket.
+ * Serve it with `listen(app, { host, port })`, or call it in-process with `app.request(path, init)`. The caller opens
+ * and closes the store (and `webhooks`, `streams`); auth is on only with `auth.adminTokenHash`. For everything a
+ * `serve` does (token, security defaults, shutdown order) use startServer instead.
+ *
+ * @example
+ * const store = new FileStore({ dir: './data' });
+ * await store.open();
+ * const server = await listen(createApp({ store }), { host: '127.0.0.1', port: 0 });
+ */
 export function createApp(options: AppOptions): App {
   const deps: ServerDeps = {
     store: options.store,

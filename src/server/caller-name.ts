@@ -1,6 +1,6 @@
 // Who is asking, by name: an agent key names its holder; otherwise `?as=NAME` (or a body's "as") says who it is.
 import type { Context } from 'hono';
-import type { Store } from '../store/store.js';
+import type { RoomStorage } from '../store/store.js';
 import type { Principal } from './auth/principal.js';
 import type { AppEnv } from './env.js';
 import { HttpError } from './errors.js';
@@ -12,7 +12,7 @@ import { agentName } from './streams.js';
  * sender_mismatch), so a name with a key can only be claimed by that key or the admin token. Reads the room's agents
  * only when a room key that is no agent's names someone.
  */
-export async function callerName(c: Context<AppEnv>, store: Store, roomId: string, as: string | undefined = agentName(c)): Promise<string | undefined> {
+export async function callerName(c: Context<AppEnv>, store: RoomStorage, roomId: string, as: string | undefined = agentName(c)): Promise<string | undefined> {
   const p = c.get('principal');
   const name = nameFor(p, as);
   if (name !== undefined && p.kind === 'room' && p.agent === undefined && (await store.listAgents(roomId)).some((a) => a.name === name)) {

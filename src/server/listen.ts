@@ -44,6 +44,11 @@ export interface ListenOptions {
 const SHUTTING_DOWN = (id: string) =>
   JSON.stringify(errorBody('shutting_down', 'The server is shutting down; nothing of this request was stored. Retry in a moment.', id));
 
+/**
+ * Serves `app` (from createApp, or anything with a `fetch` handler) on `host:port` with Node's HTTP server; port 0
+ * takes a free one (read it from `port` or `url`). Resolves once listening; rejects with PortInUseError when the port
+ * is taken. At shutdown call `drain()` (answers in flight go out, new requests get 503), then `close()`.
+ */
 export function listen(app: Fetchable, { host, port, requestTimeoutMs = 30_000, fastPath = true }: ListenOptions): Promise<Listening> {
   return new Promise((resolve, reject) => {
     // A client that trickles its headers or body is cut off (408) instead of holding a socket forever.

@@ -2,7 +2,7 @@
 import { HISTORY_MAX_LIMIT } from '../api/limits.js';
 import type { Message } from '../api/types.js';
 import { messageJson } from '../store/message-json.js';
-import type { Store } from '../store/store.js';
+import type { RoomStorage } from '../store/store.js';
 
 /** Characters of message JSON a stream or an export reads and writes at a time (one message when it is bigger). */
 export const PAGE_CHARS = 64 * 1024;
@@ -25,7 +25,7 @@ export class RoomCursor {
   private limit = 16;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: RoomStorage,
     private readonly roomId: string,
     /** The seq of the last message handed out. */
     public after: number,

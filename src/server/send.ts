@@ -2,7 +2,7 @@
 import { parseMessageBatch, parseMessageInput } from '../api/schemas.js';
 import { messageJson } from '../store/message-json.js';
 import type { MessageInput, Room } from '../api/types.js';
-import type { NewMessage, Store } from '../store/store.js';
+import type { NewMessage, RoomStorage } from '../store/store.js';
 import { authorizeRoomFor, type Principal } from './auth/principal.js';
 import { HttpError } from './errors.js';
 import type { Presence } from './presence.js';
@@ -13,7 +13,7 @@ import { checkLoopGuard } from './rules/loop-guard.js';
 import { mentionsIn } from '../api/mentions.js';
 
 export interface SendDeps {
-  store: Store;
+  store: RoomStorage;
   maxBodyBytes: number;
   /** Told each sender's post (lastPostAt); absent for callers that keep no presence. */
   presence?: Presence;
@@ -74,7 +74,7 @@ function fillSender(body: unknown, agent: string): void {
 }
 
 /** The server's part of each message: the proven sender, the @mentions; then the loop guard over the whole batch. */
-async function prepare(store: Store, room: Room, agent: string | undefined, inputs: MessageInput[]): Promise<NewMessage[]> {
+async function prepare(store: RoomStorage, room: Room, agent: string | undefined, inputs: MessageInput[]): Promise<NewMessage[]> {
   const out = inputs.map((input, i): NewMessage => {
     if (agent !== undefined && input.sender !== agent) {
       const which = inputs.length > 1 ? `message ${i + 1}: ` : '';

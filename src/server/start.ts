@@ -12,45 +12,8 @@ import { dataDirUndo } from './data-dir-undo.js';
 import { DEFAULT_STREAM_LIMITS, createApp } from './app.js';
 import { isLoopbackName } from './gate/host-origin.js';
 import { listen } from './listen.js';
+import type { ServerOptions } from './options.js';
 import { StreamRegistry } from './streams.js';
-
-export interface ServerConfig {
-  host: string;
-  port: number;
-  /** The data folder (absolute). */
-  dataDir: string;
-  /** redis://... to keep rooms and messages in Redis (shared by every instance given the same URL); absent: files in
-   *  dataDir. */
-  storeUrl?: string | undefined;
-  /** Admin token; turns auth on, also on loopback. Off loopback one is made (once) when absent. */
-  token?: string | undefined;
-  cors?: string[] | undefined;
-  /** Host names besides loopback ones that may address the server while auth is off. */
-  allowedHosts?: string[] | undefined;
-  /** Requests per second per client; 0 for none. Default: none on loopback, EXPOSED_RATE_LIMIT otherwise. */
-  rateLimit?: number | undefined;
-  maxBodyBytes?: number | undefined;
-  maxRooms?: number | undefined;
-  /** Most descriptors the rooms' files hold at once (default: a quarter of the open-file limit, see defaultMaxOpenFiles). */
-  maxOpenFiles?: number | undefined;
-  retainMessages?: number | undefined;
-  retainDays?: number | undefined;
-  maxStreams?: number | undefined;
-  maxStreamsPerClient?: number | undefined;
-  requestTimeoutSeconds?: number | undefined;
-  fsync?: boolean | undefined;
-  /** With auth on, still allow webhooks to loopback, private and link-local addresses (always allowed with auth off). */
-  allowPrivateWebhooks?: boolean | undefined;
-  /** With a Redis store: how long a server's lease on delivering a hook lasts unrenewed, so how long a dead server's
-   *  hooks wait for another to take over (default 10 s). */
-  webhookLeaseMs?: number | undefined;
-  /** Consecutive failed deliveries after which a webhook is paused (default 300, about a day). */
-  webhookMaxFailures?: number | undefined;
-  /** Serve the bundled web UI (default true). */
-  ui?: boolean | undefined;
-  /** Server diagnostics (errors with request ids, store warnings). */
-  log: (message: string) => void;
-}
 
 export interface RunningServer {
   url: string;
@@ -72,7 +35,7 @@ export const EXPOSED_RATE_LIMIT = 100;
 
 /** The configured store, open, and on Redis what the servers of a fleet share beside it: one value, closed once. The
  *  Redis code (and the redis package) is loaded only when a Redis URL is given. */
-async function openBackend(config: ServerConfig): Promise<{ store: Store; fleet?: Fleet; close(): Promise<void> }> {
+async function openBackend(config: ServerOptions): Promise<{ store: Store; fleet?: Fleet; close(): Promise<void> }> {
   const common = {
     maxRooms: config.maxRooms ?? DEFAULT_MAX_ROOMS,
     retention: {
@@ -100,7 +63,12 @@ export function startFailure(err: unknown): { message: string; usage: boolean } 
   return undefined;
 }
 
-export async function startServer(config: ServerConfig): Promise<RunningServer> {
+/**
+ * Starts a server as `serve` does: opens the store (files in `dataDir`, or Redis at `storeUrl`), decides auth and the
+ * admin token, starts webhooks, builds the app and listens on `host:port`. A start that fails closes what it opened
+ * and leaves the data folder as it found it; `startFailure` says whether the operator can fix the cause.
+ */
+export async function startServer(config: ServerOptions): Promise<RunningServer> {
   const undo = await dataDirUndo(config.dataDir);
   const backend = await openBackend(config);
   // On Redis, webhooks and A2A sends are shared by every server: each hook is delivered by one of them at a time.
@@ -130,6 +98,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       ...(fleet && { a2aSent: fleet.a2aSent, presenceShare: fleet.presence }),
       ...(config.ui !== false && { uiDir: UI_DIR }),
       maxBodyBytes: config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      ...(config.heartbeatMs !== undefined && { heartbeatMs: config.heartbeatMs }),
       ...(admin.hash && { auth: { adminTokenHash: admin.hash } }),
       ...(config.cors?.length && { cors: config.cors }),
       ...(config.allowedHosts?.length && { allowedHosts: config.allowedHosts }),

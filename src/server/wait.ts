@@ -4,7 +4,7 @@ import { HISTORY_MAX_CHARS, HISTORY_MAX_LIMIT } from '../api/limits.js';
 import type { Message, Room } from '../api/types.js';
 import { OWN_LOOKBACK, waitStart } from '../api/wait-rule.js';
 import { searchMessages } from '../store/pages.js';
-import type { Store } from '../store/store.js';
+import type { RoomStorage } from '../store/store.js';
 import type { ServerDeps } from './context.js';
 import { withinChars } from './room-cursor.js';
 import { HttpError } from './errors.js';
@@ -20,7 +20,7 @@ export interface MatchPage {
 }
 
 /** The seq a wait with no `after` starts from, for `name` (the caller) in `room`: one backward read at most. */
-export async function waitStartFor(store: Store, room: Room, name: string | undefined): Promise<number> {
+export async function waitStartFor(store: RoomStorage, room: Room, name: string | undefined): Promise<number> {
   if (name === undefined || room.lastSeq === 0) return room.lastSeq;
   const since = Math.max(0, room.lastSeq - OWN_LOOKBACK);
   const [own] = await searchMessages(store, room.id, room.lastSeq, { from: name, since, limit: 1 });
@@ -31,7 +31,7 @@ export async function waitStartFor(store: Store, room: Room, name: string | unde
  * The first `limit` messages past `from` that `match` takes (all, without it), within HISTORY_MAX_CHARS, looking
  * through at most SCAN_MAX messages.
  */
-export async function scanMatching(store: Store, roomId: string, from: number, limit: number, match?: (m: Message) => boolean): Promise<MatchPage> {
+export async function scanMatching(store: RoomStorage, roomId: string, from: number, limit: number, match?: (m: Message) => boolean): Promise<MatchPage> {
   const found: Message[] = [];
   let through = from;
   for (let scanned = 0; found.length < limit && scanned < SCAN_MAX; ) {

@@ -1,8 +1,9 @@
 // A room's inbox read cursors in one small file beside its log: JSON objects of name -> seq, one a line, the later
 // line winning; a move appends one line, and the file is rewritten whole (temp file + rename) once the appended lines
 // outnumber the names.
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 import { MAX_INBOX_NAMES } from '../api/limits.js';
+import { atomicTemp, writeFileAtomic } from '../atomic-write.js';
 import { StoreError, tooManyNames } from './errors.js';
 
 /** Appended lines a file may gather before it is rewritten whole, beyond one per name. */
@@ -69,7 +70,7 @@ export class CursorFile {
   /** Removes the file (and a temp file a crash left behind). */
   async remove(): Promise<void> {
     await this.settle();
-    await Promise.all([rm(this.path, { force: true }), rm(`${this.path}.tmp`, { force: true })]);
+    await Promise.all([rm(this.path, { force: true }), rm(atomicTemp(this.path), { force: true })]);
   }
 
   private load(): Promise<Map<string, number>> {
@@ -122,15 +123,7 @@ export class CursorFile {
   }
 
   private async write(cursors: Map<string, number>): Promise<void> {
-    const tmp = `${this.path}.tmp`;
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(`${JSON.stringify(Object.fromEntries(cursors))}\n`);
-      if (this.fsync) await fh.datasync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, this.path);
+    await writeFileAtomic(this.path, `${JSON.stringify(Object.fromEntries(cursors))}\n`, { fsync: this.fsync });
     this.appended = 0;
   }
 }

@@ -16,6 +16,7 @@ import { compactionTemp } from './log-compaction.js';
 import type { Warn } from './log-recovery.js';
 import { saveLogStates, takeLogStates } from './log-states.js';
 import { MessageWindow } from './message-window.js';
+import { RoomEvents } from './room-events.js';
 import { RoomLog, type LogState, type Retention } from './room-log.js';
 import type { RoomPosition } from '../api/room-order.js';
 import { pickPage, type RoomPage } from './room-order.js';
@@ -47,6 +48,7 @@ interface OpenRoom {
   entry: CatalogEntry;
   log: RoomLog;
   cursors: CursorFile;
+  events: RoomEvents;
 }
 
 /** Rooms recovered at once in the background after a start without saved states. */
@@ -55,12 +57,17 @@ const SCAN_CONCURRENCY = 4;
 export const DEFAULT_WINDOW_BYTES = 4 * 2 ** 20;
 export const DEFAULT_CACHE_BYTES = 64 * 2 ** 20;
 
+/**
+ * The file store: rooms in a JSON catalog (`rooms.json`) and each room's messages in an append-only JSON Lines log with
+ * a seq index, under `dir`. Call `open()` before use (it takes the folder's lock: one process per folder, and repairs
+ * what a crash left) and `close()` after (it waits for queued writes). An append resolves once the messages are written
+ * (with `fsync`, on disk); a crash keeps every acknowledged message.
+ */
 export class FileStore implements Store {
   private readonly catalog: Catalog;
   private readonly roomsDir: string;
   private readonly rooms = new Map<string, OpenRoom>();
   private readonly keys = new Map<string, KeyOwner>();
-  private readonly deleteListeners = new Map<string, Set<() => void>>();
   /** Rooms being created: counted against the maximum until they are in `rooms` or have failed. */
   private creating = 0;
   private readonly budget: CacheBudget;
@@ -137,8 +144,10 @@ export class FileStore implements Store {
   private newRoom(entry: CatalogEntry, state: LogState | undefined): OpenRoom {
     const base = join(this.roomsDir, entry.id);
     const windowBytes = Math.min(this.options.windowBytes ?? DEFAULT_WINDOW_BYTES, this.budget.maxBytes);
+    const events = new RoomEvents(entry.id, this.warn);
     return {
       entry,
+      events,
       cursors: new CursorFile(`${base}.cursors.json`, this.options.fsync ?? false),
       log: new RoomLog(entry.id, state, {
         fsync: this.options.fsync ?? false,
@@ -149,6 +158,7 @@ export class FileStore implements Store {
         warn: this.warn,
         pool: this.pool,
         turn: this.turn,
+        events,
       }),
     };
   }
@@ -196,9 +206,7 @@ export class FileStore implements Store {
     await this.catalog.remove(room.entry);
     this.rooms.delete(id);
     this.unregisterKeys(room.entry);
-    const listeners = this.deleteListeners.get(id);
-    this.deleteListeners.delete(id);
-    for (const listener of listeners ?? []) listener();
+    room.events.deleted();
     await room.log.close();
     const base = join(this.roomsDir, id);
     await Promise.all([
@@ -209,11 +217,7 @@ export class FileStore implements Store {
   }
 
   onDelete(roomId: string, listener: () => void): () => void {
-    this.room(roomId);
-    let set = this.deleteListeners.get(roomId);
-    if (!set) this.deleteListeners.set(roomId, (set = new Set()));
-    set.add(listener);
-    return () => void set.delete(listener);
+    return this.room(roomId).events.onDelete(listener);
   }
 
   async setKeys(roomId: string, keyHashes: KeyHashes): Promise<void> {
@@ -377,7 +381,7 @@ export class FileStore implements Store {
   }
 
   subscribe(roomId: string, listener: MessageListener): () => void {
-    return this.room(roomId).log.subscribe(listener);
+    return this.room(roomId).events.subscribe(listener);
   }
 
   async redact(roomId: string, seq: number): Promise<Message | undefined> {
@@ -385,7 +389,7 @@ export class FileStore implements Store {
   }
 
   onRedact(roomId: string, listener: RedactListener): () => void {
-    return this.room(roomId).log.onRedact(listener);
+    return this.room(roomId).events.onRedact(listener);
   }
 
   private room(id: string): OpenRoom {

@@ -1,6 +1,7 @@
 // What every room's log held at the last clean stop, saved in one file so the next start lists 100,000 rooms without
 // opening one: the file is removed as the store opens, so after a crash it is absent and nothing stale is trusted.
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { writeFileAtomic } from '../atomic-write.js';
 import type { Warn } from './log-recovery.js';
 import type { LogState } from './room-log.js';
 
@@ -42,13 +43,5 @@ export async function takeLogStates(path: string, warn: Warn): Promise<Map<strin
 export async function saveLogStates(path: string, states: Iterable<[string, LogState]>): Promise<void> {
   const rooms: Record<string, Saved> = {};
   for (const [id, s] of states) rooms[id] = [s.size, s.base, s.count, s.lastAt ?? null];
-  const tmp = `${path}.tmp`;
-  const fh = await open(tmp, 'w', 0o600);
-  try {
-    await fh.writeFile(JSON.stringify({ version: 1, rooms } satisfies StatesFile));
-    await fh.datasync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
+  await writeFileAtomic(path, JSON.stringify({ version: 1, rooms } satisfies StatesFile), { mode: 0o600 });
 }

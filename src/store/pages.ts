@@ -2,10 +2,10 @@
 import { HISTORY_MAX_LIMIT } from '../api/limits.js';
 import { matchesWait, type WaitFilter } from '../api/wait-rule.js';
 import type { Message } from '../api/types.js';
-import type { Store } from './store.js';
+import type { RoomStorage } from './store.js';
 
 /** Every message, oldest first, `HISTORY_MAX_LIMIT` at a time. */
-export async function* allMessages(store: Store, roomId: string): AsyncGenerator<Message[]> {
+export async function* allMessages(store: Pick<RoomStorage, 'read'>, roomId: string): AsyncGenerator<Message[]> {
   for (let after = 0; ; ) {
     const page = await store.read(roomId, { after, limit: HISTORY_MAX_LIMIT });
     if (page.length === 0) return;
@@ -24,7 +24,7 @@ export interface SearchQuery extends WaitFilter {
 }
 
 /** The newest `limit` matches, oldest first. Reads backward from the newest message and stops when it has enough. */
-export async function searchMessages(store: Store, roomId: string, lastSeq: number, query: SearchQuery): Promise<Message[]> {
+export async function searchMessages(store: Pick<RoomStorage, 'read'>, roomId: string, lastSeq: number, query: SearchQuery): Promise<Message[]> {
   const needle = query.text?.toLocaleLowerCase();
   const hits: Message[] = [];
   const since = query.since ?? 0;
@@ -46,7 +46,7 @@ export async function searchMessages(store: Store, roomId: string, lastSeq: numb
  * seq order, past `after`, at most `limit`. Undefined when the room has no message `rootId`. Reads forward through the
  * room: replies carry no index, so like search it costs a pass over the room.
  */
-export async function threadMessages(store: Store, roomId: string, rootId: string, query: { after?: number; limit: number }): Promise<Message[] | undefined> {
+export async function threadMessages(store: Pick<RoomStorage, 'read'>, roomId: string, rootId: string, query: { after?: number; limit: number }): Promise<Message[] | undefined> {
   const inThread = new Set<string>();
   const out: Message[] = [];
   for await (const page of allMessages(store, roomId)) {

@@ -13,7 +13,8 @@ import type { HandlePool, PooledFiles } from './handle-pool.js';
 import { recoverLog, type RecoveredLog, type Warn } from './log-recovery.js';
 import type { MessageWindow } from './message-window.js';
 import { redactedCopy } from './redaction.js';
-import type { MessageListener, NewMessage, RedactListener } from './store.js';
+import type { RoomEvents } from './room-events.js';
+import type { NewMessage } from './store.js';
 
 export interface Retention {
   /** Keep at most this many messages (the newest). */
@@ -35,6 +36,8 @@ export interface RoomLogOptions {
   pool: HandlePool;
   /** The write turn shared by all rooms of the store. */
   turn: CommitTurn;
+  /** The room's listeners: told of each group commit and each redaction. */
+  events: RoomEvents;
 }
 
 /** What a room's log holds, enough to list the room and append to it without reading its files. */
@@ -151,8 +154,6 @@ export class RoomLog implements PooledFiles {
   private flushing: Promise<void> | undefined;
   private closed = false;
   private readonly window: MessageWindow;
-  private readonly listeners = new Set<MessageListener>();
-  private readonly redactListeners = new Set<RedactListener>();
 
   /** Opens no file: with `state` (saved at a clean stop) the room can be listed at once; its files are recovered at
    *  first use either way. */
@@ -352,11 +353,6 @@ export class RoomLog implements PooledFiles {
     });
   }
 
-  onRedact(listener: RedactListener): () => void {
-    this.redactListeners.add(listener);
-    return () => this.redactListeners.delete(listener);
-  }
-
   /** Applies the retention policy soon, in the writer, so it never races a write. */
   enforceRetention(): void {
     const { maxMessages, maxAgeMs } = this.options.retention;
@@ -431,14 +427,7 @@ export class RoomLog implements PooledFiles {
     this.window.add(written);
     this.dropByCount();
     for (const p of batch) p.resolve(p.messages);
-    for (const listener of this.listeners) {
-      // One failing subscriber must not stop the others, nor the room's writer.
-      try {
-        listener(written);
-      } catch (err) {
-        this.options.warn(`a subscriber of room ${this.roomId} failed: ${(err as Error)?.stack ?? String(err)}`);
-      }
-    }
+    this.options.events.messages(written);
     if (this.options.retention.maxMessages !== undefined || this.options.retention.maxAgeMs !== undefined) this.retentionDue = true;
   }
 
@@ -570,13 +559,7 @@ export class RoomLog implements PooledFiles {
     old.retired = true;
     this.window.replace(redacted);
     this.redactionsDone++;
-    for (const listener of this.redactListeners) {
-      try {
-        listener(redacted);
-      } catch (err) {
-        this.options.warn(`a redaction listener of room ${this.roomId} failed: ${(err as Error)?.stack ?? String(err)}`);
-      }
-    }
+    this.options.events.redacted(redacted);
     return redacted;
   }
 
@@ -638,16 +621,10 @@ export class RoomLog implements PooledFiles {
     return messages;
   }
 
-  subscribe(listener: MessageListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     while (this.flushing) await this.flushing.catch(() => {});
-    this.listeners.clear();
-    this.redactListeners.clear();
+    this.options.events.clear();
     this.window.clear();
     while (this.opening) await this.opening.catch(() => {});
     const files = this.files;

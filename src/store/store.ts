@@ -1,4 +1,6 @@
-// The Store interface: what the server needs from any storage (the file store now, Redis later).
+// The Store interface, by concern: storage (what a request reads and writes), room events (who is told of what) and
+// migration (whole rooms in and out). The file store and the Redis store implement all three; each consumer takes
+// only the part it uses.
 import type { Agent, CreateRoomInput, Message, MessageInput, Room, RoomPatch } from '../api/types.js';
 import type { RoomPage } from './room-order.js';
 
@@ -42,7 +44,8 @@ export interface RoomRecord {
   cursors: Record<string, number>;
 }
 
-export interface Store {
+/** Rooms, messages, keys, agents and cursors: what the server's routes read and write. */
+export interface RoomStorage {
   /** Loads and repairs what is on disk; throws a StoreError('corrupt') rather than overwrite anything. */
   open(): Promise<void>;
   /** Waits for queued writes, then releases files. */
@@ -76,8 +79,6 @@ export interface Store {
    *  A new name past MAX_INBOX_NAMES in the room is a StoreError('limit') unless it has an agent key, or `uncapped`
    *  (migrate copies every cursor a room has, also one made before the cap). */
   setCursor(roomId: string, name: string, seq: number, options?: { uncapped?: boolean }): Promise<number>;
-  /** Calls `listener` with every batch of messages made durable after this call, in seq order. */
-  subscribe(roomId: string, listener: MessageListener): () => void;
   /**
    * Replaces the message's content by REDACTED_CONTENT and drops its metadata but an A2A messageId (id, seq, sender, times, to, mentions
    * kept), so the original text is nowhere in storage afterwards; then tells `onRedact` listeners. Undefined when the
@@ -85,10 +86,24 @@ export interface Store {
    * message unchanged and tells nobody.
    */
   redact(roomId: string, seq: number): Promise<Message | undefined>;
-  /** Calls `listener` with each message redacted after this call; returns the unsubscribe function. */
+}
+
+/**
+ * Live listeners of a room (streams, long polls, webhooks, A2A subscriptions). Each call returns the unsubscribe
+ * function; a listener that throws is named in a warning and stops neither the others nor the write that made the
+ * event (both stores keep a room's listeners in one RoomEvents, room-events.ts).
+ */
+export interface RoomEventSource {
+  /** Calls `listener` with every batch of messages made durable after this call, in seq order. */
+  subscribe(roomId: string, listener: MessageListener): () => void;
+  /** Calls `listener` with each message redacted after this call. */
   onRedact(roomId: string, listener: RedactListener): () => void;
-  /** Calls `listener` once if the room is deleted; returns the unsubscribe function. */
+  /** Calls `listener` once if the room is deleted. */
   onDelete(roomId: string, listener: () => void): () => void;
+}
+
+/** Whole rooms in and out, ids, seqs and times kept: what `migrate` adds to storage. */
+export interface RoomMigration {
   /** The room with its key digests, agents and cursors (for `migrate`); undefined if there is none. */
   exportRoom(id: string): Promise<RoomRecord | undefined>;
   /**
@@ -103,3 +118,9 @@ export interface Store {
    */
   importMessages(roomId: string, messages: readonly Message[]): Promise<void>;
 }
+
+/** What the server serves from: storage and its events (migration is not the server's business). */
+export type ServedStore = RoomStorage & RoomEventSource;
+
+/** Everything a store is; FileStore and RedisStore implement it. */
+export interface Store extends RoomStorage, RoomEventSource, RoomMigration {}

@@ -2,7 +2,7 @@
 // incoming webhooks, Discord webhooks, an ntfy topic), naming the sender, the room (linked in the UI) and the message.
 import type { Message } from '../api/types.js';
 import { MESSAGE_CREATED, type Webhook } from '../api/webhooks.js';
-import type { Store } from '../store/store.js';
+import type { RoomStorage } from '../store/store.js';
 
 export interface FormattedDelivery {
   body: string;
@@ -21,7 +21,7 @@ const SLACK_MAX = 3000;
 const NTFY_MAX_BYTES = 4000;
 
 /** The body for `hook`'s format. A chat format reads the room's name (not on the send path: in the hook's worker). */
-export async function formatDelivery(hook: Pick<Webhook, 'format' | 'uiUrl' | 'roomId'>, m: Message, store: Pick<Store, 'getRoom'>): Promise<FormattedDelivery> {
+export async function formatDelivery(hook: Pick<Webhook, 'format' | 'uiUrl' | 'roomId'>, m: Message, store: Pick<RoomStorage, 'getRoom'>): Promise<FormattedDelivery> {
   if (hook.format === undefined || hook.format === 'standard') return { body: deliveryBody(m), headers: {} };
   const room = { name: (await store.getRoom(m.roomId))?.name ?? m.roomId, url: roomUrl(hook.uiUrl, m.roomId) };
   switch (hook.format) {

@@ -1,7 +1,8 @@
 // Hooks and their delivery cursors in the data folder: DATA/webhooks/<roomId>.json, one small file per room, replaced
 // atomically (temp file + rename) so a crash leaves the old or the new version, never a torn one.
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-write.js';
 import { StoreError } from '../store/errors.js';
 import { ROOM_ID_PATTERN } from '../store/ids.js';
 import type { HookLease, HookRecord, HookState } from '../store/fleet-contract.js';
@@ -122,7 +123,8 @@ export class HookFiles implements HookState {
     const path = join(this.dir, `${roomId}.json`);
     if (hooks.length === 0) return rm(path, { force: true });
     const data: HookFileData = { version: 1, hooks };
-    await writeFile(`${path}.tmp`, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
-    await rename(`${path}.tmp`, path);
+    // No fsync: it is written after each delivery, and a cursor lost to a power cut means a redelivery (receivers
+    // dedupe by message id), as the server's --fsync leaves the log's own writes to the page cache by default.
+    await writeFileAtomic(path, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600, fsync: false });
   }
 }

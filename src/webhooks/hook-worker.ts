@@ -3,15 +3,18 @@
 // many failures.
 import { matchesWait } from '../api/wait-rule.js';
 import type { Message } from '../api/types.js';
-import type { Store } from '../store/store.js';
+import type { RoomEventSource, RoomStorage } from '../store/store.js';
 import { retryDelay, type Backoff } from './backoff.js';
 import type { DeliveryResult } from './deliver.js';
 import { formatDelivery } from './formats.js';
 import type { HookLease, HookRecord, HookState } from '../store/fleet-contract.js';
 import { signatureHeaders } from './signing.js';
 
+/** What the webhooks read of the store: the room (its name for chat formats), its messages, and their events. */
+export type HookStore = Pick<RoomStorage, 'getRoom' | 'read'> & Pick<RoomEventSource, 'subscribe' | 'onRedact' | 'onDelete'>;
+
 export interface WorkerDeps {
-  store: Store;
+  store: HookStore;
   backoff: Backoff;
   maxFailures: number;
   /** Posts one signed delivery. */

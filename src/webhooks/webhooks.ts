@@ -4,7 +4,6 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Room } from '../api/types.js';
 import type { CreatedWebhook, Webhook, WebhookInput } from '../api/webhooks.js';
-import type { Store } from '../store/store.js';
 import { privateUrlProblem } from './address-policy.js';
 import { DEFAULT_BACKOFF, type Backoff } from './backoff.js';
 import { postDelivery } from './deliver.js';
@@ -12,11 +11,11 @@ import { DEFAULT_DELIVERY_SOCKETS, DeliverySockets } from './delivery-sockets.js
 import { WebhookError } from './errors.js';
 import { HookFiles } from './hook-files.js';
 import type { HookRecord, HookState } from '../store/fleet-contract.js';
-import { HookWorker } from './hook-worker.js';
+import { HookWorker, type HookStore } from './hook-worker.js';
 import { newSecret } from './signing.js';
 
 export interface WebhookOptions {
-  store: Store;
+  store: HookStore;
   /** The data folder; without `state`, hooks live in DIR/webhooks/. */
   dataDir: string;
   /** Where hooks, cursors and delivery leases live (default: files in the data folder, one server). */

@@ -6,6 +6,7 @@ import { Client } from '../../src/client/client.js';
 import { hashKey } from '../../src/server/auth/keys.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { testApp } from '../helpers/app.js';
+import { ndjson } from '../helpers/cli.js';
 
 const ADMIN = 'ima_cli-test-admin-token-123';
 
@@ -39,7 +40,7 @@ describe('CLI client commands', () => {
     expect(lines).toHaveLength(1003);
     expect(new Set(ids.map((id) => lines.findIndex((l) => l.includes(id)))).size).toBe(1003);
     const newest = await cli(['room', 'list', '--limit', '2', '--json'], fetch);
-    expect(JSON.parse(newest.stdout)).toEqual((await store.listRooms()).slice(0, 2));
+    expect(ndjson(newest.stdout)).toEqual((await store.listRooms()).slice(0, 2));
     expect(lines.slice(0, 2).map((l) => ids.find((id) => l.includes(id)))).toEqual((await store.listRooms()).slice(0, 2).map((r) => r.id));
     expect((await cli(['room', 'list', '--limit', '0'], fetch)).code).toBe(2);
   });

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { expect, test } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { run } from '../../src/cli/run.js';
+import { ndjson } from '../helpers/cli.js';
 import { webhookApp } from '../helpers/webhook-app.js';
 
 async function cli(argv: string[], fetch: CliIo['fetch']) {
@@ -27,7 +28,7 @@ test('hook add prints the id and secret; list shows state and filters; rm remove
   const list = await cli(['hook', 'list', roomId], fetch);
   expect(list.stdout).toBe(`${id}  active  seq 0  http://127.0.0.1:9/hook  from=planner to=coder type=task\n`);
   const json = await cli(['hook', 'list', roomId, '--json'], fetch);
-  expect(JSON.parse(json.stdout)).toMatchObject([{ id, state: 'active' }]);
+  expect(ndjson(json.stdout)).toMatchObject([{ id, state: 'active' }]);
 
   const resumed = await cli(['hook', 'resume', roomId, id!], fetch);
   expect(resumed).toMatchObject({ code: 0, stdout: expect.stringContaining(`${id}  active`) });

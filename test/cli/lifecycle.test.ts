@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
 import { run } from '../../src/cli/run.js';
 import { testApp } from '../helpers/app.js';
+import { ndjson } from '../helpers/cli.js';
 
 /** `tty`: stdin is a terminal, and `input` is what the person types. */
 async function cli(argv: string[], fetch: CliIo['fetch'], { tty = false, input = '' } = {}) {
@@ -87,7 +88,7 @@ describe('room lifecycle commands', () => {
     expect(added.stderr).toMatch(/key of agent "reviewer" is shown this once/);
     await cli(['agent', 'add', id, 'coder'], fetch);
     expect((await cli(['agent', 'list', id], fetch)).stdout).toMatch(/^reviewer {2}\S+\ncoder {2}\S+\n$/);
-    expect(JSON.parse((await cli(['agent', 'list', id, '--json'], fetch)).stdout)).toMatchObject([{ name: 'reviewer' }, { name: 'coder' }]);
+    expect(ndjson((await cli(['agent', 'list', id, '--json'], fetch)).stdout)).toMatchObject([{ name: 'reviewer' }, { name: 'coder' }]);
     expect(await cli(['agent', 'rm', id, 'coder'], fetch)).toMatchObject({ code: 0, stderr: 'Revoked agent "coder": its key is refused from now on.\n' });
     const missing = await cli(['agent', 'rm', id, 'coder'], fetch);
     expect(missing.code).toBe(1);

@@ -4,6 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { filesContaining } from '../helpers/grep-dir.js';
+import { ndjson } from '../helpers/cli.js';
 import { BIN, runCli, startServer } from '../helpers/server-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -52,7 +53,7 @@ test('agent add, a signed post, redact by that agent, rotate-keys, delete: also 
   expect(await runCli(['room', 'delete', room], { env: admin() })).toMatchObject({ code: 2 });
   expect(await runCli(['room', 'delete', room, '--yes'], { env: admin() })).toMatchObject({ code: 0, stderr: `Deleted room ${room}.\n` });
   expect((await readdir(join(dir, 'rooms'))).filter((f) => f.startsWith(room))).toEqual([]);
-  expect(JSON.parse((await runCli(['room', 'list', '--json'], { env: admin() })).stdout).map((r: { id: string }) => r.id)).toEqual([other]);
+  expect(ndjson<{ id: string }>((await runCli(['room', 'list', '--json'], { env: admin() })).stdout).map((r) => r.id)).toEqual([other]);
 }, 120_000); // a budget, not a timing check: about 17 CLI processes, slow on a loaded machine
 
 test('tail -f says on stderr when a message it printed is redacted, and ends when the room is deleted', async () => {

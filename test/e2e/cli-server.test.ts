@@ -1,6 +1,7 @@
 // The real CLI binary against a real server process: create, send (args and stdin), tail -f, wait, port in use.
 import { spawn } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
+import { ndjson } from '../helpers/cli.js';
 import { BIN, runCli, startServer } from '../helpers/server-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -20,7 +21,7 @@ describe('CLI end to end', () => {
       { seq: 2, content: 'from a pipe' },
     ]);
     const list = await runCli(['room', 'list', '--json'], { env });
-    expect(JSON.parse(list.stdout)).toMatchObject([{ id: room, name: 'x', messageCount: 2 }]);
+    expect(ndjson(list.stdout)).toMatchObject([{ id: room, name: 'x', messageCount: 2 }]);
   });
 
   test('tail -f prints messages as they arrive', async () => {

@@ -2,12 +2,13 @@
 // before its tests and stopped after them all.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { startServer, type RunningServer, type ServerConfig } from '../../src/server/start.js';
+import { startServer, type RunningServer } from '../../src/server/start.js';
+import type { ServerOptions } from '../../src/server/options.js';
 import { launchBrowser } from './browser.js';
 import { tempDirForAll } from './temp-dir.js';
 
 /** Call inside the file's describe; the fields are set once beforeAll has run. */
-export function browserAndServer(config: Partial<ServerConfig> = {}): { browser: Browser; server: RunningServer } {
+export function browserAndServer(config: Partial<ServerOptions> = {}): { browser: Browser; server: RunningServer } {
   const shared = {} as { browser: Browser; server: RunningServer };
   beforeAll(async () => {
     [shared.browser, shared.server] = await Promise.all([

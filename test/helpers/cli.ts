@@ -11,3 +11,9 @@ export async function cli(argv: string[], fetch: CliIo['fetch']): Promise<{ code
   const code = await run(argv, io);
   return { code, stdout, stderr };
 }
+
+/** Parses `--json` output by the CLI's one rule (NDJSON): every line one JSON value, no line left over. */
+export function ndjson<T = unknown>(stdout: string): T[] {
+  if (stdout !== '' && !stdout.endsWith('\n')) throw new Error(`--json output does not end its last line: ${JSON.stringify(stdout.slice(-80))}`);
+  return stdout.split('\n').slice(0, -1).map((line) => JSON.parse(line) as T);
+}

@@ -34,7 +34,7 @@ export async function openStoreOf(kind: StoreKind, options: Partial<FileStoreOpt
     store = new RedisStore({
       url: redis.url,
       prefix: `t${createHash('sha1').update(dir).digest('hex').slice(0, 12)}:`,
-      warn: () => {},
+      warn: options.warn ?? (() => {}),
       ...(options.maxRooms !== undefined && { maxRooms: options.maxRooms }),
       ...(options.retention && { retention: options.retention }),
     });

@@ -1,6 +1,7 @@
 // `agent add ROOM NAME` (prints the key, shown once), `agent list ROOM`, `agent rm ROOM NAME`: a room's named agents.
 import type { Command } from 'commander';
 import { clientFor } from '../connect.js';
+import { jsonLines } from '../format.js';
 import { colors, type CliIo } from '../io.js';
 import { globals } from '../options.js';
 
@@ -23,10 +24,10 @@ export function registerAgent(program: Command, io: CliIo): void {
     .command('list')
     .description("list a room's agents (never their keys)")
     .argument('<room>', 'room id')
-    .option('--json', 'print a JSON array')
+    .option('--json', 'one JSON object per line (NDJSON)')
     .action(async (room: string, opts: { json?: boolean }, cmd: Command) => {
       const agents = await clientFor(io, globals(cmd)).listAgents(room);
-      if (opts.json) return io.out(`${JSON.stringify(agents)}\n`);
+      if (opts.json) return io.out(jsonLines(agents));
       const c = colors(io);
       for (const a of agents) io.out(`${c.bold(a.name)}  ${c.dim(a.createdAt)}\n`);
       if (agents.length === 0) io.err('No agents in this room. Add one with `im-for-agents agent add ROOM NAME`.\n');

@@ -3,6 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
 import { WEBHOOK_FORMATS, type Webhook, type WebhookFormat, type WebhookInput } from '../../api/webhooks.js';
 import { clientFor } from '../connect.js';
+import { jsonLines } from '../format.js';
 import { colors, type CliIo } from '../io.js';
 import { globals, parseWholeNumber } from '../options.js';
 
@@ -55,10 +56,10 @@ export function registerHook(program: Command, io: CliIo): void {
     .command('list')
     .description("list a room's webhooks with their state")
     .argument('<room>', 'room id')
-    .option('--json', 'print a JSON array')
+    .option('--json', 'one JSON object per line (NDJSON)')
     .action(async (room: string, opts: { json?: boolean }, cmd: Command) => {
       const hooks = await clientFor(io, globals(cmd)).listWebhooks(room);
-      if (opts.json) return io.out(`${JSON.stringify(hooks)}\n`);
+      if (opts.json) return io.out(jsonLines(hooks));
       const c = colors(io);
       for (const h of hooks) io.out(formatHook(h, c));
       if (hooks.length === 0) io.err('No webhooks in this room. Add one with `im-for-agents hook add ROOM URL`.\n');

@@ -2,11 +2,12 @@
 // on its stdin and IM_* variables in its environment; --cursor FILE makes a restart neither skip nor repeat one.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { Command } from 'commander';
 import { matchesWait, type WaitFilter } from '../../api/wait-rule.js';
 import type { Message } from '../../api/types.js';
+import { writeFileAtomic } from '../../atomic-write.js';
 import { clientFor } from '../connect.js';
 import { CliError, type CliIo } from '../io.js';
 import { globals, parseWholeNumber } from '../options.js';
@@ -49,8 +50,7 @@ async function readCursor(path: string, roomId: string): Promise<number | undefi
 
 /** Replaced in one rename, so a crash leaves the old seq or the new one. */
 async function writeCursor(path: string, cursor: CursorFile): Promise<void> {
-  await writeFile(`${path}.tmp`, `${JSON.stringify(cursor)}\n`);
-  await rename(`${path}.tmp`, path);
+  await writeFileAtomic(path, `${JSON.stringify(cursor)}\n`);
 }
 
 function messageEnv(m: Message): Record<string, string> {

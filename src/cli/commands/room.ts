@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { colors, type CliIo } from '../io.js';
 import { clientFor } from '../connect.js';
-import { formatPresence, formatRoom } from '../format.js';
+import { formatPresence, formatRoom, jsonLines } from '../format.js';
 import { globals, parseWholeNumber } from '../options.js';
 import { registerRoomLifecycle } from './room-lifecycle.js';
 
@@ -32,19 +32,18 @@ export function registerRoom(program: Command, io: CliIo): void {
     .command('list')
     .description('list rooms, newest activity first')
     .option('--limit <n>', 'print only the newest N rooms (default: all, fetched a page at a time)', parseWholeNumber('--limit', 1))
-    .option('--json', 'print a JSON array')
+    .option('--json', 'one JSON object per line (NDJSON)')
     .action(async (opts: { json?: boolean; limit?: number }, cmd: Command) => {
       const client = clientFor(io, globals(cmd));
       const query = opts.limit !== undefined ? { limit: opts.limit } : {};
-      if (opts.json) return io.out(`${JSON.stringify(await client.listRooms(query))}\n`);
       // Printed page by page: the first rooms show at once, also on a server with 100,000 of them.
       const c = colors(io);
       let printed = 0;
       for await (const page of client.roomPages(query)) {
-        for (const r of page) io.out(formatRoom(r, c));
+        io.out(opts.json ? jsonLines(page) : page.map((r) => formatRoom(r, c)).join(''));
         printed += page.length;
       }
-      if (printed === 0) io.err('No rooms yet. Create one with `im-for-agents room create NAME`.\n');
+      if (printed === 0 && !opts.json) io.err('No rooms yet. Create one with `im-for-agents room create NAME`.\n');
     });
 
   room
@@ -62,7 +61,7 @@ export function registerRoom(program: Command, io: CliIo): void {
     .option('--json', 'one JSON object per name (NDJSON)')
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
       const { agents } = await clientFor(io, globals(cmd)).presence(id);
-      if (opts.json) return io.out(agents.map((a) => `${JSON.stringify(a)}\n`).join(''));
+      if (opts.json) return io.out(jsonLines(agents));
       if (agents.length === 0) return io.err('Nobody yet: name listeners with --as NAME (e.g. im-for-agents wait ROOM --as NAME).\n');
       io.out(formatPresence(agents, colors(io)));
     });

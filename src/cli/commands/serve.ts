@@ -5,34 +5,27 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_HOST, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ROOMS, DEFAULT_PORT, DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../../api/limits.js';
 import { DEFAULT_STREAM_LIMITS } from '../../server/app.js';
 import { isRedisUrl } from '../../api/store-url.js';
+import type { ServerOptions } from '../../server/options.js';
 import { EXPOSED_RATE_LIMIT, startFailure, startServer, type RunningServer } from '../../server/start.js';
 import { VERSION } from '../../version.js';
 import { CliError, colors, type CliIo } from '../io.js';
 import { collectNames, parsePort, parseSeconds, parseWholeNumber } from '../options.js';
 
-interface ServeOptions {
-  port: number;
-  host: string;
+/** The flags as commander parses them: ServerOptions' own fields where a flag's name is its field's, and the flags
+ *  whose name or unit differs (turned into ServerOptions in the action). */
+type ServeFlags = Pick<
+  ServerOptions,
+  'host' | 'port' | 'token' | 'cors' | 'rateLimit' | 'maxRooms' | 'maxOpenFiles' | 'retainMessages' | 'retainDays' | 'maxStreams' | 'maxStreamsPerClient' | 'fsync' | 'allowPrivateWebhooks' | 'webhookMaxFailures'
+> & {
   data: string;
   store?: string;
   open: boolean;
   maxBody: number;
-  fsync?: boolean;
-  token?: string;
-  cors?: string[];
   allowHost?: string[];
-  rateLimit?: number;
-  maxRooms: number;
-  maxOpenFiles?: number;
-  retainMessages?: number;
-  retainDays?: number;
-  maxStreams: number;
-  maxStreamsPerClient: number;
   requestTimeout: number;
-  allowPrivateWebhooks?: boolean;
-  webhookMaxFailures?: number;
+  /** Seconds. */
   webhookLease?: number;
-}
+};
 
 function parseStoreUrl(value: string): string {
   if (!isRedisUrl(value)) {
@@ -69,10 +62,10 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--allow-private-webhooks', 'with auth on, still allow webhooks to loopback, private and link-local addresses')
     .option('--webhook-max-failures <n>', 'pause a webhook after this many failed deliveries in a row (default 300, about a day)', parseWholeNumber('--webhook-max-failures', 1))
     .option('--webhook-lease <seconds>', 'with --store: how long a dead server holds its webhooks before another takes over (default 10)', parseSeconds('--webhook-lease'))
-    .action(async (opts: ServeOptions) => {
+    .action(async (opts: ServeFlags) => {
       let server: RunningServer;
       try {
-        server = await startServer({
+        const options: ServerOptions = {
           host: opts.host,
           port: opts.port,
           dataDir: resolve(opts.data),
@@ -94,7 +87,8 @@ export function registerServe(program: Command, io: CliIo): void {
           webhookMaxFailures: opts.webhookMaxFailures,
           ...(opts.webhookLease !== undefined && { webhookLeaseMs: Math.max(100, opts.webhookLease * 1000) }),
           log: (m) => io.err(`${m}\n`),
-        });
+        };
+        server = await startServer(options);
       } catch (err) {
         const failure = startFailure(err);
         if (failure) throw new CliError(failure.message, failure.usage ? 2 : 1);

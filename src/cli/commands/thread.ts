@@ -1,7 +1,7 @@
 // `thread ROOM ID`: one message and the replies to it, each reply indented under the message it answers.
 import type { Command } from 'commander';
 import { clientFor } from '../connect.js';
-import { formatThread } from '../format.js';
+import { formatThread, jsonLines } from '../format.js';
 import { colors, type CliIo } from '../io.js';
 import { globals, parseWholeNumber } from '../options.js';
 
@@ -15,6 +15,6 @@ export function registerThread(program: Command, io: CliIo): void {
     .option('--json', 'one JSON object per line (NDJSON)')
     .action(async (room: string, id: string, opts: { limit?: number; json?: boolean }, cmd: Command) => {
       const messages = await clientFor(io, globals(cmd)).history(room, { thread: id, ...(opts.limit !== undefined && { limit: opts.limit }) });
-      io.out(opts.json ? messages.map((m) => `${JSON.stringify(m)}\n`).join('') : formatThread(messages, colors(io)));
+      io.out(opts.json ? jsonLines(messages) : formatThread(messages, colors(io)));
     });
 }

@@ -1,6 +1,6 @@
 // Turns the Authorization header into a Principal. With auth off, every request acts as the admin, except one that
 // shows an agent key: it acts as that agent, so its name is proven (and a revoked agent key refused) either way.
-import type { Store } from '../../store/store.js';
+import type { RoomStorage } from '../../store/store.js';
 import { ADMIN, type Principal } from '../auth/principal.js';
 import { AGENT_KEY_PREFIX, hashKey, sameDigest } from '../auth/keys.js';
 import { HttpError } from '../errors.js';
@@ -19,7 +19,7 @@ export interface Authenticated {
 const ANONYMOUS: Authenticated = { principal: { kind: 'anonymous' } };
 const AS_ADMIN: Authenticated = { principal: ADMIN };
 
-export async function authenticate(store: Store, auth: AuthConfig, header: string | undefined): Promise<Authenticated> {
+export async function authenticate(store: RoomStorage, auth: AuthConfig, header: string | undefined): Promise<Authenticated> {
   if (!auth.adminTokenHash) return header?.includes(AGENT_KEY_PREFIX) ? asAgent(store, header) : AS_ADMIN;
   if (header === undefined) return ANONYMOUS;
   const token = bearer(header);
@@ -35,7 +35,7 @@ export async function authenticate(store: Store, auth: AuthConfig, header: strin
 const bearer = (header: string): string | undefined => /^Bearer +([\w-]{1,200})$/i.exec(header.trim())?.[1];
 
 /** With auth off: an agent key names its agent; an unknown or revoked one is refused; any other header is ignored. */
-async function asAgent(store: Store, header: string): Promise<Authenticated> {
+async function asAgent(store: RoomStorage, header: string): Promise<Authenticated> {
   const token = bearer(header);
   if (!token?.startsWith(AGENT_KEY_PREFIX)) return AS_ADMIN;
   const digest = hashKey(token);

@@ -1,6 +1,6 @@
 // Everything a request passes before a route, in one order, for the Hono app and the fast send path alike.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Store } from '../../store/store.js';
+import type { RoomStorage } from '../../store/store.js';
 import type { Principal } from '../auth/principal.js';
 import { authenticate, type AuthConfig } from './authenticate.js';
 import { corsHeaders } from './cors.js';
@@ -9,7 +9,7 @@ import { RateLimiter, type RateLimit } from './rate-limit.js';
 import { requestIdFor } from './request-id.js';
 
 export interface GateOptions {
-  store: Store;
+  store: RoomStorage;
   /** Auth is on when an admin token digest is given. */
   auth?: AuthConfig;
   /** Origins allowed to call the API from a browser (CORS); none by default. */

@@ -3,7 +3,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { callerName } from '../caller-name.js';
 import type { ServerDeps } from '../context.js';
 import type { AppEnv } from '../env.js';
-import type { Store } from '../../store/store.js';
+import type { RoomStorage } from '../../store/store.js';
 import type { Presence } from '../presence.js';
 import { roomParam } from './room-param.js';
 
@@ -26,7 +26,7 @@ export function presenceRoutes({ store, presence }: ServerDeps): Hono<AppEnv> {
 
 /** Marks the caller's name seen on the room once a request on it succeeded (any route under /agent/rooms/:id but
  *  deletions, which may have removed the room). */
-export function noteSeen(presence: Presence, store: Store): MiddlewareHandler<AppEnv> {
+export function noteSeen(presence: Presence, store: RoomStorage): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
     const roomId = c.req.param('id');

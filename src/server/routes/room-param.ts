@@ -3,12 +3,12 @@
 import type { Context } from 'hono';
 import type { Room } from '../../api/types.js';
 import { ROOM_ID_PATTERN } from '../../store/ids.js';
-import type { Store } from '../../store/store.js';
+import type { RoomStorage } from '../../store/store.js';
 import { authorizeManage, authorizeRoom } from '../auth/principal.js';
 import { HttpError } from '../errors.js';
 import { missingRoomId } from '../missing-room-id.js';
 
-export async function findRoom(store: Store, id: string): Promise<Room> {
+export async function findRoom(store: RoomStorage, id: string): Promise<Room> {
   const room = ROOM_ID_PATTERN.test(id) ? await store.getRoom(id) : undefined;
   if (room) return room;
   const missing = missingRoomId(`/agent/rooms/${id}`);
@@ -23,14 +23,14 @@ export async function findRoom(store: Store, id: string): Promise<Room> {
 }
 
 /** The :id room of a route that reads it or posts to it: a key of the room with that access, or the admin token. */
-export async function roomParam(c: Context, store: Store, access: 'read' | 'write'): Promise<Room> {
+export async function roomParam(c: Context, store: RoomStorage, access: 'read' | 'write'): Promise<Room> {
   const id = idParam(c);
   authorizeRoom(c, id, access);
   return findRoom(store, id);
 }
 
 /** The :id room of a route that manages it (`what` names the action in a refusal): its write key or the admin token. */
-export async function managedRoom(c: Context, store: Store, what: string): Promise<Room> {
+export async function managedRoom(c: Context, store: RoomStorage, what: string): Promise<Room> {
   const id = idParam(c);
   authorizeManage(c, id, what);
   return findRoom(store, id);

@@ -4,7 +4,7 @@ import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { Message } from '../../api/types.js';
 import { messageJson } from '../../store/message-json.js';
-import type { Store } from '../../store/store.js';
+import type { ServedStore } from '../../store/store.js';
 import type { ServerDeps } from '../context.js';
 import { nodeOf, type AppEnv } from '../env.js';
 import { describeError } from '../errors.js';
@@ -18,7 +18,7 @@ import { callerName } from '../caller-name.js';
 import { roomParam } from './room-param.js';
 
 interface PumpOptions {
-  store: Store;
+  store: ServedStore;
   roomId: string;
   start: number;
   heartbeatMs: number;

@@ -1,6 +1,6 @@
 // The loop guard: a room may cap how many agent messages follow each other without a human message in between.
 import type { Message } from '../../api/types.js';
-import type { NewMessage, Store } from '../../store/store.js';
+import type { NewMessage, RoomStorage } from '../../store/store.js';
 import { HttpError } from '../errors.js';
 
 /** A message counts as human when its type is "human" (the UI sends that) and no agent key signed it. */
@@ -10,7 +10,7 @@ export const isHuman = (m: Pick<Message, 'type' | 'verified'>): boolean => m.typ
  * Refuses the batch with a 429 when storing it would make more than `max` agent messages in a row. Reads only the
  * room's newest `max` messages, so the count survives restarts without being stored anywhere.
  */
-export async function checkLoopGuard(store: Store, roomId: string, max: number, batch: readonly NewMessage[]): Promise<void> {
+export async function checkLoopGuard(store: RoomStorage, roomId: string, max: number, batch: readonly NewMessage[]): Promise<void> {
   // Agent messages at the end of the batch, or the whole batch and the run before it when it holds no human one.
   const lastHuman = batch.findLastIndex(isHuman);
   if (lastHuman >= 0) {

@@ -4,6 +4,7 @@
 import type { Message } from '../../api/types.js';
 import type { Warn } from '../log-recovery.js';
 import { rememberJson } from '../message-json.js';
+import { RoomEvents } from '../room-events.js';
 import type { MessageListener, RedactListener } from '../store.js';
 import type { RedisConnection } from './connection.js';
 
@@ -19,9 +20,8 @@ interface Watch {
   roomId: string;
   /** The newest seq handed to the listeners; unknown until the first read of the room's counter. */
   cursor: number | undefined;
-  listeners: Set<MessageListener>;
-  deleteListeners: Set<() => void>;
-  redactListeners: Set<RedactListener>;
+  /** Its listeners; when the last one leaves, the room is watched no more. */
+  events: RoomEvents;
   /** Seqs whose redaction the listeners heard (the instance that redacts tells them at once, its notice comes later). */
   redacted: Set<number>;
   /** A catch-up is running; `again` asks it for one more round. */
@@ -107,30 +107,15 @@ export class LiveRooms {
   }
 
   subscribe(roomId: string, listener: MessageListener): () => void {
-    const w = this.watch(roomId);
-    w.listeners.add(listener);
-    return () => {
-      w.listeners.delete(listener);
-      this.unwatchIfIdle(w);
-    };
+    return this.watch(roomId).events.subscribe(listener);
   }
 
   onDelete(roomId: string, listener: () => void): () => void {
-    const w = this.watch(roomId);
-    w.deleteListeners.add(listener);
-    return () => {
-      w.deleteListeners.delete(listener);
-      this.unwatchIfIdle(w);
-    };
+    return this.watch(roomId).events.onDelete(listener);
   }
 
   onRedact(roomId: string, listener: RedactListener): () => void {
-    const w = this.watch(roomId);
-    w.redactListeners.add(listener);
-    return () => {
-      w.redactListeners.delete(listener);
-      this.unwatchIfIdle(w);
-    };
+    return this.watch(roomId).events.onRedact(listener);
   }
 
   /** A message was redacted (here or on another instance): its listeners hear it once. */
@@ -138,13 +123,7 @@ export class LiveRooms {
     const w = this.watches.get(roomId);
     if (!w || w.redacted.has(message.seq)) return;
     w.redacted.add(message.seq);
-    for (const listener of w.redactListeners) {
-      try {
-        listener(message);
-      } catch (err) {
-        this.warn(`a redaction listener of room ${roomId} failed: ${(err as Error)?.stack ?? String(err)}`);
-      }
-    }
+    w.events.redacted(message);
   }
 
   /** Messages this instance just appended: handed over at once when they are the next ones, else read in order. */
@@ -162,13 +141,7 @@ export class LiveRooms {
     const w = this.watches.get(roomId);
     if (!w) return;
     this.drop(w);
-    for (const listener of w.deleteListeners) {
-      try {
-        listener();
-      } catch (err) {
-        this.warn(`a delete listener of room ${roomId} failed: ${(err as Error)?.stack ?? String(err)}`);
-      }
-    }
+    w.events.deleted();
   }
 
   async close(): Promise<void> {
@@ -181,18 +154,17 @@ export class LiveRooms {
   private watch(roomId: string): Watch {
     let w = this.watches.get(roomId);
     if (!w) {
-      w = {
+      const watch: Watch = {
         roomId,
         cursor: undefined,
-        listeners: new Set(),
-        deleteListeners: new Set(),
-        redactListeners: new Set(),
+        events: new RoomEvents(roomId, this.warn, () => this.drop(watch)),
         redacted: new Set(),
         busy: false,
         again: false,
         retry: undefined,
         channel: 'no',
       };
+      w = watch;
       this.watches.set(roomId, w);
       // Started now, before the caller's first read goes out on the same connection: whatever that read misses is
       // past this counter, so the catch-up delivers it.
@@ -200,10 +172,6 @@ export class LiveRooms {
       this.listen(w);
     }
     return w;
-  }
-
-  private unwatchIfIdle(w: Watch): void {
-    if (w.listeners.size === 0 && w.deleteListeners.size === 0 && w.redactListeners.size === 0) this.drop(w);
   }
 
   private drop(w: Watch): void {
@@ -254,13 +222,6 @@ export class LiveRooms {
   }
 
   private deliver(w: Watch, messages: Message[]): void {
-    for (const listener of w.listeners) {
-      // One failing subscriber must not stop the others.
-      try {
-        listener(messages);
-      } catch (err) {
-        this.warn(`a subscriber of room ${w.roomId} failed: ${(err as Error)?.stack ?? String(err)}`);
-      }
-    }
+    w.events.messages(messages);
   }
 }

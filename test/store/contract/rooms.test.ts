@@ -68,6 +68,25 @@ describe.each(STORE_KINDS)('%s store: rooms', (kind) => {
     expect(deleted).toHaveBeenCalledTimes(1);
   });
 
+  test('a delete listener that throws is named in a warning, and the other listeners and the delete go on', async () => {
+    const warnings: string[] = [];
+    const store = await openStoreOf(kind, { warn: (m) => warnings.push(m) });
+    const room = await store.createRoom({ name: 'gone' });
+    await store.append(room.id, texts(2));
+    store.onDelete(room.id, () => {
+      throw new Error('listener bug');
+    });
+    const deleted = vi.fn();
+    store.onDelete(room.id, deleted);
+    await new Promise((r) => setTimeout(r, 20)); // the Redis store learns the room's state in the background
+    expect(await store.deleteRoom(room.id)).toBe(true);
+    await vi.waitFor(() => expect(deleted).toHaveBeenCalledTimes(1));
+    expect(warnings.join('\n')).toMatch(/a delete listener of room \S+ failed: Error: listener bug/);
+    expect(await store.getRoom(room.id)).toBeUndefined();
+    await expect(store.read(room.id, { limit: 10 })).rejects.toMatchObject({ code: 'room_not_found' });
+    expect(await store.createRoom({ name: 'next' })).toMatchObject({ name: 'next' });
+  });
+
   test('maxRooms holds under concurrent creates: exactly the free places are taken', async () => {
     const store = await openStoreOf(kind, { maxRooms: 5 });
     await store.createRoom({ name: 'existing' });
