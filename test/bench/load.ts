@@ -35,7 +35,8 @@ export async function load(url: string, body: string, connections: number, lengt
     url,
     method: 'POST',
     connections,
-    ...(typeof length === 'number' ? { duration: length } : { amount: length.amount }),
+    // A run of `amount` ends at the next sample tick: ticks of 20 ms keep its wall time close to the sends'.
+    ...(typeof length === 'number' ? { duration: length } : { amount: length.amount, sampleInt: 20 }),
     headers: { 'content-type': 'application/json', ...headers },
     body,
     ...(spread && { requests: [{ setupRequest: (req: object) => ({ ...req, path: spread[next++ % spread.length] }) }] }),
