@@ -20,7 +20,7 @@ const SEND_PATH = /^\/agent\/rooms\/([^/?%]+)\/messages(?:\?|$)/;
  */
 export function withFastSend(deps: FastSendDeps, app: RequestListener): RequestListener {
   async function send(incoming: IncomingMessage, outgoing: ServerResponse, roomId: string): Promise<void> {
-    const facts = factsOf(incoming.headers, incoming.socket.remoteAddress);
+    const facts = factsOf(incoming.headers, incoming.socket.remoteAddress, incoming.socket);
     const { requestId, headers } = deps.gate.open(facts);
     let status: number;
     let json: string;
@@ -39,7 +39,9 @@ export function withFastSend(deps: FastSendDeps, app: RequestListener): RequestL
       json = JSON.stringify(error.body);
       Object.assign(headers, error.headers);
     }
-    outgoing.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }).end(json);
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = String(Buffer.byteLength(json));
+    outgoing.writeHead(status, headers).end(json);
   }
 
   return (incoming, outgoing) => {

@@ -70,7 +70,7 @@ export function listen(app: Fetchable, { host, port, requestTimeoutMs = 30_000, 
         return;
       }
       inFlight++;
-      outgoing.once('close', () => {
+      outgoing.on('close', () => {
         if (--inFlight === 0) idle?.();
       });
       inner(incoming, outgoing);

@@ -72,7 +72,8 @@ export async function readNodeBody(incoming: IncomingMessage, max: number): Prom
       chunks.length = 0;
       resolve(undefined);
     });
-    incoming.once('end', () => resolve(Buffer.concat(chunks, size).toString('utf8')));
+    // One chunk is the usual small body: decoded as it is, without copying it first.
+    incoming.once('end', () => resolve((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).toString('utf8')));
     incoming.once('error', reject);
     incoming.once('aborted', () => reject(new HttpError(400, 'body_incomplete', 'The body ended before Content-Length bytes arrived.')));
   });

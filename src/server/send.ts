@@ -1,7 +1,7 @@
 // The one send: every rule a posted message or batch passes, for the Hono route and the raw-Node fast path alike.
 import { parseMessageBatch, parseMessageInput } from '../api/schemas.js';
 import { messageJson } from '../store/message-json.js';
-import type { MessageInput, Room } from '../api/types.js';
+import type { MessageInput } from '../api/types.js';
 import type { NewMessage, RoomStorage } from '../store/store.js';
 import { authorizeRoomFor, type Principal } from './auth/principal.js';
 import { HttpError } from './errors.js';
@@ -59,8 +59,14 @@ export async function postMessages(deps: SendDeps, req: SendRequest): Promise<Se
     if (!parsed.ok) throw new HttpError(400, 'invalid_message', parsed.message);
     inputs = [parsed.value];
   }
-  const messages = await deps.store.append(room.id, await prepare(deps.store, room, agent, inputs));
-  for (const sender of new Set(messages.map((m) => m.sender))) deps.presence?.posted(room.id, sender);
+  const prepared = prepare(agent, inputs);
+  // The loop guard reads the room's newest messages: only for a room that sets one.
+  const max = room.settings?.loopGuard;
+  if (max !== undefined) await checkLoopGuard(deps.store, room.id, max, prepared);
+  const messages = await deps.store.append(room.id, prepared);
+  const { presence } = deps;
+  if (presence && messages.length === 1) presence.posted(room.id, messages[0]!.sender);
+  else if (presence) for (const sender of new Set(messages.map((m) => m.sender))) presence.posted(room.id, sender);
   return { status: 201, json: Array.isArray(body) ? historyJson(room.id, messages) : messageJson(messages[0]!) };
 }
 
@@ -73,17 +79,16 @@ function fillSender(body: unknown, agent: string): void {
   }
 }
 
-/** The server's part of each message: the proven sender, the @mentions; then the loop guard over the whole batch. */
-async function prepare(store: RoomStorage, room: Room, agent: string | undefined, inputs: MessageInput[]): Promise<NewMessage[]> {
-  const out = inputs.map((input, i): NewMessage => {
+/** The server's part of each message: the proven sender, the @mentions. */
+function prepare(agent: string | undefined, inputs: MessageInput[]): NewMessage[] {
+  return inputs.map((input, i): NewMessage => {
     if (agent !== undefined && input.sender !== agent) {
       const which = inputs.length > 1 ? `message ${i + 1}: ` : '';
       throw new HttpError(403, 'sender_mismatch', `${which}this agent key posts as "${agent}", not as "${input.sender}": leave sender out or set it to "${agent}". Nothing was stored.`);
     }
     const mentions = mentionsIn(input.content);
+    // The parsed input is this request's own object: a plain send stores it as it is.
+    if (mentions === undefined && agent === undefined) return input;
     return { ...input, ...(mentions && { mentions }), ...(agent !== undefined && { verified: true as const }) };
   });
-  const max = room.settings?.loopGuard;
-  if (max !== undefined) await checkLoopGuard(store, room.id, max, out);
-  return out;
 }

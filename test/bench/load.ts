@@ -25,23 +25,25 @@ export const MESSAGE = JSON.stringify({
   type: 'result',
 });
 
-/** `spread`: paths that the sends go to in turn, one after another across all connections (each request to the next
- *  path), instead of the url's own path. */
-export async function load(url: string, body: string, connections: number, seconds: number, serverPid?: number, headers: Record<string, string> = {}, spread?: readonly string[]): Promise<LoadResult> {
+/** `length`: seconds, or `{ amount }` requests (a fixed number of sends, for CPU per send). `spread`: paths that the
+ *  sends go to in turn, one after another across all connections (each request to the next path), instead of the
+ *  url's own path. */
+export async function load(url: string, body: string, connections: number, length: number | { amount: number }, serverPid?: number, headers: Record<string, string> = {}, spread?: readonly string[]): Promise<LoadResult> {
   const cpu0 = serverPid === undefined ? 0 : cpuMs(serverPid);
   let next = 0;
   const r = await autocannon({
     url,
     method: 'POST',
     connections,
-    duration: seconds,
+    // A run of `amount` ends at the next sample tick: ticks of 20 ms keep its wall time close to the sends'.
+    ...(typeof length === 'number' ? { duration: length } : { amount: length.amount, sampleInt: 20 }),
     headers: { 'content-type': 'application/json', ...headers },
     body,
     ...(spread && { requests: [{ setupRequest: (req: object) => ({ ...req, path: spread[next++ % spread.length] }) }] }),
   });
   return {
     connections,
-    rps: Math.round(r.requests.average),
+    rps: Math.round(typeof length === 'number' ? r.requests.average : (r.requests.total * 1000) / Math.max(1, r.finish.getTime() - r.start.getTime())),
     p50: r.latency.p50,
     p99: r.latency.p99,
     errors: r.errors + r.timeouts + r.non2xx,

@@ -47,13 +47,14 @@ export function startProcess(command: string, args: string[], ready: RegExp, env
   });
 }
 
-/** `root`: another checkout's built tree (its bin/ and dist/), to measure a baseline build in the same run. */
-export const startOurs = (dataDir: string, extra: string[] = [], root = ROOT) =>
-  startProcess(process.execPath, [join(root, 'bin/im-for-agents.js'), 'serve', '--port', '0', '--data', dataDir, '--no-open', ...extra], /listening on (http:\/\/\S+)/);
+/** `root`: another checkout's built tree (its bin/ and dist/), to measure a baseline build in the same run; `nodeArgs`
+ *  go to node itself (e.g. --cpu-prof). */
+export const startOurs = (dataDir: string, extra: string[] = [], root = ROOT, nodeArgs: string[] = []) =>
+  startProcess(process.execPath, [...nodeArgs, join(root, 'bin/im-for-agents.js'), 'serve', '--port', '0', '--data', dataDir, '--no-open', ...extra], /listening on (http:\/\/\S+)/);
 
 /** A reference server from test/bench: `ceiling-server.ts` (bare node:http) or `hono-floor-server.ts` (bare Hono). */
-export const startReference = (file: 'ceiling-server.ts' | 'hono-floor-server.ts') =>
-  startProcess(process.execPath, ['--import', 'tsx', `test/bench/${file}`], /listening on (http:\/\/\S+)/);
+export const startReference = (file: 'ceiling-server.ts' | 'hono-floor-server.ts', nodeArgs: string[] = []) =>
+  startProcess(process.execPath, [...nodeArgs, '--import', 'tsx', `test/bench/${file}`], /listening on (http:\/\/\S+)/);
 
 /** Resident set size of a process in MB, from /proc. */
 export async function rssMb(pid: number): Promise<number> {

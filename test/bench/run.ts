@@ -8,21 +8,27 @@ import { cpuMs, load, MESSAGE, type LoadResult } from './load.js';
 import { createClient } from 'redis';
 import { installed, startNats, startRedis, type Peer } from './peers.js';
 import { ROOT, rssMb, startOurs, startReference } from './processes.js';
+import { SEND_AUTHS, startSendTarget } from './send-targets.js';
 import { measureUiPaint } from './ui-paint.js';
 
 const quick = process.argv.includes('--quick');
-/** `--only send,auth` runs just those phases (send, auth, agentkey, batch, delivery, redis, history, spread, rooms100k, ui, cli). */
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+/** `--only send,batch` runs just those phases (send, batch, delivery, redis, history, spread, rooms100k, ui, cli). */
+const only = flag('only')?.split(',');
 const want = (phase: string) => !only || only.includes(phase);
 const SECONDS = quick ? 2 : 5;
+/** Sends per load run of the send table: a fixed number, so server CPU per send is taken over the same work. */
+const SENDS = Number(flag('sends') ?? (quick ? 10_000 : 40_000));
 const DELIVERIES = quick ? 50 : 200;
-const CONNECTIONS = [1, 10, 100];
+const CONNECTIONS = flag('connections')?.split(',').map(Number) ?? [1, 10, 100];
 const SUBSCRIBERS = [1, 10, 100];
 /** Room counts the spread table sends across (the largest is built once and the others are its first rooms). */
 const SPREAD_ROOMS = [1000, 2000, 10_000];
 const HISTORY = quick ? [0, 100_000] : [0, 100_000, 1_000_000];
 /** Load runs are repeated and the median kept: on a shared 2-core machine single runs swing by tens of percent. */
-const REPEAT = quick ? 1 : 3;
+const REPEAT = Number(flag('repeat') ?? (quick ? 1 : 3));
+/** The send table's auth modes (`--auth=auth off,agent key`), all three unless told. */
+const AUTHS = SEND_AUTHS.filter((a) => flag('auth')?.split(',').includes(a) ?? true);
 /** Runs of each CLI call, interleaved; the median is kept. */
 const CLI_RUNS = 20;
 
@@ -46,15 +52,10 @@ async function median<T extends { rps: number }>(measure: () => Promise<T>): Pro
   return middle(runs, throughput);
 }
 
-async function createRoomWithKeys(url: string, name: string, admin?: string): Promise<{ roomId: string; keys: { write: string } }> {
-  const res = await fetch(`${url}/agent/rooms`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(admin && { authorization: `Bearer ${admin}` }) },
-    body: JSON.stringify({ name }),
-  });
-  return (await res.json()) as { roomId: string; keys: { write: string } };
+async function createRoom(url: string, name: string): Promise<string> {
+  const res = await fetch(`${url}/agent/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
+  return ((await res.json()) as { roomId: string }).roomId;
 }
-const createRoom = async (url: string, name: string): Promise<string> => (await createRoomWithKeys(url, name)).roomId;
 
 /** Fills a room with `count` messages through the batch endpoint, 4 batches of 1,000 in flight. */
 async function fill(url: string, roomId: string, count: number): Promise<void> {
@@ -84,83 +85,61 @@ async function coldStartMs(dataDir: string, extra: string[] = []): Promise<numbe
 
 const dataDir = await mkdtemp(join(tmpdir(), 'im-bench-'));
 try {
-  // 0. Sends with auth on (a room write key) against the same build with auth off, turn by turn, 100 connections.
-  if (want('auth')) {
-    const admin = 'ima_bench-admin-token-0123456789';
-    const open = await startOurs(join(dataDir, 'auth-off'));
-    const locked = await startOurs(join(dataDir, 'auth-on'), ['--token', admin]);
-    const openRoom = await createRoom(open.url, 'auth-off');
-    const { roomId, keys } = await createRoomWithKeys(locked.url, 'auth-on', admin);
-    const turns: { off: LoadResult; on: LoadResult }[] = [];
-    for (let i = 0; i < REPEAT; i++) {
-      turns.push({
-        off: await load(`${open.url}/agent/rooms/${openRoom}/messages`, MESSAGE, 100, SECONDS, open.child.pid),
-        on: await load(`${locked.url}/agent/rooms/${roomId}/messages`, MESSAGE, 100, SECONDS, locked.child.pid, { authorization: `Bearer ${keys.write}` }),
-      });
-    }
-    const { off, on } = middle(turns, (t) => t.on.rps / t.off.rps);
-    add('auth', { send: 'auth off (loopback default)', connections: 100, 'req/s': off.rps, 'p99 ms': off.p99, errors: off.errors, 'of auth off': '100%', 'server CPU µs/req': off.cpuUs ?? '' });
-    add('auth', { send: 'auth on, room write key', connections: 100, 'req/s': on.rps, 'p99 ms': on.p99, errors: on.errors, 'of auth off': `${Math.round((on.rps / off.rps) * 100)}%`, 'server CPU µs/req': on.cpuUs ?? '' });
-    await Promise.all([open.stop(), locked.stop()]);
-  }
-
-  // 0b. Sends with an agent key against sends with the room write key: one server with auth on, one room, turn by
-  // turn at 100 connections. The agent is named as MESSAGE's sender, so both keys post the same body.
-  if (want('agentkey')) {
-    const admin = 'ima_bench-admin-token-0123456789';
-    const server = await startOurs(join(dataDir, 'agent-key'), ['--token', admin]);
-    const { roomId, keys } = await createRoomWithKeys(server.url, 'agent-key', admin);
-    const agentRes = await fetch(`${server.url}/agent/rooms/${roomId}/agents`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
-      body: JSON.stringify({ name: (JSON.parse(MESSAGE) as { sender: string }).sender }),
-    });
-    const { key: agentKey } = (await agentRes.json()) as { key: string };
-    const url = `${server.url}/agent/rooms/${roomId}/messages`;
-    const turns: { write: LoadResult; agent: LoadResult }[] = [];
-    for (let i = 0; i < REPEAT; i++) {
-      turns.push({
-        write: await load(url, MESSAGE, 100, SECONDS, server.child.pid, { authorization: `Bearer ${keys.write}` }),
-        agent: await load(url, MESSAGE, 100, SECONDS, server.child.pid, { authorization: `Bearer ${agentKey}` }),
-      });
-    }
-    const { write, agent } = middle(turns, (t) => t.agent.rps / t.write.rps);
-    add('agentkey', { send: 'room write key', connections: 100, 'req/s': write.rps, 'p99 ms': write.p99, errors: write.errors, 'of write key': '100%', 'server CPU µs/req': write.cpuUs ?? '' });
-    add('agentkey', { send: 'agent key (signed, verified)', connections: 100, 'req/s': agent.rps, 'p99 ms': agent.p99, errors: agent.errors, 'of write key': `${Math.round((agent.rps / write.rps) * 100)}%`, 'server CPU µs/req': agent.cpuUs ?? '' });
-    await server.stop();
-  }
-
-  // 1. Single-message sends: ours, the bare node:http ceiling, and the peers.
+  // 1. Single-message sends at 1, 10 and 100 connections: ours with auth off, a room write key and an agent key (the
+  // agent named as MESSAGE's sender, so all post the same body), bare Hono, the bare node:http ceiling, and the peers.
+  // `--baseline=DIR` adds the same three for the build in DIR (another checkout, built), each right after this build's.
+  // Each takes SENDS sends in turn, REPEAT turns; a row keeps the median of its turns' ratios to the ceiling's same
+  // turn, for throughput and for server CPU per send (the steadier figure on a shared machine).
   const ours = await startOurs(join(dataDir, 'send'));
-  const ceiling = await startReference('ceiling-server.ts');
-  const hono = await startReference('hono-floor-server.ts');
   const peers: Peer[] = [];
   if (installed('redis-server')) peers.push(await startRedis());
   else add('skipped', { peer: 'Redis Streams', why: 'redis-server not installed' });
   if (installed('nats-server')) peers.push(await startNats());
   else add('skipped', { peer: 'NATS core', why: 'nats-server not installed' });
 
-  for (const c of want('send') ? CONNECTIONS : []) {
-    const room = await createRoom(ours.url, `send-${c}`);
-    // Ours, bare Hono and the ceiling take turns, and the turn with the median ratio is kept: the machine's speed drifts.
-    const turns: { us: LoadResult; bare: LoadResult; top: LoadResult }[] = [];
-    for (let i = 0; i < REPEAT; i++) {
-      turns.push({
-        us: await load(`${ours.url}/agent/rooms/${room}/messages`, MESSAGE, c, SECONDS, ours.child.pid),
-        bare: await load(hono.url, MESSAGE, c, SECONDS, hono.child.pid),
-        top: await load(ceiling.url, MESSAGE, c, SECONDS, ceiling.child.pid),
+  if (want('send')) {
+    const baseline = flag('baseline');
+    type Contender = { system: string; url: string; pid: number; headers: Record<string, string>; stop: () => Promise<void> };
+    const contenders: Contender[] = [];
+    for (const auth of AUTHS) {
+      for (const [label, root] of [['', ROOT], ...(baseline ? [[' (baseline)', baseline]] : [])] as [string, string][]) {
+        const t = await startSendTarget(auth, join(dataDir, `send-${contenders.length}`), [], root);
+        contenders.push({ system: `im-for-agents, ${auth}${label}`, url: t.url, pid: t.proc.child.pid!, headers: t.headers, stop: t.proc.stop });
+      }
+    }
+    for (const [system, file] of [['Hono on node-server (no storage)', 'hono-floor-server.ts'], ['node:http ceiling (no storage)', 'ceiling-server.ts']] as const) {
+      const p = await startReference(file);
+      contenders.push({ system, url: p.url, pid: p.child.pid!, headers: {}, stop: p.stop });
+    }
+    // A fresh server's first sends are mostly compiling.
+    for (const x of contenders) await load(x.url, MESSAGE, 10, { amount: SENDS / 4 }, undefined, x.headers);
+    for (const c of CONNECTIONS) {
+      const turns: LoadResult[][] = [];
+      for (let i = 0; i < REPEAT; i++) {
+        const turn: LoadResult[] = [];
+        for (const x of contenders) turn.push(await load(x.url, MESSAGE, c, { amount: SENDS }, x.pid, x.headers));
+        turns.push(turn);
+      }
+      const ceilingAt = contenders.length - 1;
+      const pct = (n: number) => `${Math.round(n * 100)}%`;
+      contenders.forEach((x, at) => {
+        const t = middle(turns, (turn) => turn[at]!.rps / turn[ceilingAt]!.rps);
+        const u = middle(turns, (turn) => (turn[ceilingAt]!.cpuUs ?? 0) / Math.max(1, turn[at]!.cpuUs ?? 0));
+        add('send', {
+          system: x.system, connections: c, 'req/s': t[at]!.rps, 'p50 ms': t[at]!.p50, 'p99 ms': t[at]!.p99, errors: t[at]!.errors,
+          'of ceiling': pct(t[at]!.rps / t[ceilingAt]!.rps),
+          'server CPU µs/req': u[at]!.cpuUs ?? '',
+          'of ceiling (CPU)': pct((u[ceilingAt]!.cpuUs ?? 0) / Math.max(1, u[at]!.cpuUs ?? 0)),
+        });
       });
+      const ceilingRps = middle(turns, (t) => t[ceilingAt]!.rps)[ceilingAt]!.rps;
+      for (const peer of process.argv.includes('--no-peers') ? [] : peers) {
+        const r = await median(() => peer.throughput(c, SECONDS));
+        add('send', { system: `${peer.name} (${peer.note})`, connections: c, 'req/s': r.rps, 'p50 ms': r.p50, 'p99 ms': r.p99, errors: 0, 'of ceiling': `${Math.round((r.rps / ceilingRps) * 100)}%`, 'server CPU µs/req': '', 'of ceiling (CPU)': '' });
+      }
     }
-    const { us, bare, top } = middle(turns, (t) => t.us.rps / t.top.rps);
-    add('send', { system: 'im-for-agents', connections: c, 'req/s': us.rps, 'p50 ms': us.p50, 'p99 ms': us.p99, errors: us.errors, 'of ceiling': `${Math.round((us.rps / top.rps) * 100)}%`, 'server CPU µs/req': us.cpuUs ?? '' });
-    add('send', { system: 'Hono on node-server (no storage)', connections: c, 'req/s': bare.rps, 'p50 ms': bare.p50, 'p99 ms': bare.p99, errors: bare.errors, 'of ceiling': `${Math.round((bare.rps / top.rps) * 100)}%`, 'server CPU µs/req': bare.cpuUs ?? '' });
-    add('send', { system: 'node:http ceiling (no storage)', connections: c, 'req/s': top.rps, 'p50 ms': top.p50, 'p99 ms': top.p99, errors: top.errors, 'of ceiling': '100%', 'server CPU µs/req': top.cpuUs ?? '' });
-    for (const peer of peers) {
-      const r = await median(() => peer.throughput(c, SECONDS));
-      add('send', { system: `${peer.name} (${peer.note})`, connections: c, 'req/s': r.rps, 'p50 ms': r.p50, 'p99 ms': r.p99, errors: 0, 'of ceiling': `${Math.round((r.rps / top.rps) * 100)}%`, 'server CPU µs/req': '' });
-    }
+    await Promise.all(contenders.map((x) => x.stop()));
   }
-  await Promise.all([ceiling.stop(), hono.stop()]);
 
   // 2. Batch sends.
   for (const size of want('batch') ? [100, 1000] : []) {
@@ -190,7 +169,7 @@ try {
   // checkout, built), each right after the same row of this build, so a change is measured before and after in one run.
   const redisPeer = peers.find((p) => p.url?.startsWith('redis://'));
   if (want('redis') && redisPeer?.url) {
-    const baseline = process.argv.find((a) => a.startsWith('--baseline='))?.slice('--baseline='.length);
+    const baseline = flag('baseline');
     const redisPid = redisPeer.proc.child.pid!;
     type Server = Awaited<ReturnType<typeof startOurs>>;
     let fileRps = 0;

@@ -27,6 +27,8 @@ export interface RequestFacts {
   authorization?: string | undefined;
   requestId?: string | string[] | undefined;
   remoteAddress?: string | undefined;
+  /** The connection, when there is one: authenticate remembers on it the last key it carried. */
+  connection?: object | undefined;
 }
 
 export interface Admitted {
@@ -35,13 +37,14 @@ export interface Admitted {
   clientId: string;
 }
 
-export function factsOf(headers: IncomingHttpHeaders, remoteAddress: string | undefined): RequestFacts {
+export function factsOf(headers: IncomingHttpHeaders, remoteAddress: string | undefined, connection?: object): RequestFacts {
   return {
     host: headers.host,
     origin: headers.origin,
     authorization: headers.authorization,
     requestId: headers['x-request-id'],
     remoteAddress,
+    connection,
   };
 }
 
@@ -50,6 +53,8 @@ export class Gate {
   readonly corsOrigins: readonly string[];
   private readonly limiter: RateLimiter | undefined;
   private readonly policy: HostPolicy;
+  /** The last Host that passed without an Origin: the policy is fixed, so it passes again. */
+  private passedHost: string | undefined;
 
   constructor(private readonly options: GateOptions) {
     this.auth = options.auth ?? {};
@@ -65,13 +70,17 @@ export class Gate {
   /** The request id and the headers every answer carries: the id, nosniff, and CORS. */
   open(facts: RequestFacts): { requestId: string; headers: Record<string, string> } {
     const requestId = requestIdFor(facts.requestId);
-    const headers = { 'X-Request-Id': requestId, 'X-Content-Type-Options': 'nosniff', ...corsHeaders(this.corsOrigins, facts.origin) };
+    const headers: Record<string, string> = { 'X-Request-Id': requestId, 'X-Content-Type-Options': 'nosniff' };
+    if (this.corsOrigins.length > 0) Object.assign(headers, corsHeaders(this.corsOrigins, facts.origin));
     return { requestId, headers };
   }
 
   /** Host and Origin: every route, the UI's included. */
   guard(facts: RequestFacts): void {
-    guardHostAndOrigin(this.policy, facts.host, facts.origin);
+    const { host, origin } = facts;
+    if (origin === undefined && host !== undefined && host === this.passedHost) return;
+    guardHostAndOrigin(this.policy, host, origin);
+    if (origin === undefined) this.passedHost = host;
   }
 
   /** An API request: Host and Origin, the rate limit (per address), then the key. */
@@ -79,7 +88,7 @@ export class Gate {
     this.guard(facts);
     const address = `ip:${facts.remoteAddress ?? 'local'}`;
     this.limiter?.take(address);
-    const { principal, keyId } = await authenticate(this.options.store, this.auth, facts.authorization);
+    const { principal, keyId } = await authenticate(this.options.store, this.auth, facts.authorization, facts.connection);
     return { principal, clientId: keyId ?? address };
   }
 }

@@ -9,7 +9,7 @@ export function frontDoor(gate: Gate): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const { incoming, outgoing } = nodeOf(c);
     const facts: RequestFacts = incoming
-      ? factsOf(incoming.headers, incoming.socket?.remoteAddress)
+      ? factsOf(incoming.headers, incoming.socket?.remoteAddress, incoming.socket)
       : factsOf(Object.fromEntries(c.req.raw.headers), c.env?.remoteAddress);
     const { requestId, headers } = gate.open(facts);
     c.set('requestId', requestId);
