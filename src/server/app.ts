@@ -56,6 +56,9 @@ export interface AppOptions {
   a2aSent?: SendOnce;
   /** How the other servers of a fleet learn this one's presence and tell theirs (default: none, one server). */
   presenceShare?: PresenceShare;
+  /** How long a name counts as listening after its last stream or long-poll closed (default LISTEN_GRACE_MS); tests
+   *  set it small rather than wait the default out. */
+  listenGraceMs?: number;
   log?: (message: string) => void;
 }
 
@@ -77,7 +80,7 @@ export function createApp(options: AppOptions): App {
     heartbeatMs: options.heartbeatMs ?? 15_000,
     streams: options.streams ?? new StreamRegistry(DEFAULT_STREAM_LIMITS),
     log: options.log ?? logToStderr,
-    presence: new Presence(LISTEN_GRACE_MS, options.presenceShare),
+    presence: new Presence(options.listenGraceMs ?? LISTEN_GRACE_MS, options.presenceShare),
   };
   const gate = new Gate({
     store: options.store,

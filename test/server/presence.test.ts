@@ -21,7 +21,8 @@ afterEach(async () => {
 
 async function realServer(auth: boolean) {
   const store = await openStoreOf(TEST_STORE);
-  const app = createApp({ store, log: () => {}, ...(auth && { auth: { adminTokenHash: hashKey(ADMIN) } }) });
+  // A closed listener stops counting after 100 ms, not the default's 2 s (presence-registry.test.ts holds the grace).
+  const app = createApp({ store, log: () => {}, listenGraceMs: 100, ...(auth && { auth: { adminTokenHash: hashKey(ADMIN) } }) });
   const listening = await listen(app, { host: '127.0.0.1', port: 0 });
   servers.push(listening);
   const admin = new Client({ baseUrl: listening.url, key: ADMIN });
