@@ -28,10 +28,13 @@ export default defineConfig({
     // expect.poll waits for a state (a page redrawn, a stream resumed), not a speed: its 1 s default failed on a busy
     // machine (the UI's "Reconnecting…" after a server stop), so it waits as long as a guard against a hang.
     expect: { poll: { timeout: 15_000 } },
-    // In-process, real-process and Redis files on two forks (vitest's default is one fewer than the cores: one here);
-    // the browser files on one thread beside them. Each file has its own temp dirs, ports (0) and redis-server.
+    // In-process, real-process and Redis files on two forks (vitest's default is one fewer than the cores: one here;
+    // on a busy machine --maxWorkers=1 goes back to it); the browser files on one thread beside them. Each file has its
+    // own temp dirs, ports (0) and redis-server.
     pool: 'forks',
-    poolOptions: { forks: { maxForks: 2, minForks: 1 }, threads: { maxThreads: 1, minThreads: 1 } },
+    maxWorkers: 2,
+    minWorkers: 1,
+    poolOptions: { threads: { maxThreads: 1, minThreads: 1 } },
     projects: [
       { extends: true, test: { name: 'file', include: ['test/**/*.test.ts'], exclude: BROWSER } },
       { extends: true, test: { name: 'browser', include: BROWSER, pool: 'threads', globalSetup: ['test/helpers/browser-global.ts'] } },
