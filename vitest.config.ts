@@ -1,4 +1,5 @@
-// Test config: one glob so no test file is silently skipped; the API suites that matter run a second time on Redis.
+// Test config: one glob so no test file is silently skipped (the browser files are a project of their own); the API
+// suites that matter run a second time on Redis.
 import { defineConfig } from 'vitest/config';
 
 /** The API suites that run against the Redis store too (project "redis"; test/helpers/stores.ts picks the store). */
@@ -17,6 +18,9 @@ const ON_BOTH_STORES = [
   'test/server/room-pages.test.ts',
 ];
 
+/** Browser files: one worker (a thread, so it runs beside the forks) and one Chromium for them all (browser-global.ts). */
+const BROWSER = ['test/ui/**/*.test.ts'];
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -24,9 +28,16 @@ export default defineConfig({
     // expect.poll waits for a state (a page redrawn, a stream resumed), not a speed: its 1 s default failed on a busy
     // machine (the UI's "Reconnecting…" after a server stop), so it waits as long as a guard against a hang.
     expect: { poll: { timeout: 15_000 } },
+    // In-process, real-process and Redis files on two forks (vitest's default is one fewer than the cores: one here;
+    // on a busy machine --maxWorkers=1 goes back to it); the browser files on one thread beside them. Each file has its
+    // own temp dirs, ports (0) and redis-server.
     pool: 'forks',
+    maxWorkers: 2,
+    minWorkers: 1,
+    poolOptions: { threads: { maxThreads: 1, minThreads: 1 } },
     projects: [
-      { extends: true, test: { name: 'file', include: ['test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'file', include: ['test/**/*.test.ts'], exclude: BROWSER } },
+      { extends: true, test: { name: 'browser', include: BROWSER, pool: 'threads', globalSetup: ['test/helpers/browser-global.ts'] } },
       { extends: true, test: { name: 'redis', include: ON_BOTH_STORES, env: { IM_TEST_STORE: 'redis' } } },
     ],
   },

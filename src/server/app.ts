@@ -54,6 +54,9 @@ export interface AppParts {
   a2aSent?: SendOnce;
   /** How the other servers of a fleet learn this one's presence and tell theirs (default: none, one server). */
   presenceShare?: PresenceShare;
+  /** How long a name counts as listening after its last stream or long-poll closed (default LISTEN_GRACE_MS); tests
+   *  set it small rather than wait the default out. */
+  listenGraceMs?: number;
 }
 
 /** The Hono app, plus the fast send path that listen() puts in front of it on a Node socket. */
@@ -85,7 +88,7 @@ export function createApp(options: AppOptions): App {
     heartbeatMs: options.heartbeatMs ?? 15_000,
     streams: options.streams ?? new StreamRegistry(DEFAULT_STREAM_LIMITS),
     log: options.log ?? logToStderr,
-    presence: new Presence(LISTEN_GRACE_MS, options.presenceShare),
+    presence: new Presence(options.listenGraceMs ?? LISTEN_GRACE_MS, options.presenceShare),
   };
   const gate = new Gate({
     store: options.store,

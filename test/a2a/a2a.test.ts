@@ -14,7 +14,7 @@ import { listen, type Listening } from '../../src/server/listen.js';
 import { StreamRegistry } from '../../src/server/streams.js';
 import { openStore } from '../helpers/app.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { until } from '../helpers/webhook-receiver.js';
+import { until } from '../helpers/until.js';
 
 const ADMIN = 'ima_a2a-test-admin-token-000000';
 const servers: Listening[] = [];

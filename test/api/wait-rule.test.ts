@@ -2,15 +2,13 @@
 // before, during or after A's wait call. Each door must return B's answer (never C's noise) and a cursor that finds it.
 import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import type { History } from '../../src/api/types.js';
 import { matchesWait, waitStart } from '../../src/api/wait-rule.js';
-import type { CliIo } from '../../src/cli/io.js';
-import { run } from '../../src/cli/run.js';
 import type { Client } from '../../src/client/client.js';
 import { buildMcpServer } from '../../src/mcp/server.js';
 import { testApp } from '../helpers/app.js';
+import { cli } from '../helpers/cli.js';
 
 type App = Awaited<ReturnType<typeof testApp>>;
 interface Waited {
@@ -39,10 +37,8 @@ const doors: Record<string, Door> = {
     return fromMessages(messages, cursor);
   },
   'CLI wait --as A --from B': async ({ fetch }, roomId, { timeoutMs, after }) => {
-    let stdout = '';
-    const io: CliIo = { out: (t) => void (stdout += t), err: () => {}, stdin: Object.assign(Readable.from([]), { isTTY: true }), env: {}, interactive: false, fetch };
     const argv = ['wait', roomId, '--as', 'A', '--from', 'B', '--json', '--timeout', String(timeoutMs / 1000), ...(after === undefined ? [] : ['--after', String(after)])];
-    const code = await run(argv, io);
+    const { code, stdout } = await cli(argv, fetch);
     if (code === 124) return { contents: [], cursor: after ?? 0 };
     expect(code).toBe(0);
     const m = JSON.parse(stdout) as { content: string; seq: number };

@@ -1,23 +1,11 @@
 // CLI commands in-process against app.request: output formats, stdin, filters, exit codes.
-import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import { run } from '../../src/cli/run.js';
 import { Client } from '../../src/client/client.js';
 import { hashKey } from '../../src/server/auth/keys.js';
-import type { CliIo } from '../../src/cli/io.js';
 import { testApp } from '../helpers/app.js';
-import { ndjson } from '../helpers/cli.js';
+import { cli, ndjson } from '../helpers/cli.js';
 
 const ADMIN = 'ima_cli-test-admin-token-123';
-
-async function cli(argv: string[], fetch: CliIo['fetch'], input?: string, more: Partial<CliIo> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const stdin = Object.assign(Readable.from(input === undefined ? [] : [Buffer.from(input)]), { isTTY: input === undefined });
-  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), stdin, env: {}, interactive: false, ...(fetch && { fetch }), ...more };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
 
 describe('CLI client commands', () => {
   test('room create prints the id alone; --json prints the room', async () => {
@@ -50,7 +38,7 @@ describe('CLI client commands', () => {
     ['in a pipe', false, /^[a-z2-7]{26}\n$/, /^write key: imw_\S+\nread key:  imr_\S+\nThese keys are shown this once: keep them\./],
   ])('with auth on, room create prints the keys %s (stdout keeps the id alone in a pipe)', async (_where, interactive, stdout, stderr) => {
     const { fetch } = await testApp({ auth: { adminTokenHash: hashKey(ADMIN) } });
-    const r = await cli(['room', 'create', 'guarded', '--key', ADMIN], fetch, undefined, { interactive, env: { NO_COLOR: '1' } });
+    const r = await cli(['room', 'create', 'guarded', '--key', ADMIN], fetch, { interactive, env: { NO_COLOR: '1' } });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(stdout);
     expect(r.stderr).toMatch(stderr);
@@ -65,7 +53,7 @@ describe('CLI client commands', () => {
     const { fetch, client } = await testApp();
     const { roomId } = await client.createRoom('r');
     expect(await cli(['send', roomId, 'hello', 'there', '--as', 'bob', '--to', 'a,b', '--type', 'note', '--metadata', '{"k":1}'], fetch)).toMatchObject({ code: 0, stdout: '1\n' });
-    expect(await cli(['send', roomId, '--as', 'carol'], fetch, 'line one\nline two\n')).toMatchObject({ code: 0, stdout: '2\n' });
+    expect(await cli(['send', roomId, '--as', 'carol'], fetch, { input: 'line one\nline two\n' })).toMatchObject({ code: 0, stdout: '2\n' });
     const [a, b] = await client.history(roomId);
     expect(a).toMatchObject({ sender: 'bob', content: 'hello there', to: ['a', 'b'], type: 'note', metadata: { k: 1 } });
     expect(b).toMatchObject({ sender: 'carol', content: 'line one\nline two' });

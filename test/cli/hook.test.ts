@@ -1,18 +1,7 @@
 // `hook add|list|rm|resume` in-process against an app with webhooks on.
-import { Readable } from 'node:stream';
 import { expect, test } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
-import { run } from '../../src/cli/run.js';
-import { ndjson } from '../helpers/cli.js';
+import { cli, ndjson } from '../helpers/cli.js';
 import { webhookApp } from '../helpers/webhook-app.js';
-
-async function cli(argv: string[], fetch: CliIo['fetch']) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), stdin: Object.assign(Readable.from([]), { isTTY: true }), env: {}, interactive: false, ...(fetch && { fetch }) };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
 
 test('hook add prints the id and secret; list shows state and filters; rm removes it', async () => {
   const { fetch, client } = await webhookApp();

@@ -1,22 +1,12 @@
 // `room who` (presence as a table or NDJSON), `inbox` (unread messages, --ack) and `wait --to` matching @mentions.
-import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import type { CreatedAgent } from '../../src/api/types.js';
-import type { CliIo } from '../../src/cli/io.js';
-import { run } from '../../src/cli/run.js';
 import { hashKey } from '../../src/server/auth/keys.js';
 import { testApp } from '../helpers/app.js';
+import { cli, startCli } from '../helpers/cli.js';
+import { pollFor } from '../helpers/until.js';
 
 const ADMIN = 'ima_cli-inbox-admin-token-123';
-
-async function cli(argv: string[], fetch: CliIo['fetch'], more: Partial<CliIo> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const stdin = Object.assign(Readable.from([]), { isTTY: true });
-  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), stdin, env: {}, interactive: false, ...(fetch && { fetch }), ...more };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
 
 describe('room who', () => {
   test('prints a table of who listens (a named long-poll) and who posted; --json prints one object per name', async () => {
@@ -25,10 +15,7 @@ describe('room who', () => {
     await client.send(roomId, { sender: 'bob', content: 'hi' });
     const ac = new AbortController();
     const polling = client.history(roomId, { after: 1, wait: 30, as: 'watcher', signal: ac.signal }).catch(() => []);
-    let table = '';
-    for (const end = Date.now() + 10_000; !/watcher +yes/.test(table) && Date.now() < end; await new Promise((r) => setTimeout(r, 20))) {
-      table = (await cli(['room', 'who', roomId], fetch)).stdout;
-    }
+    const table = await pollFor(async () => (await cli(['room', 'who', roomId], fetch)).stdout, (t) => /watcher +yes/.test(t), 10_000, 'watcher listening', 20);
     const lines = table.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^NAME +LISTENING +LAST SEEN +LAST POST$/);
     expect(lines[1]).toMatch(/^watcher +yes +\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ +-$/);
@@ -49,19 +36,14 @@ describe('room who', () => {
 });
 
 test('an `on` loop and a `wait` named by --as (or IM_SENDER) listen while they run, and stop listening after', async () => {
-  const { fetch, client } = await testApp();
+  // Stopped listeners stop counting after 100 ms rather than the default grace (presence-registry.test.ts holds it).
+  const { fetch, client } = await testApp({ listenGraceMs: 100 });
   const { roomId } = await client.createRoom('r');
   const listeners = async () => (await client.presence(roomId)).agents.filter((a) => a.listening).map((a) => a.name).sort();
-  const until = async (want: string[]) => {
-    for (const end = Date.now() + 15_000; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) {
-      if (JSON.stringify(await listeners()) === JSON.stringify(want)) return;
-    }
-    expect(await listeners()).toEqual(want);
-  };
+  const until = async (want: string[]) => expect(await pollFor(listeners, (l) => JSON.stringify(l) === JSON.stringify(want), 15_000, `listeners ${want}`, 20)).toEqual(want);
   const on = new AbortController();
-  const io = { out: () => {}, err: () => {}, stdin: Object.assign(Readable.from([]), { isTTY: true }), env: { PATH: process.env.PATH }, interactive: false, fetch };
-  const looping = run(['on', roomId, '--as', 'looper', '--', 'true'], io, on.signal);
-  const waiting = run(['wait', roomId, '--timeout', '30'], { ...io, env: { IM_SENDER: 'waiter' } });
+  const looping = startCli(['on', roomId, '--as', 'looper', '--', 'true'], fetch, { env: { PATH: process.env.PATH } }, on.signal).done;
+  const waiting = startCli(['wait', roomId, '--timeout', '30'], fetch, { env: { IM_SENDER: 'waiter' } }).done;
   await until(['looper', 'waiter']);
   on.abort();
   expect(await looping).toBe(0);

@@ -1,20 +1,7 @@
 // Lifecycle commands in-process against app.request: output, usage errors, and the delete confirmation.
-import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
-import { run } from '../../src/cli/run.js';
 import { testApp } from '../helpers/app.js';
-import { ndjson } from '../helpers/cli.js';
-
-/** `tty`: stdin is a terminal, and `input` is what the person types. */
-async function cli(argv: string[], fetch: CliIo['fetch'], { tty = false, input = '' } = {}) {
-  let stdout = '';
-  let stderr = '';
-  const stdin = Object.assign(Readable.from([Buffer.from(input)]), { isTTY: tty });
-  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), stdin, env: {}, interactive: tty, ...(fetch && { fetch }) };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
+import { cli, ndjson } from '../helpers/cli.js';
 
 describe('room lifecycle commands', () => {
   test('rename, topic, set: stderr says what changed; --json prints the room', async () => {
@@ -52,7 +39,7 @@ describe('room lifecycle commands', () => {
   test('delete without a terminal needs --yes (exit 2, nothing deleted); with --yes it deletes', async () => {
     const { fetch, client } = await testApp();
     const { id } = await client.createRoom('doomed');
-    const refused = await cli(['room', 'delete', id], fetch);
+    const refused = await cli(['room', 'delete', id], fetch, { input: '' });
     expect(refused).toMatchObject({ code: 2, stdout: '' });
     expect(refused.stderr).toMatch(/cannot be undone: pass --yes/);
     expect((await client.getRoom(id)).id).toBe(id);
@@ -70,7 +57,8 @@ describe('room lifecycle commands', () => {
     const { fetch, client } = await testApp();
     const { id } = await client.createRoom('prod logs');
     await client.send(id, { sender: 'a', content: 'x' });
-    const r = await cli(['room', 'delete', id], fetch, { tty: true, input });
+    // A terminal: `input` is what the person types.
+    const r = await cli(['room', 'delete', id], fetch, { tty: true, interactive: true, input });
     expect(r.stderr).toContain(`Delete room "prod logs" (${id}) and its 1 message(s)? This cannot be undone. [y/N] `);
     expect(r.code).toBe(deleted ? 0 : 1);
     if (!deleted) expect(r.stderr).toMatch(/not done \(answer y to go ahead, or pass --yes\)/);

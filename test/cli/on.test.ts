@@ -1,26 +1,15 @@
 // `on ROOM -- COMMAND` in-process against app.request: env, stdin, order, filters, failures and the cursor file.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
 import type { CliIo } from '../../src/cli/io.js';
-import { run } from '../../src/cli/run.js';
 import { testApp } from '../helpers/app.js';
+import { cli, startCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { until } from '../helpers/webhook-receiver.js';
+import { until } from '../helpers/until.js';
 
-function cliIo(fetch: CliIo['fetch']) {
-  const out = { stdout: '', stderr: '' };
-  const io: CliIo = {
-    out: (t) => void (out.stdout += t),
-    err: (t) => void (out.stderr += t),
-    stdin: Object.assign(Readable.from([]), { isTTY: true }),
-    env: { PATH: process.env.PATH },
-    interactive: false,
-    ...(fetch && { fetch }),
-  };
-  return { io, out };
-}
+/** The commands `on` runs are found on the PATH. */
+const ENV = { env: { PATH: process.env.PATH } };
 
 /** Starts `on` in the background; `streaming` resolves once it has opened the room's stream; stop() aborts it. */
 function startOn(argv: string[], fetch: NonNullable<CliIo['fetch']>) {
@@ -30,9 +19,8 @@ function startOn(argv: string[], fetch: NonNullable<CliIo['fetch']>) {
     if (/\/stream(\?|$)/.test(input)) opened();
     return fetch(input, init);
   };
-  const { io, out } = cliIo(watched);
   const ac = new AbortController();
-  const done = run(['on', ...argv], io, ac.signal);
+  const { output: out, done } = startCli(['on', ...argv], watched, ENV, ac.signal);
   return { out, done, streaming, stop: async () => (ac.abort(), { code: await done, ...out }) };
 }
 
@@ -87,11 +75,10 @@ describe('on ROOM -- COMMAND', () => {
     const { roomId } = await client.createRoom('r');
     await client.sendBatch(roomId, ['a', 'b', 'fail', 'd'].map((content) => ({ sender: 'x', content })));
     const script = `${RECORD}; [ "$IM_CONTENT" != fail ]`;
-    const { io, out } = cliIo(fetch);
-    const first = await run(['on', roomId, '--after', '0', '--cursor', cursor, '--stop-on-error', '--', 'sh', '-c', script, dir], io);
-    expect(first).toBe(1);
+    const first = await cli(['on', roomId, '--after', '0', '--cursor', cursor, '--stop-on-error', '--', 'sh', '-c', script, dir], fetch, ENV);
+    expect(first.code).toBe(1);
     expect(JSON.parse(await readFile(cursor, 'utf8'))).toEqual({ roomId, seq: 2 });
-    expect(out.stderr).toContain('sh exited with code 1 for seq 3; stopped there (not marked handled)');
+    expect(first.stderr).toContain('sh exited with code 1 for seq 3; stopped there (not marked handled)');
 
     // The next start goes on after the cursor (the failed seq 3 runs again), whatever --after says.
     const again = startOn([roomId, '--after', '0', '--cursor', cursor, '--', 'sh', '-c', RECORD, dir], fetch);
@@ -119,15 +106,15 @@ describe('on ROOM -- COMMAND', () => {
     const { fetch, client } = await testApp();
     const { roomId } = await client.createRoom('r');
     for (const command of [join(dir, 'missing.sh'), './missing.sh', 'no-such-command-here']) {
-      const { io, out } = cliIo(fetch);
       // No message is ever sent: the old code sat silent here until the first one.
-      expect(await run(['on', roomId, '--', command], io)).toBe(2);
-      expect(out.stderr).toContain(`Command not found: ${command}`);
+      const r = await cli(['on', roomId, '--', command], fetch, ENV);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`Command not found: ${command}`);
     }
     await writeFile(join(dir, 'not-runnable.sh'), 'echo hi\n');
-    const { io, out } = cliIo(fetch);
-    expect(await run(['on', roomId, '--', join(dir, 'not-runnable.sh')], io)).toBe(2);
-    expect(out.stderr).toContain('chmod +x');
+    const notRunnable = await cli(['on', roomId, '--', join(dir, 'not-runnable.sh')], fetch, ENV);
+    expect(notRunnable.code).toBe(2);
+    expect(notRunnable.stderr).toContain('chmod +x');
   });
 
   test('--as with no --after starts after your own latest message, so an answer that came before on started runs', async () => {

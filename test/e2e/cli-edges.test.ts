@@ -1,8 +1,11 @@
-// The real CLI where scripts and people meet it: closed pipes, wrong or silent servers, a URL without a scheme.
+// The CLI where scripts and people meet it: closed pipes (the built binary in a real pipeline), and in-process over
+// real sockets: wrong or silent servers, a long-poll past the connect timeout, a URL without a scheme.
 import { spawn } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { Client } from '../../src/client/client.js';
-import { BIN, runCli, startServer, type CliResult } from '../helpers/server-process.js';
+import { cli } from '../helpers/cli.js';
+import { inProcessServer } from '../helpers/in-process-server.js';
+import { BIN, startServer, type CliResult } from '../helpers/server-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { wrongServer } from '../helpers/wrong-servers.js';
 
@@ -45,7 +48,7 @@ describe('CLI against something that is not a working im-for-agents server', () 
     const url = await wrongServer('silent');
     for (const args of [['room', 'list'], ['send', 'r'.repeat(26), 'hi'], ['tail', '-f', 'r'.repeat(26)], ['wait', 'r'.repeat(26), '--after', '0']]) {
       const t0 = Date.now();
-      const r = await runCli([...args, ...flags, '--server', url], { env });
+      const r = await cli([...args, ...flags, '--server', url], undefined, { env });
       expect(r.code).toBe(1);
       expect(oneLine(r)).toEqual([`error: No answer from ${url} within 0.5 s: the server is stuck or is not an im-for-agents server. Wait longer with --connect-timeout SECONDS or IM_CONNECT_TIMEOUT.`]);
       expect(Date.now() - t0).toBeLessThan(8000);
@@ -55,7 +58,7 @@ describe('CLI against something that is not a working im-for-agents server', () 
   test('a listener that accepts and closes at once: one line, exit 1', async () => {
     const url = await wrongServer('closing');
     for (const args of [['room', 'list'], ['send', 'r'.repeat(26), 'hi']]) {
-      const r = await runCli([...args, '--server', url]);
+      const r = await cli([...args, '--server', url]);
       expect(r).toMatchObject({ code: 1, stdout: '' });
       expect(oneLine(r)).toEqual([`error: The server at ${url} closed the connection without answering: it is not an im-for-agents server, or it is stopping. Check --server or IM_SERVER.`]);
     }
@@ -63,7 +66,7 @@ describe('CLI against something that is not a working im-for-agents server', () 
 
   test.each(['html', 'html-404'] as const)('another web server on the port (%s): one line, not its page', async (kind) => {
     const url = await wrongServer(kind);
-    const r = await runCli(['room', 'list', '--server', url]);
+    const r = await cli(['room', 'list', '--server', url]);
     expect(r).toMatchObject({ code: 1, stdout: '' });
     expect(oneLine(r)).toEqual([
       `error: The server at ${url} is not an im-for-agents server: it answered HTTP ${kind === 'html' ? 200 : 404} with text/html; charset=utf-8 where the API answers JSON. Check --server or IM_SERVER.`,
@@ -71,27 +74,27 @@ describe('CLI against something that is not a working im-for-agents server', () 
   });
 
   test('a long-poll is not cut short by the timeout: wait --timeout past --connect-timeout still exits 124', async () => {
-    const server = await startServer(await tempDir());
-    const room = (await runCli(['room', 'create', 'w'], { env: { IM_SERVER: server.url } })).stdout.trim();
-    const r = await runCli(['wait', room, '--timeout', '4', '--connect-timeout', '2'], { env: { IM_SERVER: server.url } });
+    const server = await inProcessServer(await tempDir());
+    const room = (await cli(['room', 'create', 'w'], undefined, { env: { IM_SERVER: server.url } })).stdout.trim();
+    const r = await cli(['wait', room, '--timeout', '4', '--connect-timeout', '2'], undefined, { env: { IM_SERVER: server.url } });
     expect(r).toMatchObject({ code: 124, stdout: '' });
   });
 });
 
 describe('CLI server addresses', () => {
   test('host:port with no scheme means http://', async () => {
-    const server = await startServer(await tempDir());
+    const server = await inProcessServer(await tempDir());
     const bare = server.url.replace(/^http:\/\//, '');
-    const room = (await runCli(['room', 'create', 'x', '--server', bare])).stdout.trim();
+    const room = (await cli(['room', 'create', 'x', '--server', bare])).stdout.trim();
     expect(room).toMatch(/^[a-z2-7]{26}$/);
-    expect(await runCli(['send', room, 'hi'], { env: { IM_SERVER: bare } })).toMatchObject({ code: 0, stdout: '1\n', stderr: '' });
+    expect(await cli(['send', room, 'hi'], undefined, { env: { IM_SERVER: bare } })).toMatchObject({ code: 0, stdout: '1\n', stderr: '' });
   });
 
   test.each([
     ['ftp://127.0.0.1:7331', /--server must be an http:\/\/ or https:\/\/ URL \(got "ftp:\/\/127.0.0.1:7331"\)/],
     ['http://[nope', /--server is not a server URL \(got "http:\/\/\[nope"\)/],
   ])('--server %s is a usage error', async (server, says) => {
-    const r = await runCli(['room', 'list', '--server', server]);
+    const r = await cli(['room', 'list', '--server', server]);
     expect(r.code).toBe(2);
     expect(oneLine(r)).toEqual([expect.stringMatching(says)]);
   });

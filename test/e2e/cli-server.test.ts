@@ -1,7 +1,11 @@
-// The real CLI binary against a real server process: create, send (args and stdin), tail -f, wait, port in use.
+// The CLI against a real server: the built binary against a server process (create, send from args and stdin, tail,
+// tail -f, port in use, a second server on a folder), and in-process against a real socket (wait, auth, no server).
 import { spawn } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-import { ndjson } from '../helpers/cli.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { nodeFetch } from '../../src/client/node-fetch.js';
+import { cli, ndjson, startCli } from '../helpers/cli.js';
+import { inProcessServer } from '../helpers/in-process-server.js';
 import { BIN, runCli, startServer } from '../helpers/server-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
@@ -50,17 +54,21 @@ describe('CLI end to end', () => {
   });
 
   test('wait blocks until the next message, prints it, exits 0; exits 124 at --timeout', async () => {
-    const server = await startServer(await tempDir());
+    const server = await inProcessServer(await tempDir());
     const env = { IM_SERVER: server.url };
-    const room = (await runCli(['room', 'create', 'w'], { env })).stdout.trim();
-    const waiting = runCli(['wait', room, '--from', 'worker', '--json'], { env });
-    await new Promise((r) => setTimeout(r, 300));
-    await runCli(['send', room, 'noise', '--as', 'other'], { env });
-    await runCli(['send', room, 'result ready', '--as', 'worker'], { env });
-    const got = await waiting;
-    expect(got.code).toBe(0);
-    expect(JSON.parse(got.stdout)).toMatchObject({ sender: 'worker', content: 'result ready' });
-    expect((await runCli(['wait', room, '--timeout', '0.3'], { env })).code).toBe(124);
+    const room = (await cli(['room', 'create', 'w'], undefined, { env })).stdout.trim();
+    // The sends go once wait's long-poll is on its way (it waits past the newest message it saw before it).
+    let polling: () => void = () => {};
+    const polled = new Promise<void>((resolve) => (polling = resolve));
+    const http = nodeFetch();
+    const watched: CliIo['fetch'] = (input, init) => (/[?&]wait=/.test(input) && polling(), http(input, init));
+    const waiting = startCli(['wait', room, '--from', 'worker', '--json'], watched, { env });
+    await polled;
+    await cli(['send', room, 'noise', '--as', 'other'], undefined, { env });
+    await cli(['send', room, 'result ready', '--as', 'worker'], undefined, { env });
+    expect(await waiting.done).toBe(0);
+    expect(JSON.parse(waiting.output.stdout)).toMatchObject({ sender: 'worker', content: 'result ready' });
+    expect((await cli(['wait', room, '--timeout', '0.3'], undefined, { env })).code).toBe(124);
   });
 
   test('a port in use is one clear line naming the port and --port, with a non-zero exit', async () => {
@@ -73,7 +81,7 @@ describe('CLI end to end', () => {
   });
 
   test('no server running is said as such', async () => {
-    const r = await runCli(['room', 'list', '--server', 'http://127.0.0.1:9']);
+    const r = await cli(['room', 'list', '--server', 'http://127.0.0.1:9']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/No im-for-agents server answers at http:\/\/127.0.0.1:9/);
   });
@@ -82,18 +90,18 @@ describe('CLI end to end', () => {
 describe('CLI end to end with auth on', () => {
   test('--token on loopback turns auth on; the CLI uses --key / IM_KEY', async () => {
     const admin = 'ima_cli-test-admin-token-123';
-    const server = await startServer(await tempDir(), ['--token', admin]);
+    const server = await startServer(await tempDir(), ['--token', admin]); // the flag, as a person starts it
     const env = { IM_SERVER: server.url };
-    const denied = await runCli(['room', 'create', 'x'], { env });
+    const denied = await cli(['room', 'create', 'x'], undefined, { env });
     expect(denied.code).toBe(1);
     expect(denied.stderr).toMatch(/needs a key: .* With the CLI: --key KEY or IM_KEY\.\n$/);
-    const created = await runCli(['room', 'create', 'x', '--json', '--key', admin], { env });
+    const created = await cli(['room', 'create', 'x', '--json', '--key', admin], undefined, { env });
     const room = JSON.parse(created.stdout) as { roomId: string; keys: { write: string; read: string } };
-    expect(await runCli(['send', room.roomId, 'hi'], { env: { ...env, IM_KEY: room.keys.write } })).toMatchObject({ code: 0, stdout: '1\n' });
-    const readOnly = await runCli(['send', room.roomId, 'hi'], { env: { ...env, IM_KEY: room.keys.read } });
+    expect(await cli(['send', room.roomId, 'hi'], undefined, { env: { ...env, IM_KEY: room.keys.write } })).toMatchObject({ code: 0, stdout: '1\n' });
+    const readOnly = await cli(['send', room.roomId, 'hi'], undefined, { env: { ...env, IM_KEY: room.keys.read } });
     expect(readOnly.code).toBe(1);
     expect(readOnly.stderr).toMatch(/read key; posting needs its write key/);
-    const tail = await runCli(['tail', room.roomId, '--json', '--key', room.keys.read], { env });
+    const tail = await cli(['tail', room.roomId, '--json', '--key', room.keys.read], undefined, { env });
     expect(JSON.parse(tail.stdout)).toMatchObject({ content: 'hi' });
   });
 

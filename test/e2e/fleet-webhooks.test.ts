@@ -7,7 +7,8 @@ import { Client } from '../../src/client/client.js';
 import { hasRedis, startRedis } from '../helpers/redis-server.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { startReceiver, until } from '../helpers/webhook-receiver.js';
+import { until } from '../helpers/until.js';
+import { startReceiver } from '../helpers/webhook-receiver.js';
 
 describe.runIf(hasRedis)('a webhook served by a fleet of three', () => {
   test('once per message across three servers; a kill -9 of the deliverer mid-delivery loses nothing', async () => {

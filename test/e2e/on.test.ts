@@ -6,7 +6,7 @@ import { afterEach, expect, test } from 'vitest';
 import { Client } from '../../src/client/client.js';
 import { BIN, startServer } from '../helpers/server-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { until } from '../helpers/webhook-receiver.js';
+import { until } from '../helpers/until.js';
 
 const running = new Set<ChildProcessWithoutNullStreams>();
 afterEach(() => {

@@ -7,6 +7,7 @@ import { Client } from '../../src/client/client.js';
 import { hasRedis, startRedis } from '../helpers/redis-server.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { until } from '../helpers/until.js';
 
 describe.skipIf(!hasRedis)('durability on the Redis store', () => {
   test('3 rounds of kill -9 during 600 concurrent sends (singles and batches of 3): none acknowledged lost, none twice', async () => {
@@ -75,15 +76,6 @@ const DURABLE = process.env.REDIS_CRASH_DURABLE !== '0';
 /** Writers per server, each with one batch in flight at a time. */
 const WRITERS = 3;
 
-/** Polls `ready` until it holds (a guard against a hang, not a speed check). */
-async function until(ready: () => boolean, what: string, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ready()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe.skipIf(!hasRedis)('Redis crashes under two servers', () => {
   test(`${ROUNDS} round(s) of ${KILLS} kill -9 of Redis with batches of ${BATCH} in flight from two servers: every acknowledged batch there once and whole, no torn batch, seqs gapless`, async () => {
     const redis = await startRedis({ durable: DURABLE });
@@ -140,12 +132,12 @@ describe.skipIf(!hasRedis)('Redis crashes under two servers', () => {
       for (let kill = 0; kill < KILLS; kill++) {
         // Both servers have had batches acknowledged since the last restart, so both have more in flight now.
         const seen = [...ackedBy];
-        await until(() => ackedBy.every((n, s) => n >= seen[s]! + 5), 'both servers to acknowledge batches');
+        await until(() => ackedBy.every((n, s) => n >= seen[s]! + 5), 60_000, 'both servers to acknowledge batches');
         await redis.kill();
         await redis.restart();
       }
       const seen = [...ackedBy];
-      await until(() => ackedBy.every((n, s) => n > seen[s]!), 'both servers to be back');
+      await until(() => ackedBy.every((n, s) => n > seen[s]!), 60_000, 'both servers to be back');
       stop = true;
       await Promise.all(writing);
       const { messages, batches } = await check();

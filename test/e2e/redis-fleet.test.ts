@@ -7,6 +7,7 @@ import { startServer, type RunningServer } from '../../src/server/start.js';
 import { hasRedis, startRedis } from '../helpers/redis-server.js';
 import { sseMessages } from '../helpers/sse-messages.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { until } from '../helpers/until.js';
 
 const running: RunningServer[] = [];
 const aborts: AbortController[] = [];
@@ -38,13 +39,6 @@ function subscribe(base: string, roomId: string, after = 0) {
 
 async function post(base: string, roomId: string, body: unknown): Promise<Response> {
   return fetch(`${base}/agent/rooms/${roomId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  // A guard against a hang, not a speed check: the machine may be busy.
-  for (const started = Date.now(); !(await check()); await new Promise((r) => setTimeout(r, 50))) {
-    if (Date.now() - started > 60_000) throw new Error(`still waiting for ${what}`);
-  }
 }
 
 describe.skipIf(!hasRedis)('three servers on one Redis', () => {
@@ -90,7 +84,7 @@ describe.skipIf(!hasRedis)('three servers on one Redis', () => {
     const history = (await (await fetch(`${c!.url}/agent/rooms/${roomId}/history?after=0&limit=1000`)).json()) as History;
     expect(history.messages.map((m) => m.seq)).toEqual(everySeq);
     for (const [i, s] of subscribers.entries()) {
-      await until(() => s.seen.length >= total, `subscriber ${i} to see ${total} messages (has ${s.seen.length})`);
+      await until(() => s.seen.length >= total, 60_000, `subscriber ${i} to see ${total} messages (has ${s.seen.length})`, 50);
       expect(s.seen.map((m) => m.seq)).toEqual(everySeq);
       expect(s.seen).toEqual(history.messages);
     }
@@ -111,11 +105,11 @@ describe.skipIf(!hasRedis)('three servers on one Redis', () => {
     const stream = await fetch(`${b!.url}/agent/rooms/${roomId}/stream?as=watcher`, { signal: streamAbort.signal });
     expect(stream.status).toBe(200);
     void fetch(`${b!.url}/agent/rooms/${roomId}/history?wait=30&as=poller`, { signal: pollAbort.signal }).catch(() => {});
-    await until(async () => (await listeningOn(a!.url, 'watcher')) === true && (await listeningOn(a!.url, 'poller')) === true, 'A to see B\'s listeners');
+    await until(async () => (await listeningOn(a!.url, 'watcher')) === true && (await listeningOn(a!.url, 'poller')) === true, 60_000, 'A to see B\'s listeners', 50);
     streamAbort.abort();
     pollAbort.abort();
     // After B's grace for a client between two polls (2 s), in A's answer as in B's.
-    await until(async () => (await listeningOn(a!.url, 'watcher')) === false && (await listeningOn(a!.url, 'poller')) === false, 'A to see them stop');
+    await until(async () => (await listeningOn(a!.url, 'watcher')) === false && (await listeningOn(a!.url, 'poller')) === false, 60_000, 'A to see them stop', 50);
     expect(await listeningOn(b!.url, 'watcher')).toBe(false);
     expect((await presenceOn(a!.url)).find((e) => e.name === 'watcher')?.lastSeenAt).toEqual(expect.any(String));
   });

@@ -8,6 +8,7 @@ import { startServer, type RunningServer } from '../../src/server/start.js';
 import { hasRedis, startRedis } from '../helpers/redis-server.js';
 import { sseMessages } from '../helpers/sse-messages.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { until } from '../helpers/until.js';
 
 const running: RunningServer[] = [];
 const aborts: AbortController[] = [];
@@ -79,20 +80,13 @@ describe.skipIf(!hasRedis)('Redis outage', () => {
         }
       });
       const acked = () => outcomes.filter((o) => o.status === 201).length;
-      const waitFor = async (check: () => boolean, what: string) => {
-        // A guard against a hang, not a speed check.
-        for (const started = Date.now(); !check(); await new Promise((r) => setTimeout(r, 50))) {
-          if (Date.now() - started > 60_000) throw new Error(`still waiting for ${what}`);
-        }
-      };
-
-      await waitFor(() => acked() >= 40, '40 sends before the outage');
+      await until(() => acked() >= 40, 60_000, '40 sends before the outage', 50);
       await redis.kill();
       const killedAt = outcomes.length;
-      await waitFor(() => outcomes.slice(killedAt).filter((o) => o.status === 503).length >= 20, '20 answers of 503 while Redis is down');
+      await until(() => outcomes.slice(killedAt).filter((o) => o.status === 503).length >= 20, 60_000, '20 answers of 503 while Redis is down', 50);
       await redis.restart();
       const backAt = outcomes.length;
-      await waitFor(() => outcomes.slice(backAt).filter((o) => o.status === 201).length >= 40, '40 sends after Redis is back');
+      await until(() => outcomes.slice(backAt).filter((o) => o.status === 201).length >= 40, 60_000, '40 sends after Redis is back', 50);
       sending = false;
       await Promise.all(clients);
       const woke = await fetch(`${server.url}/agent/rooms/${quiet.roomId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sender":"q","content":"after the outage"}' });
@@ -116,7 +110,7 @@ describe.skipIf(!hasRedis)('Redis outage', () => {
       expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
 
       // The subscriber resumed from its cursor: every message once, in order.
-      await waitFor(() => subscriber.seen.length >= seqs.length, `the subscriber to catch up (${subscriber.seen.length} of ${seqs.length})`);
+      await until(() => subscriber.seen.length >= seqs.length, 60_000, `the subscriber to catch up (${subscriber.seen.length} of ${seqs.length})`, 50);
       expect(subscriber.seen).toEqual(seqs);
       expect(logs.join('\n')).toMatch(/lost the connection to Redis/);
       expect(logs.join('\n')).toMatch(/the connection to Redis at \S+ is back/);

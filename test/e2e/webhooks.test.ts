@@ -6,7 +6,8 @@ import { DEFAULT_DELIVERY_SOCKETS } from '../../src/webhooks/delivery-sockets.js
 import { startServer } from '../helpers/server-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { startTricklingReceiver } from '../helpers/trickling-receiver.js';
-import { startReceiver, until } from '../helpers/webhook-receiver.js';
+import { until } from '../helpers/until.js';
+import { startReceiver } from '../helpers/webhook-receiver.js';
 
 test('kill -9 between send and delivery loses nothing; a dead URL ends paused (--webhook-max-failures)', async () => {
   let accept = false;

@@ -85,12 +85,3 @@ export async function startReceiver(decide: Decide = () => 200, port = 0): Promi
   servers.add(receiver.close);
   return receiver;
 }
-
-/** Polls until `check` returns true, or fails after `timeoutMs`. */
-export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

@@ -2,22 +2,12 @@
 // that differs from its source.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { expect, test } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
-import { run } from '../../src/cli/run.js';
 import { migrate } from '../../src/migrate/migrate.js';
 import { openStoreAt, type OpenedStore } from '../../src/migrate/store-at.js';
+import { cli } from '../helpers/cli.js';
 import { expectSameStores, fileFixture } from '../helpers/migrate-fixture.js';
 import { tempDir } from '../helpers/temp-dir.js';
-
-async function cli(argv: string[], errInteractive = false) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), stdin: Readable.from([]), env: {}, interactive: false, errInteractive };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
 
 async function both<T>(from: string, to: string, body: (a: OpenedStore, b: OpenedStore) => Promise<T>): Promise<T> {
   const a = await openStoreAt(from, { mustExist: true });
@@ -52,7 +42,7 @@ test('folder to folder: every room, key, agent, cursor, message and hook arrives
 test('on a terminal the progress is one bar redrawn in place on stderr', async () => {
   const [from, to] = [await tempDir(), await tempDir()];
   await fileFixture(from, [50, 10]);
-  const { code, stderr } = await cli(['migrate', '--from', from, '--to', to], true);
+  const { code, stderr } = await cli(['migrate', '--from', from, '--to', to], undefined, { errInteractive: true });
   expect(code).toBe(0);
   expect(stderr).toContain('\r\x1b[2K[');
   expect(stderr.trimEnd().split('\r\x1b[2K').at(-1)).toBe(`[${'#'.repeat(24)}] 100%  3/3 rooms  60/60 messages`);

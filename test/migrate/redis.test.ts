@@ -1,21 +1,12 @@
 // `migrate` through Redis: folder -> Redis -> folder keeps every room equal (checksums and field by field), and a
 // copy into Redis cut off mid-room is resumed by a rerun.
-import { Readable } from 'node:stream';
 import { describe, expect, test } from 'vitest';
-import type { CliIo } from '../../src/cli/io.js';
-import { run } from '../../src/cli/run.js';
 import { migrate } from '../../src/migrate/migrate.js';
 import { openStoreAt } from '../../src/migrate/store-at.js';
+import { cli } from '../helpers/cli.js';
 import { expectSameStores, fileFixture } from '../helpers/migrate-fixture.js';
 import { hasRedis, startRedis } from '../helpers/redis-server.js';
 import { tempDir } from '../helpers/temp-dir.js';
-
-async function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), stdin: Readable.from([]), env: {}, interactive: false };
-  return { code: await run(argv, io), stdout, stderr };
-}
 
 describe.runIf(hasRedis)('migrate with Redis', () => {
   test('folder -> Redis -> folder: the same rooms, messages, cursors and hooks, checksums equal at each step', async () => {

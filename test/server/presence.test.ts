@@ -9,6 +9,7 @@ import { hashKey } from '../../src/server/auth/keys.js';
 import { listen, type Listening } from '../../src/server/listen.js';
 import { testApp } from '../helpers/app.js';
 import { TEST_STORE, openStoreOf } from '../helpers/stores.js';
+import { pollFor } from '../helpers/until.js';
 
 const ADMIN = 'ima_presence-admin-token-0123456789';
 const servers: Listening[] = [];
@@ -21,7 +22,8 @@ afterEach(async () => {
 
 async function realServer(auth: boolean) {
   const store = await openStoreOf(TEST_STORE);
-  const app = createApp({ store, log: () => {}, ...(auth && { auth: { adminTokenHash: hashKey(ADMIN) } }) });
+  // A closed listener stops counting after 100 ms, not the default's 2 s (presence-registry.test.ts holds the grace).
+  const app = createApp({ store, log: () => {}, listenGraceMs: 100, ...(auth && { auth: { adminTokenHash: hashKey(ADMIN) } }) });
   const listening = await listen(app, { host: '127.0.0.1', port: 0 });
   servers.push(listening);
   const admin = new Client({ baseUrl: listening.url, key: ADMIN });
@@ -37,14 +39,8 @@ async function realServer(auth: boolean) {
 }
 
 /** Polls presence until `check` holds (order and content, never a duration), or fails after a generous deadline. */
-async function until(client: Client, roomId: string, check: (agents: PresenceEntry[]) => boolean): Promise<PresenceEntry[]> {
-  let last: PresenceEntry[] = [];
-  for (const end = Date.now() + 15_000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
-    last = (await client.presence(roomId)).agents;
-    if (check(last)) return last;
-  }
-  throw new Error(`presence never matched: ${JSON.stringify(last)}`);
-}
+const until = (client: Client, roomId: string, check: (agents: PresenceEntry[]) => boolean): Promise<PresenceEntry[]> =>
+  pollFor(async () => (await client.presence(roomId)).agents, check, 15_000, 'presence to match', 50);
 
 const listening = (agents: PresenceEntry[], name: string) => agents.find((a) => a.name === name)?.listening === true;
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Client } from '../../src/client/client.js';
 import { axeProblems } from '../helpers/axe.js';
 import { launchBrowser, skipBrowserTests } from '../helpers/browser.js';
-import { startServer as startServerProcess } from '../helpers/server-process.js';
+import { inProcessServer } from '../helpers/in-process-server.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 import { tempDir, tempDirForAll } from '../helpers/temp-dir.js';
 
@@ -162,7 +162,7 @@ describe.skipIf(skipBrowserTests)('accessibility (axe-core)', () => {
     ['phone', 390],
   ])('keyboard only (%s): from the room list into a room, post a first message, and back', async (_, width) => {
     // Its own server: it posts, and the audits expect the shared one to stay as it was.
-    const server = await startServerProcess(await tempDir());
+    const server = await inProcessServer(await tempDir());
     const client = new Client({ baseUrl: server.url });
     const { roomId } = await client.createRoom('keyboard');
     await client.send(roomId, { sender: 'agent', content: 'anyone there?' });

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { CreatedWebhook, Webhook } from '../../src/api/webhooks.js';
 import { openStore } from '../helpers/app.js';
+import { until } from '../helpers/until.js';
 import { openWebhooks, webhookApp } from '../helpers/webhook-app.js';
-import { startReceiver, until, type Receiver } from '../helpers/webhook-receiver.js';
+import { startReceiver, type Receiver } from '../helpers/webhook-receiver.js';
 
 async function setup(options: Parameters<typeof webhookApp>[0] = {}) {
   const t = await webhookApp(options);

@@ -2,8 +2,9 @@
 import { describe, expect, test } from 'vitest';
 import type { CreatedWebhook } from '../../src/api/webhooks.js';
 import { startChatReceiver, type ChatReceiver, type ChatService } from '../helpers/chat-receivers.js';
+import { until } from '../helpers/until.js';
 import { webhookApp } from '../helpers/webhook-app.js';
-import { startReceiver, until } from '../helpers/webhook-receiver.js';
+import { startReceiver } from '../helpers/webhook-receiver.js';
 
 async function setup() {
   const t = await webhookApp();

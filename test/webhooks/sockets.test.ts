@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { expect, test } from 'vitest';
 import type { CreatedWebhook } from '../../src/api/webhooks.js';
 import { startTricklingReceiver } from '../helpers/trickling-receiver.js';
+import { until } from '../helpers/until.js';
 import { webhookApp } from '../helpers/webhook-app.js';
-import { until } from '../helpers/webhook-receiver.js';
 
 const openFds = () => readdirSync('/proc/self/fd').length;
 

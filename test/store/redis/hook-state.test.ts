@@ -8,7 +8,8 @@ import { openStore } from '../../helpers/app.js';
 import { hasRedis, sharedRedis } from '../../helpers/redis-server.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { openWebhooks } from '../../helpers/webhook-app.js';
-import { startReceiver, until } from '../../helpers/webhook-receiver.js';
+import { until } from '../../helpers/until.js';
+import { startReceiver } from '../../helpers/webhook-receiver.js';
 
 const clients: { close(): Promise<void> }[] = [];
 afterEach(async () => {

@@ -6,20 +6,12 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { RedisStore } from '../../../src/store/redis/redis-store.js';
 import { testApp } from '../../helpers/app.js';
 import { hasRedis, sharedRedis } from '../../helpers/redis-server.js';
+import { until } from '../../helpers/until.js';
 
 const open: { close(): Promise<unknown> }[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
-
-/** Polls until `check` holds; a guard against a hang, not a speed check. */
-async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`not within 10 s: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe.skipIf(!hasRedis)('Redis store: who hears a room', () => {
   test("a room's notices go only to servers with listeners in it, from the first listener to the last", async () => {
@@ -42,19 +34,19 @@ describe.skipIf(!hasRedis)('Redis store: who hears a room', () => {
     };
     const got: number[] = [];
     const stop = listener!.subscribe(busy.id, (messages) => got.push(...messages.map((m) => m.seq)));
-    await until(async () => (await hearers(busy.id)) === 1, 'the listening server subscribes the room');
+    await until(async () => (await hearers(busy.id)) === 1, 10_000, 'the listening server subscribes the room');
     for (const room of [quiet, busy, quiet]) await sender!.append(room.id, [{ sender: 's', content: 'x' }]);
-    await until(async () => got.length === 1, 'the listener hears the send through the other server');
+    await until(async () => got.length === 1, 10_000, 'the listener hears the send through the other server');
     expect(got).toEqual([1]);
     expect(await hearers(quiet.id)).toBe(0);
     stop();
-    await until(async () => (await hearers(busy.id)) === 0, 'the server unsubscribes after its last listener');
+    await until(async () => (await hearers(busy.id)) === 0, 10_000, 'the server unsubscribes after its last listener');
     // Listening again after that: the room's channel is taken again and the sends reach it.
     const again: number[] = [];
     const stop2 = listener!.subscribe(busy.id, (messages) => again.push(...messages.map((m) => m.seq)));
-    await until(async () => (await hearers(busy.id)) === 1, 'the server subscribes the room again');
+    await until(async () => (await hearers(busy.id)) === 1, 10_000, 'the server subscribes the room again');
     await sender!.append(busy.id, [{ sender: 's', content: 'y' }]);
-    await until(async () => again.length === 1, 'the listener hears the next send');
+    await until(async () => again.length === 1, 10_000, 'the listener hears the next send');
     expect(again).toEqual([2]);
     stop2();
   });

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { MAX_PRESENCE_NAMES, Presence } from '../../../src/server/presence.js';
 import { RedisPresence } from '../../../src/store/redis/presence.js';
 import { hasRedis, sharedRedis } from '../../helpers/redis-server.js';
+import { pollFor } from '../../helpers/until.js';
 
 const open: { close(): Promise<unknown> }[] = [];
 afterEach(async () => {
@@ -36,14 +37,8 @@ async function servers(n: number, aliveMs: number) {
 }
 
 /** What `viewer` answers for the room, once `check` holds (polled: writes are on their way, never a duration). */
-async function until(viewer: Presence, roomId: string, check: (agents: ReturnType<Presence['list']>) => boolean) {
-  let last: ReturnType<Presence['list']> = [];
-  for (const end = Date.now() + 15_000; Date.now() < end; await new Promise((r) => setTimeout(r, 20))) {
-    last = viewer.list(roomId, new Map(), await viewer.remote(roomId));
-    if (check(last)) return last;
-  }
-  throw new Error(`presence never matched: ${JSON.stringify(last)}`);
-}
+const until = (viewer: Presence, roomId: string, check: (agents: ReturnType<Presence['list']>) => boolean) =>
+  pollFor(async () => viewer.list(roomId, new Map(), await viewer.remote(roomId)), check, 15_000, 'presence to match', 20);
 
 const entry = (agents: ReturnType<Presence['list']>, name: string) => agents.find((a) => a.name === name);
 
