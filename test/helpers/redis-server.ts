@@ -4,7 +4,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
 
 /** The redis-server program (REDIS_SERVER overrides it). */
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
@@ -51,10 +50,15 @@ export async function redisDir(): Promise<string> {
   return dir;
 }
 
-afterAll(async () => {
+/** Stops every server this module started and removes their dirs: after each test file, or (in a global setup, where
+ *  no test file is running) when its teardown calls it. */
+export async function stopAllRedis(): Promise<void> {
   await Promise.all([...running].map((p) => stopProcess(p)));
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
+}
+
+// Imported only inside a test worker: a global setup (test/helpers/cluster-setup.ts) may not import vitest.
+if (process.env.VITEST_POOL_ID !== undefined) (await import('vitest')).afterAll(stopAllRedis);
 
 /** A port nobody listens on at this moment (another process may take it before us: callers retry). */
 export function freePort(): Promise<number> {
