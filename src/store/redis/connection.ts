@@ -147,8 +147,6 @@ async function clusterClient(options: RedisConnectionOptions, seeds: string[], n
     },
     // As in newClient: withDeadline bounds every call.
     commandOptions: { timeout: 0 },
-    // The replies the single-node client gets (the cluster client's default is RESP3: scores as numbers, pairs nested).
-    RESP: 2,
   });
   cluster.on('error', () => {});
   cluster.on('node-error', lost);

@@ -279,10 +279,9 @@ export class RedisStore implements Store {
   /** The rooms of one index set scored from `max` down to `min`, newest first, at most `count`. */
   private async newestIn(index: string, max: string, min: string, count?: number): Promise<{ id: string; score: number }[]> {
     const args = ['ZREVRANGEBYSCORE', index, max, min, 'WITHSCORES', ...(count === undefined ? [] : ['LIMIT', '0', String(count)])];
-    const flat = (await this.redis.sendCommand(args)) as string[];
-    const entries: { id: string; score: number }[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) entries.push({ id: flat[i]!, score: Number(flat[i + 1]) });
-    return entries;
+    // RESP3 (what node-redis speaks): [id, score] pairs.
+    const pairs = (await this.redis.sendCommand(args)) as [string, number | string][];
+    return pairs.map(([id, score]) => ({ id, score: Number(score) }));
   }
 
   async updateRoom(id: string, patch: RoomPatch): Promise<Room> {
