@@ -21,6 +21,18 @@ const ON_BOTH_STORES = [
 /** Browser files: one worker (a thread, so it runs beside the forks) and one Chromium for them all (browser-global.ts). */
 const BROWSER = ['test/ui/**/*.test.ts'];
 
+/** What runs on a local Redis Cluster too (project "cluster": one cluster of 6 redis-servers for all of them): the
+ *  store contract and the API suites of the send, delivery and catalog paths (all of ON_BOTH_STORES would add a
+ *  minute of suite time for little the Redis project does not cover). */
+const ON_CLUSTER = [
+  'test/store/contract/*.test.ts',
+  'test/server/messages.test.ts',
+  'test/server/long-poll.test.ts',
+  'test/server/stream.test.ts',
+  'test/server/rooms.test.ts',
+  'test/server/room-pages.test.ts',
+];
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
@@ -39,6 +51,10 @@ export default defineConfig({
       { extends: true, test: { name: 'file', include: ['test/**/*.test.ts'], exclude: BROWSER } },
       { extends: true, test: { name: 'browser', include: BROWSER, pool: 'threads', globalSetup: ['test/helpers/browser-global.ts'] } },
       { extends: true, test: { name: 'redis', include: ON_BOTH_STORES, env: { IM_TEST_STORE: 'redis' } } },
+      {
+        extends: true,
+        test: { name: 'cluster', include: ON_CLUSTER, env: { IM_TEST_STORE: 'cluster' }, globalSetup: ['test/helpers/cluster-setup.ts'] },
+      },
     ],
   },
 });

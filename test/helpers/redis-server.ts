@@ -4,20 +4,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
 
-const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
+/** The redis-server program (REDIS_SERVER overrides it). */
+export const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
 const REDIS_CHECK_AOF = process.env.REDIS_CHECK_AOF ?? 'redis-check-aof';
 
-/** Whether redis-server can run here. Under CI its absence fails the test file; elsewhere the Redis tests skip. */
-export const hasRedis: boolean = (() => {
-  const ok = spawnSync(REDIS_SERVER, ['--version'], { stdio: 'ignore' }).status === 0;
-  if (ok) return true;
-  const why = `${REDIS_SERVER} is not installed (apt-get install redis-server)`;
-  if (process.env.CI) throw new Error(`${why}: the Redis tests cannot run, and under CI they must.`);
-  process.stderr.write(`skipping the Redis store tests: ${why}\n`);
+/** Whether `program` runs here. Under CI its absence throws (the test file fails); elsewhere it says which tests skip. */
+export function hasProgram(program: string, apt: string, tests: string): boolean {
+  if (spawnSync(program, ['--version'], { stdio: 'ignore' }).status === 0) return true;
+  const why = `${program} is not installed (apt-get install ${apt})`;
+  if (process.env.CI) throw new Error(`${why}: the ${tests} cannot run, and under CI they must.`);
+  process.stderr.write(`skipping the ${tests}: ${why}\n`);
   return false;
-})();
+}
+
+/** Whether redis-server can run here. Under CI its absence fails the test file; elsewhere the Redis tests skip. */
+export const hasRedis: boolean = hasProgram(REDIS_SERVER, 'redis-server', 'Redis store tests');
 
 export interface RedisServer {
   url: string;
@@ -41,12 +43,25 @@ export interface RedisServer {
 const running = new Set<ChildProcess>();
 const dirs: string[] = [];
 
-afterAll(async () => {
+/** A temp dir of its own, removed after the test file. */
+export async function redisDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'im-redis-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** Stops every server this module started and removes their dirs: after each test file, or (in a global setup, where
+ *  no test file is running) when its teardown calls it. */
+export async function stopAllRedis(): Promise<void> {
   await Promise.all([...running].map((p) => stopProcess(p)));
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
+}
 
-function freePort(): Promise<number> {
+// Imported only inside a test worker: a global setup (test/helpers/cluster-setup.ts) may not import vitest.
+if (process.env.VITEST_POOL_ID !== undefined) (await import('vitest')).afterAll(stopAllRedis);
+
+/** A port nobody listens on at this moment (another process may take it before us: callers retry). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -57,7 +72,8 @@ function freePort(): Promise<number> {
   });
 }
 
-function stopProcess(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+/** Sends `signal` (after SIGCONT, so a paused one acts on it) and waits for the exit. */
+export function stopProcess(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   return new Promise((resolve) => {
     running.delete(proc);
     if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
@@ -70,7 +86,8 @@ function stopProcess(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pr
 /** The settings under which no acknowledged message is lost or torn in a Redis crash (src/store/redis/durability.ts). */
 const DURABLE = ['--appendfsync', 'always', '--aof-load-truncated', 'no'];
 
-function launch(port: number, dir: string, extra: readonly string[]): Promise<ChildProcess> {
+/** Starts redis-server on 127.0.0.1:`port` with its AOF in `dir`; resolves once it accepts connections. Stopped after the test file. */
+export function launch(port: number, dir: string, extra: readonly string[]): Promise<ChildProcess> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', dir, '--protected-mode', 'yes', ...extra];
   const proc = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(proc);
@@ -111,8 +128,7 @@ function repairAof(dir: string): void {
  * runs it with appendfsync always and aof-load-truncated no, the settings the Redis store asks for.
  */
 export async function startRedis(options: { durable?: boolean } = {}): Promise<RedisServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'im-redis-'));
-  dirs.push(dir);
+  const dir = await redisDir();
   const extra = options.durable ? DURABLE : [];
   let port = 0;
   let proc: ChildProcess | undefined;

@@ -1,25 +1,34 @@
-// Opens either store for tests: the file store in a temp dir, or the Redis store on this file's private redis-server.
+// Opens a store for tests: the file store in a temp dir, or the Redis store on this file's private redis-server or
+// private Redis Cluster.
 import { createHash } from 'node:crypto';
-import { afterEach } from 'vitest';
+import { afterEach, inject } from 'vitest';
 import { FileStore, type FileStoreOptions } from '../../src/store/file-store.js';
 import { RedisStore } from '../../src/store/redis/redis-store.js';
 import type { Store } from '../../src/store/store.js';
+import { sharedRedisCluster } from './redis-cluster.js';
 import { hasRedis, sharedRedis } from './redis-server.js';
 import { tempDir } from './temp-dir.js';
 
-export type StoreKind = 'file' | 'redis';
+export type StoreKind = 'file' | 'redis' | 'cluster';
 
-/** Every store this machine can run: both, or the file store alone where redis-server is missing (never under CI). */
-export const STORE_KINDS: StoreKind[] = hasRedis ? ['file', 'redis'] : ['file'];
+/** The store the API suites run against: IM_TEST_STORE=redis or cluster (set by the vitest projects of those names),
+ *  else the file store. */
+export const TEST_STORE: StoreKind = process.env.IM_TEST_STORE === 'redis' || process.env.IM_TEST_STORE === 'cluster' ? process.env.IM_TEST_STORE : 'file';
 
-/** The store the API suites run against: IM_TEST_STORE=redis (set by the "redis" vitest project), else the file store. */
-export const TEST_STORE: StoreKind = process.env.IM_TEST_STORE === 'redis' ? 'redis' : 'file';
+/** The stores the contract suites run against: the Redis Cluster alone in the "cluster" project (one cluster per file
+ *  costs seconds to start); else both, or the file store alone where redis-server is missing (never under CI). */
+export const STORE_KINDS: StoreKind[] = TEST_STORE === 'cluster' ? ['cluster'] : hasRedis ? ['file', 'redis'] : ['file'];
 
 const open: Store[] = [];
 
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
+
+/** The "cluster" project's one cluster (test/helpers/cluster-setup.ts), else one for this file. */
+async function clusterUrl(): Promise<string> {
+  return inject('redisClusterUrl') || (await sharedRedisCluster()).url;
+}
 
 /**
  * A fresh, open store, closed after the test. `dir` names the data: the file store keeps it there, the Redis store
@@ -30,9 +39,8 @@ export async function openStoreOf(kind: StoreKind, options: Partial<FileStoreOpt
   let store: Store;
   if (kind === 'file') store = new FileStore({ warn: () => {}, ...options, dir });
   else {
-    const redis = await sharedRedis();
     store = new RedisStore({
-      url: redis.url,
+      url: kind === 'redis' ? (await sharedRedis()).url : await clusterUrl(),
       prefix: `t${createHash('sha1').update(dir).digest('hex').slice(0, 12)}:`,
       warn: options.warn ?? (() => {}),
       ...(options.maxRooms !== undefined && { maxRooms: options.maxRooms }),

@@ -1,11 +1,13 @@
-// Connections to Redis for everything that keeps state there: bounded waits, no offline queue, one error on failure.
-import { createClient } from 'redis';
+// Connections to Redis for everything that keeps state there: bounded waits, no offline queue, one error on failure;
+// a single Redis or a Redis Cluster (found at connect, or named by a seed list), behind the same client surface.
+import { createClient, createCluster } from 'redis';
 import { StoreError } from '../errors.js';
 import type { Warn } from '../log-recovery.js';
-import { redactRedisUrl } from './url.js';
+import { redactRedisUrl, seedUrls } from './url.js';
 
 export interface RedisConnectionOptions {
-  /** redis://[user:pass@]host:port[/db] or rediss://... */
+  /** redis://[user:pass@]host:port[/db] or rediss://...; a Cluster by any one node, or by a seed list
+   *  redis://[user:pass@]h1:p1,h2:p2 */
   url: string;
   /** Longest wait for one command's answer (default 3 s); past it the caller gets StoreError('unavailable'). */
   commandTimeoutMs?: number;
@@ -19,7 +21,7 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 2000;
 /** Connection attempts at start before the server gives up with an error instead of waiting for Redis. */
 const FIRST_CONNECT_ATTEMPTS = 3;
 
-function newClient(options: RedisConnectionOptions, name: string, reconnectStrategy: (retries: number, cause: Error) => number | Error) {
+function newClient(options: RedisConnectionOptions, name: string, reconnectStrategy: Reconnect) {
   return createClient({
     url: options.url,
     name,
@@ -32,6 +34,16 @@ function newClient(options: RedisConnectionOptions, name: string, reconnectStrat
 }
 
 export type RedisConnection = ReturnType<typeof newClient>;
+
+/** The connections that reach a Redis Cluster (see isCluster). */
+const clusters = new WeakSet<object>();
+
+/** Whether `redis` reaches a Redis Cluster: its commands are routed by key, so none may name keys of two slots. */
+export function isCluster(redis: RedisConnection): boolean {
+  return clusters.has(redis);
+}
+
+type Reconnect = (retries: number, cause: Error) => number | Error;
 
 /** The commands of a node-redis connection that the fleet state (hooks, presence, sent ids) and runScript use. */
 export interface RedisLink {
@@ -48,40 +60,108 @@ export interface RedisSubscriber {
  * A connected client. Commands fail at once while it is disconnected (no offline queue, so nothing waits unbounded)
  * and after `commandTimeoutMs` when Redis does not answer, also to a command it has taken; it reconnects by itself
  * with a capped backoff. Losing and regaining the connection, or its answers, is logged once each way, not once per
- * attempt.
+ * attempt. A URL naming a node of a Cluster (cluster mode, asked with INFO cluster) or a seed list gets the cluster
+ * client behind the same surface (see clusterClient).
  */
 export async function connectRedis(options: RedisConnectionOptions, name = 'im-for-agents'): Promise<RedisConnection> {
   const warn = options.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`));
   const where = redactRedisUrl(options.url);
+  const seeds = seedUrls(options.url);
   let ready = false;
   let everReady = false;
-  const client = newClient(options, name, (retries, cause) => {
+  const reconnect: Reconnect = (retries, cause) => {
     if (!everReady && retries >= FIRST_CONNECT_ATTEMPTS) return cause;
     return Math.min(50 * 2 ** retries, 1000);
-  });
-
-  client.on('error', (err: Error) => {
+  };
+  const lost = (err: Error) => {
     if (!ready) return;
     ready = false;
     warn(`lost the connection to Redis at ${where} (${err.message}); requests answer 503 until it is back`);
-  });
-  client.on('ready', () => {
+  };
+  const back = () => {
     if (everReady && !ready) warn(`the connection to Redis at ${where} is back`);
     ready = everReady = true;
-  });
+  };
+  let client: RedisConnection;
   try {
-    await client.connect();
+    if (seeds.length > 1 || (await clusterEnabled(options, name, reconnect))) client = await clusterClient(options, seeds, name, reconnect, lost, back);
+    else {
+      client = newClient(options, name, reconnect);
+      client.on('error', lost);
+      client.on('ready', back);
+      await client.connect();
+    }
   } catch (err) {
     throw new StoreError('unavailable', `Could not connect to Redis at ${where}: ${(err as Error).message}`, { cause: err });
   }
   const timeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
   let stalled = false;
-  return withDeadline(client, timeoutMs, (late) => {
+  const connection = withDeadline(client, timeoutMs, (late) => {
     if (late === stalled) return;
     stalled = late;
     if (late) warn(`Redis at ${where} took a command but did not answer within ${timeoutMs} ms; requests answer 503 until it does`);
     else warn(`Redis at ${where} answers again`);
   });
+  if (clusters.has(client)) clusters.add(connection);
+  return connection;
+}
+
+/** Asks the one node of `options.url` whether it runs in cluster mode (one short-lived connection). */
+async function clusterEnabled(options: RedisConnectionOptions, name: string, reconnect: Reconnect): Promise<boolean> {
+  const probe = newClient(options, name, reconnect);
+  probe.on('error', () => {});
+  await probe.connect();
+  try {
+    return /^cluster_enabled:1\b/m.test(await probe.info('cluster'));
+  } finally {
+    await probe.close().catch(() => {});
+  }
+}
+
+/** A raw command's first key: the word after the command's name, or after a script's key count. */
+function firstKey(args: readonly string[]): string | undefined {
+  const command = args[0]!.toUpperCase();
+  if (command.startsWith('EVAL') || command.startsWith('FCALL')) return Number(args[2]) > 0 ? args[3] : undefined;
+  return args[1];
+}
+
+/**
+ * node-redis's cluster client made to answer as the single-node client does: the typed commands are the same (each
+ * routed by its key, following MOVED/ASK and failovers); `sendCommand(args)` is routed by its first key; 'ready'
+ * means a node's connection is ready. Multi-key commands must name keys of one slot (the store's layout sees to it).
+ */
+async function clusterClient(options: RedisConnectionOptions, seeds: string[], name: string, reconnect: Reconnect, lost: (err: Error) => void, back: () => void) {
+  const first = new URL(seeds[0]!.replace(/^rediss?:/i, 'http:'));
+  const cluster = createCluster({
+    rootNodes: seeds.map((url) => ({ url })),
+    defaults: {
+      name,
+      disableOfflineQueue: true,
+      ...(first.username && { username: decodeURIComponent(first.username) }),
+      ...(first.password && { password: decodeURIComponent(first.password) }),
+      socket: {
+        connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        reconnectStrategy: reconnect,
+        ...(/^rediss:/i.test(seeds[0]!) && { tls: true as const }),
+      },
+    },
+    // As in newClient: withDeadline bounds every call.
+    commandOptions: { timeout: 0 },
+  });
+  cluster.on('error', () => {});
+  cluster.on('node-error', lost);
+  cluster.on('node-ready', back);
+  await cluster.connect();
+  back();
+  const shaped = new Proxy(cluster, {
+    get(target, prop) {
+      if (prop === 'sendCommand') return (args: string[]) => target.sendCommand(firstKey(args), false, args);
+      if (prop === 'on') return (event: string, listener: (...a: unknown[]) => void) => target.on(event === 'ready' ? 'node-ready' : event, listener);
+      return Reflect.get(target, prop, target);
+    },
+  }) as unknown as RedisConnection;
+  clusters.add(shaped);
+  return shaped;
 }
 
 /**

@@ -1,8 +1,23 @@
-// Where the Redis store keeps what: every key of a room carries the room's {id} hash tag, so a Cluster shards by room.
+// Where the Redis store keeps what: every key of a room carries the room's {id} hash tag, so a Cluster shards by room;
+// what spans rooms is either one key per thing (key lookups, heartbeats) or, on a Cluster, split into buckets.
 
-/** The names of every key and channel of one store, under a prefix (default "im:") so several stores share a Redis. */
+/** How many sorted sets the room index is split into on a Cluster: each has its own hash tag, so they spread over the
+ *  masters, and a room's entry goes to the bucket its id hashes to. */
+export const ROOM_BUCKETS = 16;
+
+/** The names of every key and channel of one store, under a prefix (default "im:") so several stores share a Redis.
+ *  `cluster`: laid out for a Redis Cluster, where no command may name keys of two slots. */
 export class RedisKeys {
-  constructor(readonly prefix = 'im:') {}
+  /** The room index's sorted sets, each scored by last activity (ms): one `rooms` on a single Redis, ROOM_BUCKETS
+   *  `rooms:{<n>}` on a Cluster. */
+  readonly roomIndexes: readonly string[];
+
+  constructor(
+    readonly prefix = 'im:',
+    readonly cluster = false,
+  ) {
+    this.roomIndexes = cluster ? Array.from({ length: ROOM_BUCKETS }, (_, n) => `${prefix}rooms:{${n}}`) : [`${prefix}rooms`];
+  }
 
   /** Hash: name, createdAt, topic, seq (last given out), lastAt, kw/kr (key digests), s:<setting> (JSON). */
   room(id: string): string {
@@ -44,15 +59,24 @@ export class RedisKeys {
     return `${this.prefix}key:${hash}`;
   }
 
-  /** Sorted set: every room id, scored by its last activity (ms), so the catalog lists newest first. */
-  get rooms(): string {
-    return `${this.prefix}rooms`;
+  /** The sorted set of roomIndexes that lists this room (a sum of the id's char codes picks the bucket). */
+  roomIndex(id: string): string {
+    if (this.roomIndexes.length === 1) return this.roomIndexes[0]!;
+    let sum = 0;
+    for (let i = 0; i < id.length; i++) sum += id.charCodeAt(i);
+    return this.roomIndexes[sum % this.roomIndexes.length]!;
+  }
+
+  /** String, on a Cluster only: how many rooms the index holds, for the room cap (a single Redis counts its one index
+   *  with ZCARD in the same step as the add). */
+  get roomCount(): string {
+    return `${this.prefix}room-count`;
   }
 
   /** Pub/sub channel of one room: "<roomId> <lastSeq>" after an append, "<roomId> deleted" after a delete,
    *  "<roomId> redacted <message JSON>" after a redaction. A server subscribes to it only while it has listeners in
-   *  the room, so a send wakes only the servers that deliver it. (Plain pub/sub, which Redis 6.2 has; on a Cluster,
-   *  SPUBLISH/SSUBSCRIBE would keep it on the room's shard.) */
+   *  the room, so a send wakes only the servers that deliver it. Plain PUBLISH/SUBSCRIBE on a single Redis (6.2 has
+   *  it); SPUBLISH/SSUBSCRIBE on a Cluster, where the {id} tag keeps it on the room's shard. */
   notices(id: string): string {
     return `${this.prefix}{${id}}:notices`;
   }

@@ -43,6 +43,7 @@ export class LiveRooms {
   private sweep: NodeJS.Timeout | undefined;
   private subscriber: RedisConnection | undefined;
   private channelOf: (roomId: string) => string = () => '';
+  private sharded = false;
   /** One listener for every room's channel: a notice names its room. */
   private readonly onNotice = (notice: string) => this.notice(notice);
 
@@ -57,10 +58,12 @@ export class LiveRooms {
 
   /** Listens on `channelOf(room)` of each watched room, from its first listener to its last, so a send wakes only the
    *  instances with listeners in its room. After a reconnect every watched room catches up, since notices sent while
-   *  the connection was down are lost (pub/sub keeps nothing) while the streams keep every message. */
-  async start(subscriber: RedisConnection, channelOf: (roomId: string) => string): Promise<void> {
+   *  the connection was down are lost (pub/sub keeps nothing) while the streams keep every message. `sharded`: the
+   *  channels are SSUBSCRIBEd (a Cluster, where the notices are SPUBLISHed on the room's shard). */
+  async start(subscriber: RedisConnection, channelOf: (roomId: string) => string, sharded = false): Promise<void> {
     this.subscriber = subscriber;
     this.channelOf = channelOf;
+    this.sharded = sharded;
     // Connected already, so each 'ready' from here on is a reconnect (the client subscribes its channels again).
     subscriber.on('ready', () => this.pokeAll());
     this.sweep = setInterval(() => this.pokeAll(), this.checkMs).unref();
@@ -79,7 +82,8 @@ export class LiveRooms {
   private listen(w: Watch): void {
     if (w.channel !== 'no' || !this.subscriber || this.closed) return;
     w.channel = 'pending';
-    this.subscriber.subscribe(this.channelOf(w.roomId), this.onNotice).then(
+    const channel = this.channelOf(w.roomId);
+    (this.sharded ? this.subscriber.sSubscribe(channel, this.onNotice) : this.subscriber.subscribe(channel, this.onNotice)).then(
       () => {
         if (w.channel === 'pending') w.channel = 'yes';
         this.poke(w);
@@ -181,7 +185,8 @@ export class LiveRooms {
     // watch of the room made meanwhile subscribes again after it.
     if (w.channel !== 'no' && this.subscriber && !this.closed) {
       w.channel = 'no';
-      this.subscriber.unsubscribe(this.channelOf(w.roomId), this.onNotice).catch(() => {});
+      const channel = this.channelOf(w.roomId);
+      (this.sharded ? this.subscriber.sUnsubscribe(channel, this.onNotice) : this.subscriber.unsubscribe(channel, this.onNotice)).catch(() => {});
     }
   }
 

@@ -1,5 +1,6 @@
 // The Redis store: rooms, keys and agents in hashes, messages in one stream per room (id 0-<seq>), live delivery
-// across instances through pub/sub. Several servers may share one Redis; each room's keys share one hash slot.
+// across instances through pub/sub. Several servers may share one Redis or one Redis Cluster; each room's keys share one
+// hash slot, and nothing else spans slots (src/store/redis/keys.ts).
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_MAX_ROOMS, MAX_BATCH, MAX_INBOX_NAMES } from '../../api/limits.js';
 import type { Agent, Message, Room, RoomPatch, RoomSettings } from '../../api/types.js';
@@ -12,13 +13,13 @@ import type { Retention } from '../room-log.js';
 import { redactedCopy } from '../redaction.js';
 import { pickPage, type RoomPage } from '../room-order.js';
 import type { KeyHashes, KeyOwner, MessageListener, NewMessage, NewRoom, ReadOptions, RedactListener, RoomRecord, Store } from '../store.js';
-import { connectRedis, redisFailure, type RedisConnection, type RedisConnectionOptions } from './connection.js';
+import { connectRedis, isCluster, redisFailure, type RedisConnection, type RedisConnectionOptions } from './connection.js';
 import { checkDurability } from './durability.js';
 import { RedisKeys } from './keys.js';
 import { LiveRooms } from './live-rooms.js';
 import { RoomBatches } from './room-batches.js';
 import { redactRedisUrl } from './url.js';
-import { ADD_AGENT, ADMIT, APPEND, CREATE, DROP, IMPORT, PATCH, REPLACE, SET_CURSOR, runScript } from './scripts.js';
+import { ADD_AGENT, ADMIT, APPEND, COUNT_IN, CREATE, DROP, IMPORT, PATCH, REPLACE, SET_CURSOR, runScript, sharded } from './scripts.js';
 
 export interface RedisStoreOptions extends RedisConnectionOptions {
   /** Prepended to every key and channel (default "im:"). */
@@ -39,7 +40,10 @@ const SETTING = 's:';
 export class RedisStore implements Store {
   private client: RedisConnection | undefined;
   private subscriber: RedisConnection | undefined;
-  private readonly keys: RedisKeys;
+  /** Laid out for a single Redis until open() finds a Cluster. */
+  private keys: RedisKeys;
+  /** The scripts that send a notice, with PUBLISH or (on a Cluster) SPUBLISH. */
+  private scripts = { append: APPEND, replace: REPLACE };
   private readonly warn: Warn;
   private readonly live: LiveRooms;
   private retentionTimer: NodeJS.Timeout | undefined;
@@ -69,9 +73,12 @@ export class RedisStore implements Store {
   /** Connects (a command connection and a subscriber); throws StoreError('unavailable') if Redis cannot be reached. */
   async open(): Promise<void> {
     this.client = await connectRedis({ ...this.options, warn: this.warn });
+    const cluster = isCluster(this.client);
+    this.keys = new RedisKeys(this.options.prefix, cluster);
+    if (cluster) this.scripts = { append: sharded(APPEND), replace: sharded(REPLACE) };
     try {
       this.subscriber = await connectRedis({ ...this.options, warn: () => {} }, 'im-for-agents-live');
-      await this.live.start(this.subscriber, (roomId) => this.keys.notices(roomId));
+      await this.live.start(this.subscriber, (roomId) => this.keys.notices(roomId), cluster);
       await checkDurability(this.client, redactRedisUrl(this.options.url), this.warn);
     } catch (err) {
       await this.close();
@@ -128,7 +135,8 @@ export class RedisStore implements Store {
   }
 
   /** The room's hash first (refused if the id is taken), then its place in the catalog, counted against the maximum in
-   *  one step with the check so instances creating at once never pass it; then agents and key owners. */
+   *  one step with the check so instances creating at once never pass it (on a Cluster the count is a key of its own,
+   *  counted before the room enters its index bucket); then agents and key owners. */
   private async addRoom(id: string, fields: Hash, keyHashes: KeyHashes | undefined, agents: RoomRecord['agents']): Promise<void> {
     const max = this.options.maxRooms ?? DEFAULT_MAX_ROOMS;
     const room = this.keys.room(id);
@@ -136,14 +144,17 @@ export class RedisStore implements Store {
     if ((await runScript(this.redis, CREATE, [room], Object.entries(fields).flat())) !== 1) {
       throw new StoreError('conflict', `Room ${id} already exists.`);
     }
-    const admitted = await runScript(this.redis, ADMIT, [this.keys.rooms], [String(max), String(Date.parse(fields.createdAt!)), id]);
-    if (admitted !== 1) {
+    const score = Date.parse(fields.createdAt!);
+    let admitted: boolean;
+    if (!this.keys.cluster) admitted = (await runScript(this.redis, ADMIT, [this.keys.roomIndex(id)], [String(max), String(score), id])) === 1;
+    else if ((admitted = (await runScript(this.redis, COUNT_IN, [this.keys.roomCount], [String(max)])) === 1)) await this.redis.zAdd(this.keys.roomIndex(id), { score, value: id });
+    if (!admitted) {
       await this.redis.del(room);
       throw new StoreError('limit', `This server already holds its maximum of ${max} rooms.`);
     }
     if (agents.length > 0) {
       await this.redis.hSet(this.keys.agents(id), Object.fromEntries(agents.map((a) => [a.name, JSON.stringify({ key: a.keyHash, createdAt: a.createdAt })])));
-      await this.redis.mSet(agents.map((a) => [this.keys.key(a.keyHash), JSON.stringify({ roomId: id, access: 'write', agent: a.name })] as [string, string]));
+      await Promise.all(agents.map((a) => this.redis.set(this.keys.key(a.keyHash), JSON.stringify({ roomId: id, access: 'write', agent: a.name }))));
     }
     if (keyHashes) await this.setKeyOwners(id, keyHashes);
   }
@@ -185,17 +196,29 @@ export class RedisStore implements Store {
         throw err;
       }
       await Promise.all([
-        this.redis.zAdd(this.keys.rooms, { score: Date.parse(last.createdAt), value: roomId }, { condition: 'XX', comparison: 'GT' }),
-        this.redis.publish(this.keys.notices(roomId), `${roomId} ${last.seq}`),
+        this.redis.zAdd(this.keys.roomIndex(roomId), { score: Date.parse(last.createdAt), value: roomId }, { condition: 'XX', comparison: 'GT' }),
+        this.publish(roomId, `${roomId} ${last.seq}`),
       ]);
     });
   }
 
+  /** One key per entry, each on its own slot on a Cluster, so one SET each (no MSET across slots). */
   private async setKeyOwners(roomId: string, keyHashes: KeyHashes): Promise<void> {
-    await this.redis.mSet([
-      [this.keys.key(keyHashes.write), JSON.stringify({ roomId, access: 'write' })],
-      [this.keys.key(keyHashes.read), JSON.stringify({ roomId, access: 'read' })],
+    await Promise.all([
+      this.redis.set(this.keys.key(keyHashes.write), JSON.stringify({ roomId, access: 'write' })),
+      this.redis.set(this.keys.key(keyHashes.read), JSON.stringify({ roomId, access: 'read' })),
     ]);
+  }
+
+  /** Removes key entries, one DEL each (see setKeyOwners). */
+  private async dropKeyOwners(keyHashes: readonly string[]): Promise<void> {
+    await Promise.all(keyHashes.map((k) => this.redis.del(this.keys.key(k))));
+  }
+
+  /** A notice on the room's channel (src/store/redis/keys.ts notices). */
+  private publish(roomId: string, notice: string): Promise<number> {
+    const channel = this.keys.notices(roomId);
+    return this.keys.cluster ? this.redis.sPublish(channel, notice) : this.redis.publish(channel, notice);
   }
 
   async findKey(hash: string): Promise<KeyOwner | undefined> {
@@ -223,27 +246,42 @@ export class RedisStore implements Store {
   }
 
   /**
-   * The catalog is a sorted set by last activity (ms), so a page reads only the rooms from the previous page's end on:
-   * `limit` of them plus every room that ties with either end (the set orders ties by id, the list by creation
-   * first), then puts those in exactly the order of compareRooms.
+   * The catalog is a sorted set by last activity (ms), or on a Cluster several (keys.ts roomIndexes), so a page reads
+   * only the rooms from the previous page's end on: from each set, `limit` of them plus every room that ties with
+   * either end (a set orders ties by id, the list by creation first); of all those, the `limit` newest plus the ties
+   * at either end; then puts them in exactly the order of compareRooms.
    */
   async listRooms(page?: RoomPage): Promise<Room[]> {
     return this.run(undefined, async () => {
-      let ids: string[];
-      if (!page || !Number.isFinite(page.limit)) ids = await this.redis.zRange(this.keys.rooms, 0, -1, { REV: true });
-      else {
-        const max = page.after ? String(Date.parse(page.after.lastActivityAt)) : '+inf';
-        const ties = page.after ? await this.redis.zCount(this.keys.rooms, max, max) : 0;
-        const want = page.limit + ties;
-        ids = (await this.redis.sendCommand(['ZREVRANGEBYSCORE', this.keys.rooms, max, '-inf', 'LIMIT', '0', String(want)])) as string[];
-        if (ids.length === want && want > 0) {
-          const low = await this.redis.zScore(this.keys.rooms, ids.at(-1)!);
-          if (low !== null) ids = (await this.redis.sendCommand(['ZREVRANGEBYSCORE', this.keys.rooms, max, String(low)])) as string[];
-        }
+      const limit = page?.limit ?? Infinity;
+      const max = page?.after ? String(Date.parse(page.after.lastActivityAt)) : '+inf';
+      const found = await Promise.all(
+        this.keys.roomIndexes.map(async (index) => {
+          if (!Number.isFinite(limit)) return { ties: 0, entries: await this.newestIn(index, max, '-inf') };
+          const ties = page?.after ? await this.redis.zCount(index, max, max) : 0;
+          const want = limit + ties;
+          const entries = await this.newestIn(index, max, '-inf', want);
+          if (entries.length < want || want === 0) return { ties, entries };
+          return { ties, entries: await this.newestIn(index, max, String(entries.at(-1)!.score)) };
+        }),
+      );
+      let entries = found.length === 1 ? found[0]!.entries : found.flatMap((f) => f.entries).sort((x, y) => y.score - x.score);
+      const want = limit + found.reduce((n, f) => n + f.ties, 0);
+      if (entries.length > want) {
+        const low = entries[want - 1]?.score ?? Infinity;
+        entries = entries.filter((e) => e.score >= low);
       }
-      const rooms = (await Promise.all(ids.map((id) => this.getRoom(id)))).filter((r): r is Room => r !== undefined);
+      const rooms = (await Promise.all(entries.map((e) => this.getRoom(e.id)))).filter((r): r is Room => r !== undefined);
       return pickPage(rooms, page ?? { limit: Infinity }, (r) => r, (r) => r);
     });
+  }
+
+  /** The rooms of one index set scored from `max` down to `min`, newest first, at most `count`. */
+  private async newestIn(index: string, max: string, min: string, count?: number): Promise<{ id: string; score: number }[]> {
+    const args = ['ZREVRANGEBYSCORE', index, max, min, 'WITHSCORES', ...(count === undefined ? [] : ['LIMIT', '0', String(count)])];
+    // RESP3 (what node-redis speaks): [id, score] pairs.
+    const pairs = (await this.redis.sendCommand(args)) as [string, number | string][];
+    return pairs.map(([id, score]) => ({ id, score: Number(score) }));
   }
 
   async updateRoom(id: string, patch: RoomPatch): Promise<Room> {
@@ -276,14 +314,16 @@ export class RedisStore implements Store {
       if (!held) return false;
       const [write, read, ...agents] = held;
       const keyHashes = [write, read, ...agents.map((a) => (JSON.parse(a) as { key: string }).key)].filter((k): k is string => !!k);
-      await Promise.all([
-        ...keyHashes.map((k) => this.redis.del(this.keys.key(k))),
-        this.redis.zRem(this.keys.rooms, id),
-        this.redis.publish(this.keys.notices(id), `${id} deleted`),
-      ]);
+      await Promise.all([this.dropKeyOwners(keyHashes), this.unlist(id), this.publish(id, `${id} deleted`)]);
       this.live.deleted(id);
       return true;
     });
+  }
+
+  /** Out of the catalog (and, on a Cluster, out of its count, once: only the call that removed the entry counts it out). */
+  private async unlist(id: string): Promise<void> {
+    const removed = await this.redis.zRem(this.keys.roomIndex(id), id);
+    if (removed === 1 && this.keys.cluster) await this.redis.decr(this.keys.roomCount);
   }
 
   onDelete(roomId: string, listener: () => void): () => void {
@@ -298,7 +338,7 @@ export class RedisStore implements Store {
       await this.setKeyOwners(roomId, keyHashes);
       await this.unlessGone(runScript(this.redis, PATCH, [this.keys.room(roomId)], ['2', 'kw', keyHashes.write, 'kr', keyHashes.read]), [keyHashes.write, keyHashes.read]);
       const old = [oldWrite, oldRead].filter((k): k is string => typeof k === 'string' && k !== keyHashes.write && k !== keyHashes.read);
-      if (old.length > 0) await this.redis.del(old.map((k) => this.keys.key(k)));
+      await this.dropKeyOwners(old);
     });
   }
 
@@ -321,7 +361,7 @@ export class RedisStore implements Store {
     try {
       return await change;
     } catch (err) {
-      if (/\bNOROOM\b/.test((err as Error)?.message ?? '')) await this.redis.del(keyHashes.map((k) => this.keys.key(k)));
+      if (/\bNOROOM\b/.test((err as Error)?.message ?? '')) await this.dropKeyOwners(keyHashes);
       throw err;
     }
   }
@@ -377,12 +417,12 @@ export class RedisStore implements Store {
     const parts = batches.length === 1 ? batches[0]!.parts : batches.flatMap((b) => b.parts);
     const first = (await runScript(
       this.redis,
-      APPEND,
+      this.scripts.append,
       [this.keys.room(roomId), this.keys.log(roomId)],
       [createdAt, String(this.options.retention?.maxMessages ?? 0), this.keys.notices(roomId), roomId, ...parts],
     )) as number;
     // The catalog's order only; the messages are stored already, so a failure here must not fail the send.
-    this.client?.zAdd(this.keys.rooms, { score: Date.parse(createdAt), value: roomId }, { condition: 'XX', comparison: 'GT' }).catch(() => {});
+    this.client?.zAdd(this.keys.roomIndex(roomId), { score: Date.parse(createdAt), value: roomId }, { condition: 'XX', comparison: 'GT' }).catch(() => {});
     let seq = first;
     return batches.map((b) => ((seq += b.parts.length / 2), seq - b.parts.length / 2));
   }
@@ -440,7 +480,7 @@ export class RedisStore implements Store {
         rememberJson(copy, json);
         const done = await runScript(
           this.redis,
-          REPLACE,
+          this.scripts.replace,
           [this.keys.room(roomId), this.keys.log(roomId), this.keys.scratch(roomId)],
           [String(seq), entry[1][1]!, json, this.keys.notices(roomId), `${roomId} redacted ${json}`],
         );
@@ -469,7 +509,7 @@ export class RedisStore implements Store {
   /** Age retention: each room's stream is trimmed up to its first message newer than the cutoff. */
   private async dropOld(maxAgeMs: number): Promise<void> {
     const cutoff = new Date(Date.now() - maxAgeMs).toISOString();
-    const ids = await this.redis.zRange(this.keys.rooms, 0, -1);
+    const ids = (await Promise.all(this.keys.roomIndexes.map((index) => this.redis.zRange(index, 0, -1)))).flat();
     for (const id of ids) {
       for (;;) {
         const oldest = await this.range(id, 0, 100);

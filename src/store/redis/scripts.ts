@@ -127,12 +127,31 @@ redis.call('HSET', KEYS[1], 'seq', first + #ARGV - 3, 'lastAt', ARGV[2])
 return 1
 `;
 
-/** Lists a room in the catalog unless the catalog is full. KEYS: catalog. ARGV: max, score, id. Returns 1 or 0. */
+/** Lists a room in the catalog unless the catalog is full (a single Redis: one index, counted with ZCARD). KEYS:
+ *  catalog. ARGV: max, score, id. Returns 1 or 0. */
 export const ADMIT = `
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
 return 1
 `;
+
+/** Counts a room in unless the count is at the maximum (a Cluster: the index's buckets are on other slots, so the
+ *  count is a key of its own). KEYS: count. ARGV: max. Returns 1 or 0. */
+export const COUNT_IN = `
+if tonumber(redis.call('GET', KEYS[1]) or '0') >= tonumber(ARGV[1]) then return 0 end
+redis.call('INCR', KEYS[1])
+return 1
+`;
+
+const shardedScripts = new Map<string, string>();
+
+/** The script with its notice sent by SPUBLISH, for a Cluster: the channel carries the room's {id} tag, so the
+ *  notice stays on the room's shard and reaches only the servers that SSUBSCRIBEd there. */
+export function sharded(script: string): string {
+  let out = shardedScripts.get(script);
+  if (out === undefined) shardedScripts.set(script, (out = script.replaceAll("redis.call('PUBLISH',", "redis.call('SPUBLISH',")));
+  return out;
+}
 
 const shas = new Map<string, string>();
 const sha1 = (script: string): string => {
