@@ -88,7 +88,10 @@ describe('store errors end the answer', () => {
     let text = '';
     while (!text.includes('id: 3\n')) text += new TextDecoder().decode((await reader.read()).value);
     failAfter(0);
-    await fetch(`${url}/agent/rooms/${roomId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"sender":"s","content":"m4"}' });
+    // A commit larger than a page: a caught-up stream takes a small commit from the send itself, without a read, so
+    // this one makes the stream read the store (as a stream that is behind does).
+    const big = Array.from({ length: 1000 }, (_, i) => ({ sender: 's', content: `m${i + 4} ${'x'.repeat(100)}` }));
+    await fetch(`${url}/agent/rooms/${roomId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(big) });
     for (let r = await reader.read(); !r.done; r = await reader.read()) text += new TextDecoder().decode(r.value);
     expect(text).toMatch(/event: error\ndata: \{"code":"unavailable","message":"injected: the log cannot be read"/);
     expect(text).not.toContain('id: 4\n');
