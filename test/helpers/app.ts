@@ -1,16 +1,16 @@
 // An in-process app over a real store (files in a temp dir, or Redis under IM_TEST_STORE=redis), plus a typed client
 // whose fetch is app.request; every answer it gives is checked against the OpenAPI document (contract.ts).
-import { afterEach } from 'vitest';
 import { Client } from '../../src/client/client.js';
 import { createApp, type AppOptions } from '../../src/server/app.js';
 import { FileStore, type FileStoreOptions } from '../../src/store/file-store.js';
 import { checkingContract } from './contract.js';
 import { TEST_STORE, openStoreOf } from './stores.js';
 import { tempDir } from './temp-dir.js';
+import { afterEachTest } from './hooks.js';
 
 const open: FileStore[] = [];
 
-afterEach(async () => {
+afterEachTest(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
 

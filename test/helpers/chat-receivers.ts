@@ -2,7 +2,7 @@
 // each accepts only the body shape its service documents and answers as the service does.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach } from 'vitest';
+import { afterEachTest } from './hooks.js';
 
 export type ChatService = 'slack' | 'discord' | 'ntfy';
 
@@ -26,7 +26,7 @@ export interface ChatReceiver {
 }
 
 const closers = new Set<() => Promise<void>>();
-afterEach(async () => {
+afterEachTest(async () => {
   await Promise.all([...closers].map((close) => close()));
   closers.clear();
 });

@@ -3,9 +3,9 @@
 // each API test file checks the contract as a side effect; a test that got a wrong answer fails in afterEach.
 import { appendFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { afterEach } from 'vitest';
 import { openApiDocument } from '../../src/api/openapi.js';
 import { missingRoomId } from '../../src/server/missing-room-id.js';
+import { afterEachTest } from './hooks.js';
 
 type Operation = { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
 type Doc = { paths: Record<string, Record<string, Operation>> };
@@ -67,7 +67,7 @@ export async function contractProblem(method: string, url: string, res: Response
 
 const problems: string[] = [];
 
-afterEach(() => {
+afterEachTest(() => {
   const found = problems.splice(0);
   if (found.length > 0) throw new Error(`Answers that break the OpenAPI document (src/api/route-table.ts, error-codes.ts):\n${found.join('\n')}`);
 });

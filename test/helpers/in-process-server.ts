@@ -1,12 +1,12 @@
 // The whole server (startServer: store, admin token, app, socket) in the test's own process, on 127.0.0.1 port 0 with
 // a real socket, shut down after each test: for CLI cases that need a real URL but no server process of their own.
-import { afterEach } from 'vitest';
 import type { ServerOptions } from '../../src/server/options.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
+import { afterEachTest } from './hooks.js';
 
 const running = new Set<RunningServer>();
 
-afterEach(async () => {
+afterEachTest(async () => {
   await Promise.all([...running].map((s) => s.shutdown()));
   running.clear();
 });

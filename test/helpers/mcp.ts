@@ -4,14 +4,14 @@ import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import { afterEach } from 'vitest';
 import { buildMcpServer } from '../../src/mcp/server.js';
 import { testApp } from './app.js';
 import { BIN } from './server-process.js';
+import { afterEachTest } from './hooks.js';
 
 const open: McpClient[] = [];
 
-afterEach(async () => {
+afterEachTest(async () => {
   await Promise.all(open.splice(0).map((c) => c.close().catch(() => {})));
 });
 

@@ -1,6 +1,7 @@
 // A private Redis Cluster for tests: 6 redis-servers (3 masters + 3 replicas) on free 127.0.0.1 ports, each in its own temp dir.
 import { execFile, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
+import { afterTestFile } from './hooks.js';
 import { freePort, hasProgram, hasRedis, launch, redisDir, stopProcess } from './redis-server.js';
 
 const run = promisify(execFile);
@@ -140,6 +141,10 @@ export async function startRedisCluster(options: ClusterOptions = {}): Promise<R
 }
 
 let shared: Promise<RedisCluster> | undefined;
+// Its processes are stopped with every other redis-server after the file (redis-server.ts): the next file starts its own.
+afterTestFile(() => {
+  shared = undefined;
+});
 
 /** One cluster for the whole test file (each store in it uses its own key prefix). */
 export function sharedRedisCluster(): Promise<RedisCluster> {

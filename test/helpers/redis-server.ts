@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterTestFile } from './hooks.js';
 
 /** The redis-server program (REDIS_SERVER overrides it). */
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
@@ -53,12 +54,13 @@ export async function redisDir(): Promise<string> {
 /** Stops every server this module started and removes their dirs: after each test file, or (in a global setup, where
  *  no test file is running) when its teardown calls it. */
 export async function stopAllRedis(): Promise<void> {
+  shared = undefined;
   await Promise.all([...running].map((p) => stopProcess(p)));
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 }
 
 // Imported only inside a test worker: a global setup (test/helpers/cluster-setup.ts) may not import vitest.
-if (process.env.VITEST_POOL_ID !== undefined) (await import('vitest')).afterAll(stopAllRedis);
+afterTestFile(stopAllRedis);
 
 /** A port nobody listens on at this moment (another process may take it before us: callers retry). */
 export function freePort(): Promise<number> {

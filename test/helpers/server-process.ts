@@ -1,7 +1,7 @@
 // Runs the real built CLI as a server process on 127.0.0.1, port 0, and stops it after each test.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach } from 'vitest';
+import { afterEachTest, afterTestFile } from './hooks.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/im-for-agents.js', import.meta.url));
 
@@ -19,10 +19,10 @@ const running = new Set<ChildProcessWithoutNullStreams>();
 /** Servers shared by a file's tests (started in beforeAll): stopped after all of them, not after each. */
 const runningForAll = new Set<ChildProcessWithoutNullStreams>();
 
-afterEach(async () => {
+afterEachTest(async () => {
   await Promise.all([...running].map((p) => exited(p, 'SIGKILL')));
 });
-afterAll(async () => {
+afterTestFile(async () => {
   await Promise.all([...runningForAll].map((p) => exited(p, 'SIGKILL')));
 });
 

@@ -1,13 +1,14 @@
 // Opens a store for tests: the file store in a temp dir, or the Redis store on this file's private redis-server or
 // private Redis Cluster.
 import { createHash } from 'node:crypto';
-import { afterEach, inject } from 'vitest';
+import { inject } from 'vitest';
 import { FileStore, type FileStoreOptions } from '../../src/store/file-store.js';
 import { RedisStore } from '../../src/store/redis/redis-store.js';
 import type { Store } from '../../src/store/store.js';
 import { sharedRedisCluster } from './redis-cluster.js';
 import { hasRedis, sharedRedis } from './redis-server.js';
 import { tempDir } from './temp-dir.js';
+import { afterEachTest } from './hooks.js';
 
 export type StoreKind = 'file' | 'redis' | 'cluster';
 
@@ -21,7 +22,7 @@ export const STORE_KINDS: StoreKind[] = TEST_STORE === 'cluster' ? ['cluster'] :
 
 const open: Store[] = [];
 
-afterEach(async () => {
+afterEachTest(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
 

@@ -2,14 +2,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach } from 'vitest';
+import { afterEachTest, afterTestFile } from './hooks.js';
 
 const perTest: string[] = [];
 const perFile: string[] = [];
 const removeAll = async (dirs: string[]) => void (await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true }))));
 
-afterEach(() => removeAll(perTest));
-afterAll(() => removeAll(perFile));
+afterEachTest(() => removeAll(perTest));
+afterTestFile(() => removeAll(perFile));
 
 async function made(list: string[], prefix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));

@@ -1,7 +1,7 @@
 // A hostile webhook receiver on 127.0.0.1: answers each request 200 at once, then trickles its body a byte a second.
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterEach } from 'vitest';
+import { afterEachTest } from './hooks.js';
 
 export interface TricklingReceiver {
   url: string;
@@ -14,7 +14,7 @@ export interface TricklingReceiver {
 }
 
 const closers = new Set<() => Promise<void>>();
-afterEach(async () => {
+afterEachTest(async () => {
   await Promise.all([...closers].map((close) => close()));
 });
 

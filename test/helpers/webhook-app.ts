@@ -1,14 +1,14 @@
 // An in-process app with webhooks on, over a real file store in a temp dir, with fast retries for tests.
-import { afterEach } from 'vitest';
 import { Webhooks, type WebhookOptions } from '../../src/webhooks/webhooks.js';
 import type { AppOptions } from '../../src/server/app.js';
 import { openStore, testApp } from './app.js';
 import { tempDir } from './temp-dir.js';
+import { afterEachTest } from './hooks.js';
 
 const opened: Webhooks[] = [];
 
 // Registered after app.ts's own afterEach, so it runs first: workers stop before their store closes.
-afterEach(async () => {
+afterEachTest(async () => {
   await Promise.all(opened.splice(0).map((w) => w.close()));
 });
 

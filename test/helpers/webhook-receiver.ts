@@ -2,8 +2,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { afterEach } from 'vitest';
 import type { Message } from '../../src/api/types.js';
+import { afterEachTest } from './hooks.js';
 
 export interface Delivery {
   id: string;
@@ -30,7 +30,7 @@ export interface Receiver {
 }
 
 const servers = new Set<() => Promise<void>>();
-afterEach(async () => {
+afterEachTest(async () => {
   await Promise.all([...servers].map((close) => close()));
 });
 

@@ -1,11 +1,11 @@
 // Listeners on 127.0.0.1 that are not a working im-for-agents server, closed after each test: the client must say which.
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
-import { afterEach } from 'vitest';
+import { afterEachTest } from './hooks.js';
 
 const open: { server: Server; sockets: Set<Socket> }[] = [];
 
-afterEach(async () => {
+afterEachTest(async () => {
   await Promise.all(
     open.splice(0).map(({ server, sockets }) => {
       sockets.forEach((s) => s.destroy());
