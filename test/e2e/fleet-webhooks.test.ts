@@ -57,5 +57,5 @@ describe.runIf(hasRedis)('a webhook served by a fleet of three', () => {
     expect(stored).toMatchObject([{ id: hook.id, lastDeliveredSeq: 81, state: 'active' }]);
     for (const s of servers) if (s !== holder) await s.stop();
     await redis.stop();
-  });
+  }, 90_000); // a guard against a hang, not a timing check: three server processes and a Redis start on a loaded machine (27 s alone here)
 });

@@ -18,21 +18,32 @@ let shownRoomId: string | undefined;
 export function showRoomSettings(room: Room, hooks: ManageHooks): void {
   const panel = byId<HTMLDetailsElement>('settings');
   panel.hidden = false;
-  if (room.id !== shownRoomId) {
+  const sameRoom = room.id === shownRoomId;
+  if (!sameRoom) {
     for (const id of ['agent-secret', 'keys-secret']) hideSecrets(byId(id));
     for (const id of ['settings-status', 'agents-status', 'keys-status', 'delete-status']) byId(id).textContent = '';
     byId('agent-list').replaceChildren();
     shownRoomId = room.id;
   }
-  fill(room);
+  fill(room, sameRoom);
   if (panel.open) void loadAgents(hooks);
 }
 
-function fill(room: Room): void {
-  name().value = room.name;
-  topic().value = room.topic ?? '';
-  guard().value = room.settings?.loopGuard === undefined ? '' : String(room.settings.loopGuard);
-  agentKeysOnly().checked = room.settings?.agentKeysOnly === true;
+/** Shows the room's settings. The same room shown again (after a key was given, say) keeps what the person typed
+ *  into a field since it was last filled: a reload must not wipe an edit in progress. */
+function fill(room: Room, sameRoom: boolean): void {
+  const set = (input: HTMLInputElement, value: string) => {
+    const edited = sameRoom && input.value !== input.dataset.filled && input.value !== value;
+    if (!edited) input.value = value;
+    input.dataset.filled = value;
+  };
+  set(name(), room.name);
+  set(topic(), room.topic ?? '');
+  set(guard(), room.settings?.loopGuard === undefined ? '' : String(room.settings.loopGuard));
+  const keysOnly = room.settings?.agentKeysOnly === true;
+  const box = agentKeysOnly();
+  if (!(sameRoom && String(box.checked) !== box.dataset.filled && box.checked !== keysOnly)) box.checked = keysOnly;
+  box.dataset.filled = String(keysOnly);
 }
 
 /** Only what the person changed is sent; an emptied topic or loop guard turns it off (null). */
@@ -63,7 +74,7 @@ export function setupSettingsPanel(hooks: ManageHooks): void {
     open.client.updateRoom(open.room.id, patch).then(
       (room) => {
         hooks.changed(room);
-        fill(room);
+        fill(room, false);
         done(status, 'Saved.');
       },
       (err: unknown) => failed(status, 'Not saved', err, hooks),
