@@ -44,6 +44,8 @@ export interface ServerConfig {
   /** With a Redis store: how long a server's lease on delivering a hook lasts unrenewed, so how long a dead server's
    *  hooks wait for another to take over (default 10 s). */
   webhookLeaseMs?: number | undefined;
+  /** With a Redis store: replicas that must have each write before it is acknowledged (Redis WAIT; default 0). */
+  redisWait?: number | undefined;
   /** Consecutive failed deliveries after which a webhook is paused (default 300, about a day). */
   webhookMaxFailures?: number | undefined;
   /** Serve the bundled web UI (default true). */
@@ -85,7 +87,7 @@ async function makeStore(config: ServerConfig): Promise<Store> {
     return new FileStore({ ...common, ...maxOpenFiles, dir: config.dataDir, fsync: config.fsync ?? false });
   }
   const { RedisStore } = await import('../store/redis/redis-store.js');
-  return new RedisStore({ ...common, url: config.storeUrl });
+  return new RedisStore({ ...common, url: config.storeUrl, ...(config.redisWait !== undefined && { redisWait: config.redisWait }) });
 }
 
 /** Why a start failed, when its operator can fix it (a bad --token, a locked folder, a store it cannot reach): the text

@@ -4,7 +4,7 @@ import { afterEach } from 'vitest';
 import { FileStore, type FileStoreOptions } from '../../src/store/file-store.js';
 import { RedisStore } from '../../src/store/redis/redis-store.js';
 import type { Store } from '../../src/store/store.js';
-import { hasRedis, sharedRedis } from './redis-server.js';
+import { hasRedis, replicasOnline, sharedRedis, startRedis, type RedisServer } from './redis-server.js';
 import { tempDir } from './temp-dir.js';
 
 export type StoreKind = 'file' | 'redis';
@@ -16,6 +16,20 @@ export const STORE_KINDS: StoreKind[] = hasRedis ? ['file', 'redis'] : ['file'];
 export const TEST_STORE: StoreKind = process.env.IM_TEST_STORE === 'redis' ? 'redis' : 'file';
 
 const open: Store[] = [];
+
+/** IM_TEST_REDIS_WAIT=N runs the Redis store with --redis-wait N on a master with N replicas of its own (a check of
+ *  that mode against the same suites; off by default, as it doubles their Redis time). */
+const REDIS_WAIT = Number(process.env.IM_TEST_REDIS_WAIT ?? 0);
+let replicated: Promise<RedisServer> | undefined;
+const redisForTests = (): Promise<RedisServer> =>
+  REDIS_WAIT === 0
+    ? sharedRedis()
+    : (replicated ??= (async () => {
+        const master = await startRedis();
+        for (let i = 0; i < REDIS_WAIT; i++) await startRedis({ replicaOf: master.port });
+        await replicasOnline(master, REDIS_WAIT);
+        return master;
+      })());
 
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
@@ -30,9 +44,10 @@ export async function openStoreOf(kind: StoreKind, options: Partial<FileStoreOpt
   let store: Store;
   if (kind === 'file') store = new FileStore({ warn: () => {}, ...options, dir });
   else {
-    const redis = await sharedRedis();
+    const redis = await redisForTests();
     store = new RedisStore({
       url: redis.url,
+      ...(REDIS_WAIT > 0 && { redisWait: REDIS_WAIT }),
       prefix: `t${createHash('sha1').update(dir).digest('hex').slice(0, 12)}:`,
       warn: () => {},
       ...(options.maxRooms !== undefined && { maxRooms: options.maxRooms }),

@@ -4,7 +4,8 @@
 export class RedisKeys {
   constructor(readonly prefix = 'im:') {}
 
-  /** Hash: name, createdAt, topic, seq (last given out), lastAt, kw/kr (key digests), s:<setting> (JSON). */
+  /** Hash: name, createdAt, topic, seq (last given out), lastAt, kw/kr (key digests), s:<setting> (JSON), and with
+   *  --redis-wait rs: the newest seq readers see (replicas have every message up to it). */
   room(id: string): string {
     return `${this.prefix}{${id}}:room`;
   }
@@ -42,6 +43,11 @@ export class RedisKeys {
   /** String: {"roomId","access","agent"?} of a key, by its SHA-256 hex digest. */
   key(hash: string): string {
     return `${this.prefix}key:${hash}`;
+  }
+
+  /** Counter: what a server writes before each WAIT for replicas (--redis-wait, src/store/redis/replica-wait.ts). */
+  get waitProbe(): string {
+    return `${this.prefix}wait-probe`;
   }
 
   /** Sorted set: every room id, scored by its last activity (ms), so the catalog lists newest first. */
