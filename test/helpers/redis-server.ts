@@ -6,18 +6,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 
-const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
+/** The redis-server program (REDIS_SERVER overrides it). */
+export const REDIS_SERVER = process.env.REDIS_SERVER ?? 'redis-server';
 const REDIS_CHECK_AOF = process.env.REDIS_CHECK_AOF ?? 'redis-check-aof';
 
-/** Whether redis-server can run here. Under CI its absence fails the test file; elsewhere the Redis tests skip. */
-export const hasRedis: boolean = (() => {
-  const ok = spawnSync(REDIS_SERVER, ['--version'], { stdio: 'ignore' }).status === 0;
-  if (ok) return true;
-  const why = `${REDIS_SERVER} is not installed (apt-get install redis-server)`;
-  if (process.env.CI) throw new Error(`${why}: the Redis tests cannot run, and under CI they must.`);
-  process.stderr.write(`skipping the Redis store tests: ${why}\n`);
+/** Whether `program` runs here. Under CI its absence throws (the test file fails); elsewhere it says which tests skip. */
+export function hasProgram(program: string, apt: string, tests: string): boolean {
+  if (spawnSync(program, ['--version'], { stdio: 'ignore' }).status === 0) return true;
+  const why = `${program} is not installed (apt-get install ${apt})`;
+  if (process.env.CI) throw new Error(`${why}: the ${tests} cannot run, and under CI they must.`);
+  process.stderr.write(`skipping the ${tests}: ${why}\n`);
   return false;
-})();
+}
+
+/** Whether redis-server can run here. Under CI its absence fails the test file; elsewhere the Redis tests skip. */
+export const hasRedis: boolean = hasProgram(REDIS_SERVER, 'redis-server', 'Redis store tests');
 
 export interface RedisServer {
   url: string;
@@ -41,12 +44,20 @@ export interface RedisServer {
 const running = new Set<ChildProcess>();
 const dirs: string[] = [];
 
+/** A temp dir of its own, removed after the test file. */
+export async function redisDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'im-redis-'));
+  dirs.push(dir);
+  return dir;
+}
+
 afterAll(async () => {
   await Promise.all([...running].map((p) => stopProcess(p)));
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-function freePort(): Promise<number> {
+/** A port nobody listens on at this moment (another process may take it before us: callers retry). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -57,7 +68,8 @@ function freePort(): Promise<number> {
   });
 }
 
-function stopProcess(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+/** Sends `signal` (after SIGCONT, so a paused one acts on it) and waits for the exit. */
+export function stopProcess(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   return new Promise((resolve) => {
     running.delete(proc);
     if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
@@ -70,7 +82,8 @@ function stopProcess(proc: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pr
 /** The settings under which no acknowledged message is lost or torn in a Redis crash (src/store/redis/durability.ts). */
 const DURABLE = ['--appendfsync', 'always', '--aof-load-truncated', 'no'];
 
-function launch(port: number, dir: string, extra: readonly string[]): Promise<ChildProcess> {
+/** Starts redis-server on 127.0.0.1:`port` with its AOF in `dir`; resolves once it accepts connections. Stopped after the test file. */
+export function launch(port: number, dir: string, extra: readonly string[]): Promise<ChildProcess> {
   // No diskless-sync delay (5 s by default): a replica started by a test syncs at once.
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', dir, '--protected-mode', 'yes', '--repl-diskless-sync-delay', '0', ...extra];
   const proc = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -113,8 +126,7 @@ function repairAof(dir: string): void {
  * port on 127.0.0.1) starts it as that Redis's replica.
  */
 export async function startRedis(options: { durable?: boolean; replicaOf?: number } = {}): Promise<RedisServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'im-redis-'));
-  dirs.push(dir);
+  const dir = await redisDir();
   const extra = [...(options.durable ? DURABLE : []), ...(options.replicaOf !== undefined ? ['--replicaof', '127.0.0.1', String(options.replicaOf)] : [])];
   let port = 0;
   let proc: ChildProcess | undefined;
