@@ -70,7 +70,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--allow-private-webhooks', 'with auth on, still allow webhooks to loopback, private and link-local addresses')
     .option('--webhook-max-failures <n>', 'pause a webhook after this many failed deliveries in a row (default 300, about a day)', parseWholeNumber('--webhook-max-failures', 1))
     .option('--webhook-lease <seconds>', 'with --store: how long a dead server holds its webhooks before another takes over (default 10)', parseSeconds('--webhook-lease'))
-    .option('--redis-wait <n>', 'with --store: acknowledge a write only once N Redis replicas have it (WAIT; default 0)', parseWholeNumber('--redis-wait'))
+    .option('--redis-wait <n>', 'with --store: acknowledge a write only once N Redis replicas have it, by WAIT (default 0)', parseWholeNumber('--redis-wait'))
     .action(async (opts: ServeOptions) => {
       let server: RunningServer;
       try {
