@@ -41,6 +41,11 @@ export const zones = [
   },
 ];
 
+/** The redis package (and node-redis's @redis/* parts) is imported only under src/store/redis/, so Redis code has one
+ *  home and a file-store server never loads it. */
+const redisMessage = 'Redis code lives in src/store/redis/ only: ask its fleet (openRedisFleet) or add the code there.';
+const redisPackage = /^(redis|@redis\/.*)$/;
+
 export default [
   {
     files: ['src/**/*.ts', 'ui/src/**/*.ts'],
@@ -52,6 +57,16 @@ export default [
     },
     rules: {
       'import-x/no-restricted-paths': ['error', { basePath: root, zones }],
+    },
+  },
+  {
+    files: ['src/**/*.ts', 'ui/src/**/*.ts'],
+    ignores: ['src/store/redis/**'],
+    languageOptions: { parser: tsParser },
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'redis', message: redisMessage }], patterns: [{ group: ['@redis/*'], message: redisMessage }] }],
+      // no-restricted-imports does not look at import(): the same rule for a dynamic import of the package.
+      'no-restricted-syntax': ['error', { selector: `ImportExpression[source.value=${redisPackage}]`, message: redisMessage }],
     },
   },
 ];

@@ -13,7 +13,8 @@ import type { Message } from '../api/types.js';
 import type { Client } from '../client/client.js';
 import { ApiError } from '../client/errors.js';
 import { receipt, toA2AMessage, toMessageInput } from './messages.js';
-import { REMEMBERED_PER_ROOM, type SendOnce } from './sent-ids.js';
+import type { SendOnce } from '../store/fleet-contract.js';
+import { REMEMBERED_PER_ROOM } from './sent-ids.js';
 
 export interface RoomAgentDeps {
   /** A client of this server's own routes, carrying the caller's key. */

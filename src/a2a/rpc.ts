@@ -7,7 +7,7 @@ import { JsonRpcTransportHandler, ServerCallContext, validateVersion } from '@a2
 import type { Client } from '../client/client.js';
 import { agentCard } from './card.js';
 import { RoomAgent, type RoomAgentDeps } from './room-agent.js';
-import type { SendOnce } from './sent-ids.js';
+import type { SendOnce } from '../store/fleet-contract.js';
 
 export interface RpcCall {
   /** The parsed request body. */

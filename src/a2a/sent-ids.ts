@@ -1,21 +1,11 @@
 // Remembers which A2A messageIds were posted, so a retried SendMessage is stored once and answered the same way.
 import type { Message } from '../api/types.js';
+import type { SendOnce } from '../store/fleet-contract.js';
 import { a2aMessageId } from './messages.js';
 
 /** How many recent A2A sends per room are remembered (and read back from the room after a restart). */
 export const REMEMBERED_PER_ROOM = 1000;
 const MAX_ROOMS = 10_000;
-
-/** Posts an A2A message once per messageId, however often it is retried (and, with a fleet, whichever server gets it). */
-export interface SendOnce {
-  /**
-   * Posts to an existing room unless this messageId was posted there already. `recent` reads the room's latest
-   * messages back, for an implementation that remembers in memory only.
-   */
-  inRoom(roomId: string, messageId: string, post: () => Promise<Message>, recent: () => Promise<Message[]>): Promise<Message>;
-  /** Opens a room and posts to it, unless this messageId did so already. */
-  inNewRoom(messageId: string, post: () => Promise<Message>): Promise<Message>;
-}
 
 /** Calls `forget` once if the room is deleted (Store.onDelete); returns the unsubscribe. */
 export type WatchDelete = (roomId: string, forget: () => void) => () => void;

@@ -3,7 +3,7 @@
 // continues a room that was cut off at its last copied seq.
 import type { Room } from '../api/types.js';
 import type { Store } from '../store/store.js';
-import type { HookState } from '../webhooks/hook-state.js';
+import type { HookState } from '../store/fleet-contract.js';
 import { roomChecksum } from './room-checksum.js';
 
 export interface MigrateOptions {

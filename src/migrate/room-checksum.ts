@@ -2,7 +2,7 @@
 // a canonical form (keys sorted), so two stores that hold the same room agree whatever order they keep fields in.
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/store.js';
-import type { HookState } from '../webhooks/hook-state.js';
+import type { HookState } from '../store/fleet-contract.js';
 
 export interface RoomChecksum {
   messages: number;

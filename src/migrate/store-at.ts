@@ -8,7 +8,7 @@ import { isRedisUrl } from '../api/store-url.js';
 import { redactRedisUrl } from '../store/redis/url.js';
 import type { Store } from '../store/store.js';
 import { HookFiles } from '../webhooks/hook-files.js';
-import type { HookState } from '../webhooks/hook-state.js';
+import type { HookState } from '../store/fleet-contract.js';
 
 export interface OpenedStore {
   /** How the side is named in messages. */
@@ -57,7 +57,7 @@ async function openRedis(url: string): Promise<OpenedStore> {
   const [{ RedisStore }, { connectRedis }, { RedisHookState }] = await Promise.all([
     import('../store/redis/redis-store.js'),
     import('../store/redis/connection.js'),
-    import('../webhooks/redis-hook-state.js'),
+    import('../store/redis/hook-state.js'),
   ]);
   const warn = (m: string) => process.stderr.write(`warning: ${m}\n`);
   const store = new RedisStore({ url, maxRooms: Number.MAX_SAFE_INTEGER, warn });

@@ -2,7 +2,7 @@
 import type { RequestListener } from 'node:http';
 import { Hono } from 'hono';
 import { a2aRoutes } from './routes/a2a.js';
-import type { SendOnce } from '../a2a/sent-ids.js';
+import type { PresenceShare, SendOnce } from '../store/fleet-contract.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../api/limits.js';
 import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
@@ -31,7 +31,6 @@ import { searchRoutes } from './routes/search.js';
 import { streamRoutes } from './routes/stream.js';
 import { uiRoutes } from './routes/ui.js';
 import { LISTEN_GRACE_MS, Presence } from './presence.js';
-import type { PresenceShare } from './presence-share.js';
 import { StreamRegistry } from './streams.js';
 
 export interface AppOptions {

@@ -1,7 +1,7 @@
 // Who is in each room: who listens now (by name), when each name was last seen and last posted. Kept in memory by
 // each server (a restart starts it empty); in a fleet each server shares its view (PresenceShare) and merges the others'.
 import type { PresenceEntry } from '../api/presence.js';
-import type { PresenceShare, RemoteSeen, SharedSeen } from './presence-share.js';
+import type { PresenceShare, RemoteSeen, SharedSeen } from '../store/fleet-contract.js';
 
 /** What this server keeps per room and name is what it shares: listeners and times (Date.now() values). */
 type Seen = SharedSeen;

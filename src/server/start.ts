@@ -4,11 +4,11 @@ import { UI_DIR } from '../paths.js';
 import { FileStore } from '../store/file-store.js';
 import { redactRedisUrl } from '../store/redis/url.js';
 import { StoreError } from '../store/errors.js';
+import type { Fleet } from '../store/fleet-contract.js';
 import type { Store } from '../store/store.js';
 import { Webhooks } from '../webhooks/webhooks.js';
 import { TokenError, decideAdminToken } from './admin-token.js';
 import { dataDirUndo } from './data-dir-undo.js';
-import { openFleetState, type FleetState } from './fleet-state.js';
 import { DEFAULT_STREAM_LIMITS, createApp } from './app.js';
 import { isLoopbackName } from './gate/host-origin.js';
 import { listen } from './listen.js';
@@ -72,8 +72,9 @@ export interface RunningServer {
 /** Requests per second per client when the server is reachable from other machines and no rate limit is given. */
 export const EXPOSED_RATE_LIMIT = 100;
 
-/** The configured store, not yet open. The Redis client is loaded only when a Redis URL is given. */
-async function makeStore(config: ServerConfig): Promise<Store> {
+/** The configured store, open, and on Redis what the servers of a fleet share beside it: one value, closed once. The
+ *  Redis code (and the redis package) is loaded only when a Redis URL is given. */
+async function openBackend(config: ServerConfig): Promise<{ store: Store; fleet?: Fleet; close(): Promise<void> }> {
   const common = {
     maxRooms: config.maxRooms ?? DEFAULT_MAX_ROOMS,
     retention: {
@@ -84,10 +85,18 @@ async function makeStore(config: ServerConfig): Promise<Store> {
   };
   if (config.storeUrl === undefined) {
     const maxOpenFiles = config.maxOpenFiles !== undefined ? { maxOpenFiles: config.maxOpenFiles } : {};
-    return new FileStore({ ...common, ...maxOpenFiles, dir: config.dataDir, fsync: config.fsync ?? false });
+    const store = new FileStore({ ...common, ...maxOpenFiles, dir: config.dataDir, fsync: config.fsync ?? false });
+    await store.open();
+    return { store, close: () => store.close() };
   }
-  const { RedisStore } = await import('../store/redis/redis-store.js');
-  return new RedisStore({ ...common, url: config.storeUrl, ...(config.redisWait !== undefined && { redisWait: config.redisWait }) });
+  const { openRedisFleet } = await import('../store/redis/fleet.js');
+  const fleet = await openRedisFleet({
+    ...common,
+    url: config.storeUrl,
+    leaseMs: config.webhookLeaseMs,
+    ...(config.redisWait !== undefined && { redisWait: config.redisWait }),
+  });
+  return { store: fleet.store, fleet, close: () => fleet.close() };
 }
 
 /** Why a start failed, when its operator can fix it (a bad --token, a locked folder, a store it cannot reach): the text
@@ -100,14 +109,12 @@ export function startFailure(err: unknown): { message: string; usage: boolean } 
 
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const undo = await dataDirUndo(config.dataDir);
-  const store = await makeStore(config);
-  await store.open();
+  const backend = await openBackend(config);
+  // On Redis, webhooks and A2A sends are shared by every server: each hook is delivered by one of them at a time.
+  const { store, fleet } = backend;
   let webhooks: Webhooks | undefined;
-  let fleet: FleetState | undefined;
   try {
     const admin = await decideAdminToken(config.dataDir, config.host, config.token);
-    // On Redis, webhooks and A2A sends are shared by every server: each hook is delivered by one of them at a time.
-    if (config.storeUrl !== undefined) fleet = await openFleetState({ url: config.storeUrl, store, leaseMs: config.webhookLeaseMs, warn: (m) => config.log(`warning: ${m}`) });
     webhooks = new Webhooks({
       store,
       dataDir: config.dataDir,
@@ -159,15 +166,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           streams.closeAll();
           await drained;
           await webhooks?.close(); // deliveries in flight are aborted; their messages go again after the restart
-          await fleet?.close();
-          await store.close();
+          await backend.close();
           await listening.close();
         })()),
     };
   } catch (err) {
     await webhooks?.close();
-    await fleet?.close();
-    await store.close();
+    await backend.close();
     // A start that failed (a port in use, Redis unreachable) leaves the data folder as it found it.
     await undo().catch((e: unknown) => config.log(`warning: could not remove what the failed start made in ${config.dataDir}: ${(e as Error).message}`));
     throw err;

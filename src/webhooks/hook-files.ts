@@ -4,7 +4,8 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { StoreError } from '../store/errors.js';
 import { ROOM_ID_PATTERN } from '../store/ids.js';
-import { soleLease, type HookLease, type HookRecord, type HookState } from './hook-state.js';
+import type { HookLease, HookRecord, HookState } from '../store/fleet-contract.js';
+import { soleLease } from './hook-state.js';
 
 interface HookFileData {
   version: 1;

@@ -7,7 +7,7 @@ import type { Store } from '../store/store.js';
 import { retryDelay, type Backoff } from './backoff.js';
 import type { DeliveryResult } from './deliver.js';
 import { formatDelivery } from './formats.js';
-import type { HookLease, HookRecord, HookState } from './hook-state.js';
+import type { HookLease, HookRecord, HookState } from '../store/fleet-contract.js';
 import { signatureHeaders } from './signing.js';
 
 export interface WorkerDeps {

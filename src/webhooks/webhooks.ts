@@ -11,7 +11,7 @@ import { postDelivery } from './deliver.js';
 import { DEFAULT_DELIVERY_SOCKETS, DeliverySockets } from './delivery-sockets.js';
 import { WebhookError } from './errors.js';
 import { HookFiles } from './hook-files.js';
-import type { HookRecord, HookState } from './hook-state.js';
+import type { HookRecord, HookState } from '../store/fleet-contract.js';
 import { HookWorker } from './hook-worker.js';
 import { newSecret } from './signing.js';
 

@@ -7,7 +7,7 @@ import { hashKey } from '../../src/server/auth/keys.js';
 import { FileStore } from '../../src/store/file-store.js';
 import type { Store } from '../../src/store/store.js';
 import { HookFiles } from '../../src/webhooks/hook-files.js';
-import type { HookRecord, HookState } from '../../src/webhooks/hook-state.js';
+import type { HookRecord, HookState } from '../../src/store/fleet-contract.js';
 
 export interface Fixture {
   rooms: { id: string; messages: number }[];

@@ -37,6 +37,22 @@ describe('a forbidden import fails lint', () => {
   });
 });
 
+// The redis package has one home, src/store/redis/: static, type-only, re-exported and dynamic imports all fail outside it.
+describe('importing the redis package outside src/store/redis/ fails lint', () => {
+  test.each([
+    ['server', 'src/server/planted.ts', "import { createClient } from 'redis';", 'no-restricted-imports'],
+    ['server, type only', 'src/server/planted.ts', "import type { RedisClientType } from 'redis';", 'no-restricted-imports'],
+    ['store, beside redis/', 'src/store/planted.ts', "import { createClient } from 'redis';", 'no-restricted-imports'],
+    ['webhooks, a part of node-redis', 'src/webhooks/planted.ts', "import { createClient } from '@redis/client';", 'no-restricted-imports'],
+    ['A2A, re-exported', 'src/a2a/planted.ts', "export { createClient } from 'redis';", 'no-restricted-imports'],
+    ['server, by a dynamic import', 'src/server/planted.ts', "export const load = () => import('redis');", 'no-restricted-syntax'],
+  ])('%s', async (_name, file, code, rule) => {
+    const errors = await lint(file, `${code}\n`);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(new RegExp(`^${rule}: .*Redis code lives in src/store/redis/ only`));
+  });
+});
+
 describe('the allowed ways pass', () => {
   test.each([
     ['UI -> client and contract', 'ui/src/planted.ts', "import type { Client } from '../../src/client/client.js';\nimport { compareRooms } from '../../src/api/room-order.js';"],
@@ -44,6 +60,8 @@ describe('the allowed ways pass', () => {
     ['server -> store and adapters', 'src/server/routes/planted.ts', "import { StoreError } from '../../store/errors.js';\nimport { Webhooks } from '../../webhooks/webhooks.js';"],
     ['adapter -> client and store', 'src/webhooks/planted.ts', "import type { Store } from '../store/store.js';\nimport { Client } from '../client/client.js';"],
     ['store -> contract', 'src/store/planted.ts', "import { compareRooms } from '../api/room-order.js';"],
+    ['store/redis -> the redis package', 'src/store/redis/planted.ts', "import { createClient } from 'redis';\nexport const load = () => import('redis');"],
+    ['server -> the Redis fleet, dynamically', 'src/server/planted.ts', "export const load = () => import('../store/redis/fleet.js');"],
   ])('%s', async (_name, file, code) => {
     expect(await lint(file, `${code}\n`)).toEqual([]);
   });

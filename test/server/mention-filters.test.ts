@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest';
 import { inInbox, isFor } from '../../src/api/addressed.js';
 import type { Message, MessageInput } from '../../src/api/types.js';
-import type { HookRecord } from '../../src/webhooks/hook-state.js';
+import type { HookRecord } from '../../src/store/fleet-contract.js';
 import { matches } from '../../src/webhooks/hook-worker.js';
 import { testApp } from '../helpers/app.js';
 

@@ -5,7 +5,8 @@ import { hangUp, type AppEnv } from '../env.js';
 import { callerClient, type AppFetch } from '../in-process-client.js';
 import { readRpcBody } from '../request.js';
 import { A2A_RPC_PATH, AGENT_CARD_PATHS, agentCard } from '../../a2a/card.js';
-import { SentIds, type SendOnce } from '../../a2a/sent-ids.js';
+import { SentIds } from '../../a2a/sent-ids.js';
+import type { SendOnce } from '../../store/fleet-contract.js';
 
 export interface A2AOptions {
   /** Whether the server needs keys (the card then declares Bearer auth). */

@@ -33,6 +33,17 @@ function newClient(options: RedisConnectionOptions, name: string, reconnectStrat
 
 export type RedisConnection = ReturnType<typeof newClient>;
 
+/** The commands of a node-redis connection that the fleet state (hooks, presence, sent ids) and runScript use. */
+export interface RedisLink {
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
+/** A node-redis connection in subscriber mode. */
+export interface RedisSubscriber {
+  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+  unsubscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
+}
+
 /**
  * A connected client. Commands fail at once while it is disconnected (no offline queue, so nothing waits unbounded)
  * and after `commandTimeoutMs` when Redis does not answer, also to a command it has taken; it reconnects by itself

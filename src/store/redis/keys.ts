@@ -30,7 +30,7 @@ export class RedisKeys {
     return `${this.prefix}{${id}}:log:new`;
   }
 
-  /** Hash: "<server>|<name>" -> that server's presence view of the name (src/server/redis-presence.ts). */
+  /** Hash: "<server>|<name>" -> that server's presence view of the name (src/store/redis/presence.ts). */
   presence(id: string): string {
     return `${this.prefix}{${id}}:presence`;
   }

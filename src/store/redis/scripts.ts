@@ -1,6 +1,7 @@
-// The Lua scripts that make the Redis store's multi-step changes atomic; each touches the keys of one room only.
+// The Lua scripts that make the Redis store's multi-step changes atomic, each touching the keys of one room only, and
+// runScript, which every Redis script here (the store's, presence's, hooks', sent ids') is run by.
 import { createHash } from 'node:crypto';
-import type { RedisConnection } from './connection.js';
+import type { RedisLink } from './connection.js';
 
 /**
  * Appends a batch: takes the next seqs from the room's counter and adds each message with the explicit stream id
@@ -177,7 +178,7 @@ const sha1 = (script: string): string => {
 };
 
 /** Runs a script by its digest, sending its text only when this Redis has not seen it yet (NOSCRIPT). */
-export async function runScript(client: RedisConnection, script: string, keys: readonly string[], args: readonly string[]): Promise<unknown> {
+export async function runScript(client: RedisLink, script: string, keys: readonly string[], args: readonly string[]): Promise<unknown> {
   const rest = [String(keys.length), ...keys, ...args];
   try {
     return await client.sendCommand(['EVALSHA', sha1(script), ...rest]);

@@ -3,18 +3,9 @@
 // after each 2xx only while that lease is held, so a server that stalled past its lease cannot move it back.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { HookLease, HookRecord, HookState } from './hook-state.js';
-
-/** The commands of a node-redis connection this state uses. */
-export interface RedisLink {
-  sendCommand(args: string[]): Promise<unknown>;
-}
-
-/** A node-redis connection in subscriber mode. */
-export interface RedisSubscriber {
-  subscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
-  unsubscribe(channel: string, listener: (message: string) => void): Promise<unknown>;
-}
+import type { HookLease, HookRecord, HookState } from '../fleet-contract.js';
+import type { RedisLink, RedisSubscriber } from './connection.js';
+import { runScript } from './scripts.js';
 
 export interface RedisHookStateOptions {
   redis: RedisLink;
@@ -52,9 +43,6 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 if tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) else redis.call('DEL', KEYS[1]) end
 return 1
 `;
-
-const evalScript = (redis: RedisLink, script: string, keys: string[], args: string[]) =>
-  redis.sendCommand(['EVAL', script, String(keys.length), ...keys, ...args]);
 
 const byCreation = (a: HookRecord, b: HookRecord) => a.createdAt.localeCompare(b.createdAt) || (a.id < b.id ? -1 : 1);
 
@@ -111,7 +99,7 @@ export class RedisHookState implements HookState {
   async add(hook: HookRecord, max: number): Promise<boolean> {
     const { redis } = this.options;
     await redis.sendCommand(['SADD', this.roomsKey, hook.roomId]);
-    const added = (await evalScript(redis, ADD, [this.hooksKey(hook.roomId)], [hook.id, JSON.stringify(hook), String(max)])) === 1;
+    const added = (await runScript(redis, ADD, [this.hooksKey(hook.roomId)], [hook.id, JSON.stringify(hook), String(max)])) === 1;
     if (added) await this.changed(hook.roomId);
     return added;
   }
@@ -119,7 +107,7 @@ export class RedisHookState implements HookState {
   async update(hook: HookRecord, lease?: HookLease): Promise<boolean> {
     const token = lease instanceof RedisLease ? lease.token : '';
     const keys = [this.hooksKey(hook.roomId), this.leaseKey(hook.roomId, hook.id)];
-    const kept = (await evalScript(this.options.redis, UPDATE, keys, [hook.id, JSON.stringify(hook), token, String(this.leaseMs)])) === 1;
+    const kept = (await runScript(this.options.redis, UPDATE, keys, [hook.id, JSON.stringify(hook), token, String(this.leaseMs)])) === 1;
     if (!kept && lease instanceof RedisLease) lease.lost();
     // A delivering server's cursor moves are read from Redis when asked for; only other changes are announced.
     if (!token) await this.changed(hook.roomId);
@@ -204,7 +192,7 @@ class RedisLease implements HookLease {
     if (!this.held) return;
     const token = this.token;
     this.lost();
-    await evalScript(this.redis, RENEW, [this.key], [token, '0']);
+    await runScript(this.redis, RENEW, [this.key], [token, '0']);
   }
 
   /** Stops counting on the lease: the delivery in flight is aborted and the worker waits to take it again. */
@@ -218,7 +206,7 @@ class RedisLease implements HookLease {
   private async renew(): Promise<void> {
     const at = Date.now();
     try {
-      if ((await evalScript(this.redis, RENEW, [this.key], [this.token, String(this.leaseMs)])) === 1) this.confirmedAt = at;
+      if ((await runScript(this.redis, RENEW, [this.key], [this.token, String(this.leaseMs)])) === 1) this.confirmedAt = at;
       else this.lost();
     } catch {
       // Redis away: the lease may run out there while we cannot tell; stop before another server may take it.

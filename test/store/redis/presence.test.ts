@@ -2,9 +2,9 @@
 // server cut off from Redis stops counting once its heartbeat runs out (its times stay), forget and close clean up.
 import { createClient } from 'redis';
 import { afterEach, describe, expect, test } from 'vitest';
-import { MAX_PRESENCE_NAMES, Presence } from '../../src/server/presence.js';
-import { RedisPresence } from '../../src/server/redis-presence.js';
-import { hasRedis, sharedRedis } from '../helpers/redis-server.js';
+import { MAX_PRESENCE_NAMES, Presence } from '../../../src/server/presence.js';
+import { RedisPresence } from '../../../src/store/redis/presence.js';
+import { hasRedis, sharedRedis } from '../../helpers/redis-server.js';
 
 const open: { close(): Promise<unknown> }[] = [];
 afterEach(async () => {
@@ -113,5 +113,25 @@ describe.runIf(hasRedis)('presence shared through Redis', () => {
     await until(a!.presence, 'r', (l) => entry(l, `n${MAX_PRESENCE_NAMES + 19}`) !== undefined);
     expect(await raw.hLen(key)).toBe(MAX_PRESENCE_NAMES);
     expect(a!.presence.list('r', new Map(), await a!.presence.remote('r'))).toHaveLength(MAX_PRESENCE_NAMES);
+  });
+
+  test("views are written by the script's digest: its text goes to Redis only when Redis does not hold it", async () => {
+    const redis = await sharedRedis();
+    const prefix = `presence${++prefixes}:`;
+    const link = createClient({ url: redis.url });
+    await link.connect();
+    open.push({ close: () => link.quit() });
+    await link.hSet(`${prefix}{r}:room`, 'name', 'r');
+    await link.sendCommand(['SCRIPT', 'FLUSH']); // as after a Redis restart: no script is loaded
+    const sent: string[] = [];
+    const recording = { sendCommand: (args: string[]) => (sent.push(args[0]!), link.sendCommand(args)) };
+    const share = new RedisPresence({ redis: recording, prefix, flushMs: 50 });
+    open.push(share);
+    for (const name of ['one', 'two']) {
+      share.put('r', name, { listeners: 1 }, true);
+      await expect.poll(async () => (await link.hKeys(`${prefix}{r}:presence`)).filter((f) => f.endsWith(`|${name}`))).toHaveLength(1);
+    }
+    // The first write is refused by digest (NOSCRIPT) and sent whole once; the second goes by digest alone.
+    expect(sent.filter((command) => command.startsWith('EVAL'))).toEqual(['EVALSHA', 'EVAL', 'EVALSHA']);
   });
 });

@@ -2,9 +2,10 @@
 // message under it; a retry on any server waits for that claim and answers with the stored message.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Message } from '../api/types.js';
-import type { RedisLink } from '../webhooks/redis-hook-state.js';
-import type { SendOnce } from './sent-ids.js';
+import type { Message } from '../../api/types.js';
+import type { RedisLink } from './connection.js';
+import { runScript } from './scripts.js';
+import type { SendOnce } from '../fleet-contract.js';
 
 export interface RedisSentIdsOptions {
   redis: RedisLink;
@@ -50,7 +51,7 @@ export class RedisSentIds implements SendOnce {
           message = await post();
         } catch (err) {
           // Not posted: the next retry may try again.
-          await redis.sendCommand(['EVAL', DROP_CLAIM, '1', key, claim]).catch(() => {});
+          await runScript(redis, DROP_CLAIM, [key], [claim]).catch(() => {});
           throw err;
         }
         await redis.sendCommand(['SET', key, JSON.stringify(message), 'PX', String(this.options.rememberMs ?? 86_400_000)]);
@@ -60,7 +61,7 @@ export class RedisSentIds implements SendOnce {
       if (stored !== null && !stored.startsWith(PENDING)) {
         const message = JSON.parse(stored) as Message;
         if (!this.options.roomExists || (await this.options.roomExists(message.roomId))) return message;
-        await redis.sendCommand(['EVAL', DROP_CLAIM, '1', key, stored]);
+        await runScript(redis, DROP_CLAIM, [key], [stored]);
         continue;
       }
       if (Date.now() > deadline) throw new Error('This messageId is still being posted by an earlier call; retry in a moment.');

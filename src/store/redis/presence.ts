@@ -3,10 +3,10 @@
 // listener on any server shows as listening on all of them, and stops showing soon after its server dies.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { redisFailure } from '../store/redis/connection.js';
-import { RedisKeys } from '../store/redis/keys.js';
-import type { RedisLink } from '../webhooks/redis-hook-state.js';
-import type { PresenceShare, RemoteSeen, SharedSeen } from './presence-share.js';
+import { redisFailure, type RedisLink } from './connection.js';
+import { RedisKeys } from './keys.js';
+import { runScript } from './scripts.js';
+import type { PresenceShare, RemoteSeen, SharedSeen } from '../fleet-contract.js';
 
 export interface RedisPresenceOptions {
   redis: RedisLink;
@@ -160,7 +160,7 @@ export class RedisPresence implements PresenceShare {
             [...batch].map(async ([roomId, names]) => {
               const fields = [...names].flatMap(([name, seen]) => [fieldOf(this.server, name), JSON.stringify(seen)]);
               if (fields.length === 0) return;
-              await this.options.redis.sendCommand(['EVAL', PUT_VIEWS, '2', this.keys.room(roomId), this.keys.presence(roomId), ...fields]);
+              await runScript(this.options.redis, PUT_VIEWS, [this.keys.room(roomId), this.keys.presence(roomId)], fields);
             }),
           );
           this.failing.write = false;

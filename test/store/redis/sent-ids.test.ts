@@ -2,9 +2,9 @@
 // is stored once, and every call answers with that one message.
 import { createClient } from 'redis';
 import { afterEach, describe, expect, test } from 'vitest';
-import { RedisSentIds } from '../../src/a2a/redis-sent-ids.js';
-import { openStore, testApp } from '../helpers/app.js';
-import { hasRedis, sharedRedis } from '../helpers/redis-server.js';
+import { RedisSentIds } from '../../../src/store/redis/sent-ids.js';
+import { openStore, testApp } from '../../helpers/app.js';
+import { hasRedis, sharedRedis } from '../../helpers/redis-server.js';
 
 const clients: { close(): Promise<void> }[] = [];
 afterEach(async () => {

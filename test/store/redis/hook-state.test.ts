@@ -2,13 +2,13 @@
 // exactly once per message; another takes over when the one delivering stops; hook changes reach every service.
 import { createClient } from 'redis';
 import { afterEach, describe, expect, test } from 'vitest';
-import { RedisHookState } from '../../src/webhooks/redis-hook-state.js';
-import type { Webhooks } from '../../src/webhooks/webhooks.js';
-import { openStore } from '../helpers/app.js';
-import { hasRedis, sharedRedis } from '../helpers/redis-server.js';
-import { tempDir } from '../helpers/temp-dir.js';
-import { openWebhooks } from '../helpers/webhook-app.js';
-import { startReceiver, until } from '../helpers/webhook-receiver.js';
+import { RedisHookState } from '../../../src/store/redis/hook-state.js';
+import type { Webhooks } from '../../../src/webhooks/webhooks.js';
+import { openStore } from '../../helpers/app.js';
+import { hasRedis, sharedRedis } from '../../helpers/redis-server.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+import { openWebhooks } from '../../helpers/webhook-app.js';
+import { startReceiver, until } from '../../helpers/webhook-receiver.js';
 
 const clients: { close(): Promise<void> }[] = [];
 afterEach(async () => {
