@@ -229,7 +229,8 @@ try {
     }
     // What --redis-wait 1 costs a send: a replica of the bench's Redis, then the same server with it attached
     // (--redis-wait 0) and one more with --redis-wait 1, each sending into its own room.
-    const replica = await startProcess('redis-server', ['--port', String(await freePort()), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--replicaof', '127.0.0.1', new URL(redisPeer.url).port], /(Ready to accept connections)/);
+    const replicaDir = await mkdtemp(join(tmpdir(), 'bench-replica-'));
+    const replica = await startProcess('redis-server', ['--port', String(await freePort()), '--bind', '127.0.0.1', '--dir', replicaDir, '--save', '', '--appendonly', 'no', '--replicaof', '127.0.0.1', new URL(redisPeer.url).port], /(Ready to accept connections)/);
     while (!/state=online/.test(await config.info('replication'))) await new Promise((r) => setTimeout(r, 100));
     await measureStore('Redis, 1 server, a replica, --redis-wait 0', fleets[0]!.servers);
     const waiting = await startOurs(join(dataDir, 'redis-wait-1'), ['--store', redisPeer.url, '--redis-wait', '1']);
@@ -237,6 +238,7 @@ try {
     await measureStore('Redis, 1 server, a replica, --redis-wait 1', [waiting]);
     await waiting.stop();
     await replica.stop();
+    await rm(replicaDir, { recursive: true, force: true });
     await config.close();
     for (const [b, f] of fleets.entries()) {
       for (let i = 1; i < 3; i++) f.servers.push(await startOurs(join(dataDir, `redis-${b}-${i}`), ['--store', redisPeer.url], builds[b]![1]));
