@@ -1,6 +1,6 @@
 // --redis-wait through real server processes on a Redis master and its replica: a send answers 503 in the one error
 // shape while the replica does not confirm; and kill -9 of the master under load from two servers, then its replica
-// promoted, loses no acknowledged message and leaves no gap.
+// promoted, loses no acknowledged message and leaves no gap (REDIS_CRASH_WAIT=0 shows the same test failing without it).
 import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import type { Message } from '../../src/api/types.js';
@@ -62,12 +62,16 @@ describe.skipIf(!hasRedis)('--redis-wait on a master and a replica, through the 
       const load = batchLoad(() => servers.map((s) => s.url), roomId, BATCH, WRITERS, acked, `r${round} `);
       const seen = [...load.ackedBy];
       await until(() => load.ackedBy.every((n, s) => n >= seen[s]! + 5), 'both servers to acknowledge batches');
+      // The failover an operator (or Sentinel) makes, at its worst: the replica becomes the master while the old one
+      // still takes sends, so it lacks whatever the old one wrote since, as a lagging replica would. Without the wait
+      // those sends are acknowledged and lost; with it they answer 503 once the command timeout passes.
+      expect(spawnSync('redis-cli', ['-p', String(replica.port), 'REPLICAOF', 'NO', 'ONE'], { encoding: 'utf8' }).stdout).toMatch(/OK/);
+      const answered = load.ackedBy.map((n, s) => n + load.failedBy[s]!);
+      await until(() => load.ackedBy.every((n, s) => n + load.failedBy[s]! >= answered[s]! + 2), 'both servers to answer sends made after the promotion');
       await master.kill();
       const failed = [...load.failedBy];
       await until(() => load.failedBy.every((n, s) => n > failed[s]!), 'both servers to fail sends');
       await load.stop();
-      // The failover an operator (or Sentinel) makes: the replica becomes the master, the servers move to it.
-      expect(spawnSync('redis-cli', ['-p', String(replica.port), 'REPLICAOF', 'NO', 'ONE'], { encoding: 'utf8' }).stdout).toMatch(/OK/);
       await Promise.all(servers.map((s) => s.kill9()));
       [master, replica] = [replica, await startRedis({ replicaOf: replica.port })];
       await replicasOnline(master, 1);
