@@ -60,9 +60,11 @@ export class RedisKeys {
     return `${this.prefix}key:${hash}`;
   }
 
-  /** Counter: what a server writes before each WAIT for replicas (--redis-wait, src/store/redis/replica-wait.ts). */
-  get waitProbe(): string {
-    return `${this.prefix}wait-probe`;
+  /** Counter: what a server writes before a WAIT for replicas after a write to this room (--redis-wait,
+   *  src/store/redis/replica-wait.ts). One for the whole Redis, as one WAIT covers every write before it; on a
+   *  Cluster one per room, with the room's tag, so the probe and its WAIT reach the room's own master. */
+  waitProbe(roomId: string): string {
+    return this.cluster ? `${this.prefix}{${roomId}}:wait` : `${this.prefix}wait-probe`;
   }
 
   /** The sorted set of roomIndexes that lists this room (a sum of the id's char codes picks the bucket). */

@@ -53,8 +53,10 @@ export class RedisStore implements Store {
   private keys: RedisKeys;
   /** The scripts that send a notice, with PUBLISH or (on a Cluster) SPUBLISH. */
   private scripts = { append: APPEND, replace: REPLACE, raise: RAISE };
-  /** With --redis-wait N > 0: WAIT's own connection, and the rooms whose held-back messages wait to be made visible. */
-  private waiter: { connection: RedisConnection; wait: ReplicaWait } | undefined;
+  /** With --redis-wait N > 0: WAIT's own connection (used for nothing else, as WAIT blocks it); on a single Redis one
+   *  ReplicaWait for every write, on a Cluster one per room with a round on its way (each room's master waits for its
+   *  own replicas). */
+  private waiter: { connection: RedisConnection; replicas: number; timeoutMs: number; rooms: Map<string, ReplicaWait> } | undefined;
   private readonly settling = new Map<string, NodeJS.Timeout>();
   private readonly warn: Warn;
   private readonly live: LiveRooms;
@@ -102,7 +104,7 @@ export class RedisStore implements Store {
         // WAIT answers within the command timeout; the connection's own deadline is a little later, for the answer.
         const timeoutMs = this.options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
         const connection = await connectRedis({ ...this.options, commandTimeoutMs: timeoutMs + 1000, warn: () => {} }, 'im-for-agents-wait');
-        this.waiter = { connection, wait: new ReplicaWait(connection, replicas, timeoutMs, this.keys.waitProbe) };
+        this.waiter = { connection, replicas, timeoutMs, rooms: new Map() };
       }
     } catch (err) {
       await this.close();
@@ -130,11 +132,16 @@ export class RedisStore implements Store {
     return (this.options.redisWait ?? 0) > 0;
   }
 
-  /** With --redis-wait: resolves once N replicas have every write made so far (else StoreError('unavailable')). */
-  private async replicated(): Promise<void> {
+  /** With --redis-wait: resolves once N replicas have every write made so far to this room's Redis (on a Cluster, its
+   *  master) (else StoreError('unavailable')). */
+  private async replicated(roomId: string): Promise<void> {
     if (!this.held) return;
-    if (!this.waiter) throw new StoreError('unavailable', 'The store is not open (or is shutting down).');
-    await this.waiter.wait.confirm();
+    const waiter = this.waiter;
+    if (!waiter) throw new StoreError('unavailable', 'The store is not open (or is shutting down).');
+    const probe = this.keys.waitProbe(roomId);
+    let wait = waiter.rooms.get(probe);
+    if (!wait) waiter.rooms.set(probe, (wait = new ReplicaWait(waiter.connection, waiter.replicas, waiter.timeoutMs, probe, () => waiter.rooms.delete(probe))));
+    await wait.confirm();
   }
 
   /** With --redis-wait: the room's messages up to `seq` are on the replicas; readers may see them now. */
@@ -153,7 +160,7 @@ export class RedisStore implements Store {
       try {
         const seq = await this.redis.hGet(this.keys.room(roomId), 'seq');
         if (seq !== null && seq !== undefined) {
-          await this.replicated();
+          await this.replicated(roomId);
           await this.reveal(roomId, Number(seq));
         }
         this.settling.delete(roomId);
@@ -196,7 +203,7 @@ export class RedisStore implements Store {
       const id = newRoomId();
       const fields: Hash = { name: input.name, createdAt: new Date().toISOString(), seq: '0' };
       await this.addRoom(id, fields, input.keyHashes, []);
-      await this.replicated();
+      await this.replicated(id);
       return toRoom(id, fields, 0);
     });
   }
@@ -208,7 +215,7 @@ export class RedisStore implements Store {
       if (room.topic !== undefined) fields.topic = room.topic;
       for (const [k, v] of Object.entries(room.settings ?? {})) fields[SETTING + k] = JSON.stringify(v);
       await this.addRoom(room.id, fields, keyHashes, agents);
-      await this.replicated();
+      await this.replicated(room.id);
       return toRoom(room.id, fields, 0);
     });
   }
@@ -276,7 +283,7 @@ export class RedisStore implements Store {
       }
       await Promise.all([
         this.redis.zAdd(this.keys.roomIndex(roomId), { score: Date.parse(last.createdAt), value: roomId }, { condition: 'XX', comparison: 'GT' }),
-        this.held ? this.replicated().then(() => this.reveal(roomId, last.seq)) : this.publish(roomId, `${roomId} ${last.seq}`),
+        this.held ? this.replicated(roomId).then(() => this.reveal(roomId, last.seq)) : this.publish(roomId, `${roomId} ${last.seq}`),
       ]);
     });
   }
@@ -379,7 +386,7 @@ export class RedisStore implements Store {
         runScript(this.redis, PATCH, [this.keys.room(id)], [String(set.length / 2), ...set, ...del]),
         this.redis.xLen(this.keys.log(id)),
       ]);
-      await this.replicated();
+      await this.replicated(id);
       return toRoom(id, pairs(reply as string[]), count, this.held);
     });
   }
@@ -395,7 +402,7 @@ export class RedisStore implements Store {
       const [write, read, ...agents] = held;
       const keyHashes = [write, read, ...agents.map((a) => (JSON.parse(a) as { key: string }).key)].filter((k): k is string => !!k);
       await Promise.all([this.dropKeyOwners(keyHashes), this.unlist(id), this.publish(id, `${id} deleted`)]);
-      await this.replicated();
+      await this.replicated(id);
       this.live.deleted(id);
       return true;
     });
@@ -420,7 +427,7 @@ export class RedisStore implements Store {
       await this.unlessGone(runScript(this.redis, PATCH, [this.keys.room(roomId)], ['2', 'kw', keyHashes.write, 'kr', keyHashes.read]), [keyHashes.write, keyHashes.read]);
       const old = [oldWrite, oldRead].filter((k): k is string => typeof k === 'string' && k !== keyHashes.write && k !== keyHashes.read);
       await this.dropKeyOwners(old);
-      await this.replicated();
+      await this.replicated(roomId);
     });
   }
 
@@ -434,7 +441,7 @@ export class RedisStore implements Store {
         await this.redis.del(this.keys.key(keyHash));
         throw new StoreError('conflict', `Room ${roomId} already has an agent named "${name}".`);
       }
-      await this.replicated();
+      await this.replicated(roomId);
       return { name, createdAt };
     });
   }
@@ -467,7 +474,7 @@ export class RedisStore implements Store {
       // The key stops working first; the name goes after.
       await this.redis.del(this.keys.key((JSON.parse(json) as { key: string }).key));
       const removed = (await this.redis.hDel(this.keys.agents(roomId), name)) === 1;
-      await this.replicated();
+      await this.replicated(roomId);
       return removed;
     });
   }
@@ -513,7 +520,7 @@ export class RedisStore implements Store {
       // Readers see the messages, and the notice goes out, only once the replicas have them; a 503 leaves them held
       // back until a replica confirms them (settleSoon) or a failover loses them.
       try {
-        await this.replicated();
+        await this.replicated(roomId);
         await this.reveal(roomId, first + parts.length / 2 - 1);
       } catch (err) {
         this.settleSoon(roomId);
@@ -558,7 +565,7 @@ export class RedisStore implements Store {
     const keys = [this.keys.room(roomId), this.keys.cursors(roomId), this.keys.agents(roomId)];
     const cursor = await this.run(roomId, async () => Number(await runScript(this.redis, SET_CURSOR, keys, [name, String(seq), String(options.uncapped ? Number.MAX_SAFE_INTEGER : MAX_INBOX_NAMES)])));
     if (cursor < 0) throw tooManyNames();
-    await this.run(roomId, () => this.replicated());
+    await this.run(roomId, () => this.replicated(roomId));
     return cursor;
   }
 
@@ -589,7 +596,7 @@ export class RedisStore implements Store {
         );
         // 0: another instance redacted it between our read and our script; read it again and answer with theirs.
         if (done !== 1) continue;
-        await this.replicated();
+        await this.replicated(roomId);
         this.live.redactedMessage(roomId, copy);
         return copy;
       }

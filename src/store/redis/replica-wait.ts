@@ -1,6 +1,6 @@
 // --redis-wait: a write is acknowledged only once N replicas have it; one WAIT covers every write made before it.
 import { StoreError } from '../errors.js';
-import type { RedisConnection } from './connection.js';
+import { sendCommandFor, type RedisConnection } from './connection.js';
 
 interface Waiter {
   resolve(): void;
@@ -23,6 +23,8 @@ export class ReplicaWait {
     private readonly replicas: number,
     private readonly timeoutMs: number,
     private readonly probeKey: string,
+    /** Called when the last round is done and no caller waits (the store then forgets a room's ReplicaWait). */
+    private readonly idle: () => void = () => {},
   ) {}
 
   /** Resolves once N replicas have every write executed so far; rejects with StoreError('unavailable') otherwise. */
@@ -45,11 +47,16 @@ export class ReplicaWait {
       }
     }
     this.running = false;
+    this.idle();
   }
 
   private async round(): Promise<void> {
-    // One turn of the event loop, so the client writes both at once: the probe, then WAIT for it.
-    const [, acked] = await Promise.all([this.connection.incr(this.probeKey), this.connection.sendCommand(['WAIT', String(this.replicas), String(this.timeoutMs)])]);
+    // One turn of the event loop, so the client writes both at once: the probe, then WAIT for it, both on the probe
+    // key's node (on a Cluster, the master of the room the probe is tagged with).
+    const [, acked] = await Promise.all([
+      sendCommandFor(this.connection, this.probeKey, ['INCR', this.probeKey]),
+      sendCommandFor(this.connection, this.probeKey, ['WAIT', String(this.replicas), String(this.timeoutMs)]),
+    ]);
     if (Number(acked) < this.replicas) throw notReplicated(this.replicas, Number(acked), this.timeoutMs);
   }
 }

@@ -1,10 +1,12 @@
 // --redis-wait on a real master and replica: a write is acknowledged once the replica has it; with the replica stopped
-// it fails as unavailable and its messages stay hidden from readers and listeners until the replica has them.
+// it fails as unavailable and its messages stay hidden from readers and listeners until the replica has them. On a
+// Redis Cluster each room's write waits for its own master's replica.
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import type { Message } from '../../../src/api/types.js';
 import { StoreError } from '../../../src/store/errors.js';
 import { RedisStore } from '../../../src/store/redis/redis-store.js';
+import { hasRedisCluster, startRedisCluster, type RedisCluster } from '../../helpers/redis-cluster.js';
 import { hasRedis, replicasOnline, startRedis, type RedisServer } from '../../helpers/redis-server.js';
 
 const open: RedisStore[] = [];
@@ -111,5 +113,39 @@ describe.skipIf(!hasRedis)('--redis-wait on a master and a replica', () => {
     const [m] = await store.append(room.id, one('at once'));
     expect(m!.seq).toBe(1);
     expect((await store.read(room.id, { limit: 10 })).map((x) => x.content)).toEqual(['at once']);
+  }, 60_000);
+});
+
+describe.skipIf(!hasRedisCluster)('--redis-wait on a Redis Cluster', () => {
+  let cluster: RedisCluster | undefined;
+  afterEach(async () => {
+    await cluster?.stop();
+  });
+
+  test("a send waits for its room's own master's replica: with that replica stopped the room's sends fail, a room on another master's are acknowledged", async () => {
+    cluster = await startRedisCluster();
+    const store = new RedisStore({ url: cluster.url, redisWait: 1, prefix: 'cw:', commandTimeoutMs: 500, warn: () => {} });
+    await store.open();
+    open.push(store);
+    const holders = async (roomId: string) => cluster!.holders(`cw:{${roomId}}:room`);
+    const first = await store.createRoom({ name: 'a' });
+    const mastered = await holders(first.id);
+    let other = await store.createRoom({ name: 'b' });
+    while ((await holders(other.id)).master === mastered.master) other = await store.createRoom({ name: 'b' });
+    expect((await store.append(first.id, one('before')))[0]!.seq).toBe(1);
+
+    for (const r of mastered.replicas) cluster.pause(r);
+    const failed = await store.append(first.id, one('held')).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    expect(failed).toBeInstanceOf(StoreError);
+    expect((failed as StoreError).message).toMatch(/only 0 of the 1 replica\(s\) required \(--redis-wait 1\) confirmed it within 500 ms/);
+    expect((await store.append(other.id, one('elsewhere')))[0]!.seq).toBe(1); // its master's replica answers
+    expect((await store.read(first.id, { limit: 10 })).map((m) => m.content)).toEqual(['before']);
+
+    for (const r of mastered.replicas) cluster.resume(r);
+    await until(async () => (await store.read(first.id, { limit: 10 })).length === 2, 'the held message to show');
+    expect((await store.append(first.id, one('after')))[0]!.seq).toBe(3);
   }, 60_000);
 });
