@@ -1,6 +1,6 @@
 // --redis-wait: a write is acknowledged only once N replicas have it; one WAIT covers every write made before it.
 import { StoreError } from '../errors.js';
-import { sendCommandFor, type RedisConnection } from './connection.js';
+import { isCluster, sendCommandFor, type RedisConnection } from './connection.js';
 
 interface Waiter {
   resolve(): void;
@@ -51,12 +51,12 @@ export class ReplicaWait {
   }
 
   private async round(): Promise<void> {
-    // One turn of the event loop, so the client writes both at once: the probe, then WAIT for it, both on the probe
-    // key's node (on a Cluster, the master of the room the probe is tagged with).
-    const [, acked] = await Promise.all([
-      sendCommandFor(this.connection, this.probeKey, ['INCR', this.probeKey]),
-      sendCommandFor(this.connection, this.probeKey, ['WAIT', String(this.replicas), String(this.timeoutMs)]),
-    ]);
+    // The probe, then WAIT for it on the same connection: on a single Redis written at once (one turn of the event
+    // loop). On a Cluster the probe goes by the client's routing, which follows a failover to the new master (WAIT
+    // cannot, having no key), and WAIT then goes to the connection of the master that took it.
+    const probe = this.connection.incr(this.probeKey);
+    if (isCluster(this.connection)) await probe;
+    const [, acked] = await Promise.all([probe, sendCommandFor(this.connection, this.probeKey, ['WAIT', String(this.replicas), String(this.timeoutMs)])]);
     if (Number(acked) < this.replicas) throw notReplicated(this.replicas, Number(acked), this.timeoutMs);
   }
 }
