@@ -14,6 +14,9 @@ export interface RedisConnectionOptions {
   /** Longest wait for a connection (default 2 s); the first one is tried a few times before open() gives up. */
   connectTimeoutMs?: number;
   warn?: Warn;
+  /** Whether `url` names a Redis Cluster, when the caller knows already (from another connection to it, isCluster):
+   *  skips asking the node with a connection of its own. */
+  cluster?: boolean | undefined;
 }
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 3000;
@@ -84,7 +87,7 @@ export async function connectRedis(options: RedisConnectionOptions, name = 'im-f
   };
   let client: RedisConnection;
   try {
-    if (seeds.length > 1 || (await clusterEnabled(options, name, reconnect))) client = await clusterClient(options, seeds, name, reconnect, lost, back);
+    if (seeds.length > 1 || (options.cluster ?? (await clusterEnabled(options, name, reconnect)))) client = await clusterClient(options, seeds, name, reconnect, lost, back);
     else {
       client = newClient(options, name, reconnect);
       client.on('error', lost);

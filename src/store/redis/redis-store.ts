@@ -94,16 +94,17 @@ export class RedisStore implements Store {
     this.client = await connectRedis({ ...this.options, warn: this.warn });
     const cluster = isCluster(this.client);
     this.keys = new RedisKeys(this.options.prefix, cluster);
+    const known = { ...this.options, cluster };
     if (cluster) this.scripts = { append: sharded(APPEND), replace: sharded(REPLACE), raise: sharded(RAISE) };
     try {
-      this.subscriber = await connectRedis({ ...this.options, warn: () => {} }, 'im-for-agents-live');
+      this.subscriber = await connectRedis({ ...known, warn: () => {} }, 'im-for-agents-live');
       await this.live.start(this.subscriber, (roomId) => this.keys.notices(roomId), cluster);
       await checkDurability(this.client, redactRedisUrl(this.options.url), this.warn);
       const replicas = this.options.redisWait ?? 0;
       if (replicas > 0) {
         // WAIT answers within the command timeout; the connection's own deadline is a little later, for the answer.
         const timeoutMs = this.options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
-        const connection = await connectRedis({ ...this.options, commandTimeoutMs: timeoutMs + 1000, warn: () => {} }, 'im-for-agents-wait');
+        const connection = await connectRedis({ ...known, commandTimeoutMs: timeoutMs + 1000, warn: () => {} }, 'im-for-agents-wait');
         this.waiter = { connection, replicas, timeoutMs, rooms: new Map() };
       }
     } catch (err) {
@@ -125,6 +126,11 @@ export class RedisStore implements Store {
     const clients = [this.subscriber, this.client, this.waiter?.connection];
     this.subscriber = this.client = this.waiter = undefined;
     await Promise.allSettled(clients.map((c) => c?.close()));
+  }
+
+  /** Whether the store is open on a Redis Cluster (so another connection to its URL need not ask). */
+  get onCluster(): boolean {
+    return this.keys.cluster;
   }
 
   /** Whether messages are held back until replicas have them (--redis-wait N > 0). */
