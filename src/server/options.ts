@@ -49,6 +49,9 @@ export interface ServerOptions {
   /** With a Redis store: how long a server's lease on delivering a hook lasts unrenewed, so how long a dead server's
    *  hooks wait for another to take over (`--webhook-lease`, in seconds there; default 10 s). */
   webhookLeaseMs?: number | undefined;
+  /** With a Redis store: replicas that must have each write before it is acknowledged (`--redis-wait`, Redis WAIT;
+   *  default 0). */
+  redisWait?: number | undefined;
   /** Consecutive failed deliveries after which a webhook is paused (`--webhook-max-failures`; default 300). */
   webhookMaxFailures?: number | undefined;
   /** Milliseconds between SSE heartbeat comments (default 15 s; no flag). */

@@ -51,7 +51,12 @@ async function openBackend(config: ServerOptions): Promise<{ store: Store; fleet
     return { store, close: () => store.close() };
   }
   const { openRedisFleet } = await import('../store/redis/fleet.js');
-  const fleet = await openRedisFleet({ ...common, url: config.storeUrl, leaseMs: config.webhookLeaseMs });
+  const fleet = await openRedisFleet({
+    ...common,
+    url: config.storeUrl,
+    leaseMs: config.webhookLeaseMs,
+    ...(config.redisWait !== undefined && { redisWait: config.redisWait }),
+  });
   return { store: fleet.store, fleet, close: () => fleet.close() };
 }
 

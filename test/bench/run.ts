@@ -6,8 +6,8 @@ import { measureCliStart, withCliRoom } from './cli-start.js';
 import { measureDelivery, type Transport } from './delivery.js';
 import { cpuMs, load, MESSAGE, type LoadResult } from './load.js';
 import { createClient } from 'redis';
-import { installed, startNats, startRedis, type Peer } from './peers.js';
-import { ROOT, rssMb, startOurs, startReference } from './processes.js';
+import { freePort, installed, startNats, startRedis, type Peer } from './peers.js';
+import { ROOT, rssMb, startOurs, startProcess, startReference } from './processes.js';
 import { SEND_AUTHS, startSendTarget } from './send-targets.js';
 import { measureUiPaint } from './ui-paint.js';
 
@@ -206,6 +206,18 @@ try {
       await config.configSet('appendfsync', fsync);
       await measureStore(`Redis, 1 server, appendfsync ${fsync}`, fleets[0]!.servers);
     }
+    // What --redis-wait 1 costs a send: a replica of the bench's Redis, then the same server with it attached
+    // (--redis-wait 0) and one more with --redis-wait 1, each sending into its own room.
+    const replicaDir = await mkdtemp(join(tmpdir(), 'bench-replica-'));
+    const replica = await startProcess('redis-server', ['--port', String(await freePort()), '--bind', '127.0.0.1', '--dir', replicaDir, '--save', '', '--appendonly', 'no', '--replicaof', '127.0.0.1', new URL(redisPeer.url).port], /(Ready to accept connections)/);
+    while (!/state=online/.test(await config.info('replication'))) await new Promise((r) => setTimeout(r, 100));
+    await measureStore('Redis, 1 server, a replica, --redis-wait 0', fleets[0]!.servers);
+    const waiting = await startOurs(join(dataDir, 'redis-wait-1'), ['--store', redisPeer.url, '--redis-wait', '1']);
+    await warm([waiting]);
+    await measureStore('Redis, 1 server, a replica, --redis-wait 1', [waiting]);
+    await waiting.stop();
+    await replica.stop();
+    await rm(replicaDir, { recursive: true, force: true });
     await config.close();
     for (const [b, f] of fleets.entries()) {
       for (let i = 1; i < 3; i++) f.servers.push(await startOurs(join(dataDir, `redis-${b}-${i}`), ['--store', redisPeer.url], builds[b]![1]));

@@ -4,6 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Message } from '../../src/api/types.js';
 import { Client } from '../../src/client/client.js';
+import { batchLoad, checkBatches } from '../helpers/batch-load.js';
 import { hasRedis, startRedis } from '../helpers/redis-server.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -82,53 +83,10 @@ describe.skipIf(!hasRedis)('Redis crashes under two servers', () => {
     const servers = [await startServer(await tempDir(), ['--store', redis.url]), await startServer(await tempDir(), ['--store', redis.url])];
     if (DURABLE) expect(servers[0]!.stderr()).not.toMatch(/appendfsync|aof-load-truncated|appendonly/); // the durable settings draw no warning
     const { roomId } = await new Client({ baseUrl: servers[0]!.url }).createRoom('redis-crash');
-    const acked = new Map<string, Message[]>(); // batch key -> its acknowledged messages
-    const ackedBy = [0, 0];
-    let stop = false;
-    let batchNo = 0;
-    const writer = async (s: number) => {
-      while (!stop) {
-        const key = `s${s} b${batchNo++}`;
-        try {
-          const res = await fetch(`${servers[s]!.url}/agent/rooms/${roomId}/messages`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(Array.from({ length: BATCH }, (_, k) => ({ sender: `load${s}`, content: `${key}.${k}` }))),
-          });
-          if (res.status === 201) {
-            acked.set(key, ((await res.json()) as { messages: Message[] }).messages);
-            ackedBy[s]!++;
-          } else {
-            await res.body?.cancel();
-            await new Promise((r) => setTimeout(r, 20)); // Redis is down: 503 until the server reconnects
-          }
-        } catch {
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      }
-    };
-    const check = async () => {
-      const stored = await new Client({ baseUrl: servers[1]!.url }).readAll(roomId);
-      const ids = stored.map((m) => m.id);
-      expect(new Set(ids).size).toBe(ids.length);
-      expect(stored.map((m) => m.seq)).toEqual(stored.map((_, i) => i + 1));
-      const byId = new Map(stored.map((m) => [m.id, m]));
-      for (const messages of acked.values()) for (const m of messages) expect(byId.get(m.id)).toEqual(m);
-      const batches = new Map<string, Message[]>();
-      for (const m of stored) {
-        const key = m.content.slice(0, m.content.lastIndexOf('.'));
-        batches.set(key, [...(batches.get(key) ?? []), m]);
-      }
-      for (const [key, ms] of batches) {
-        const whole = ms.length === BATCH && ms.every((m, k) => m.content === `${key}.${k}` && m.seq === ms[0]!.seq + k);
-        expect(whole, `batch ${key}: ${ms.length} of ${BATCH}, seqs ${ms[0]!.seq}..${ms.at(-1)!.seq}`).toBe(true);
-      }
-      return { messages: stored.length, batches: batches.size };
-    };
+    const acked = new Map<string, Message[]>();
     for (let round = 0; round < ROUNDS; round++) {
       const started = Date.now();
-      stop = false;
-      const writing = [0, 1].flatMap((s) => Array.from({ length: WRITERS }, () => writer(s)));
+      const { ackedBy, stop } = batchLoad(() => servers.map((s) => s.url), roomId, BATCH, WRITERS, acked, `r${round} `);
       for (let kill = 0; kill < KILLS; kill++) {
         // Both servers have had batches acknowledged since the last restart, so both have more in flight now.
         const seen = [...ackedBy];
@@ -138,9 +96,8 @@ describe.skipIf(!hasRedis)('Redis crashes under two servers', () => {
       }
       const seen = [...ackedBy];
       await until(() => ackedBy.every((n, s) => n > seen[s]!), 60_000, 'both servers to be back');
-      stop = true;
-      await Promise.all(writing);
-      const { messages, batches } = await check();
+      await stop();
+      const { messages, batches } = checkBatches(await new Client({ baseUrl: servers[1]!.url }).readAll(roomId), acked, BATCH);
       process.stderr.write(
         `redis crash round ${round + 1}: ${KILLS} kills, ${acked.size} batches acknowledged, ${batches} stored (${messages} messages), ${redis.repairs} AOF repairs so far, ${Date.now() - started} ms\n`,
       );

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import type { History, Message } from '../../src/api/types.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 import { hasRedis, startRedis } from '../helpers/redis-server.js';
-import { sseMessages } from '../helpers/sse-messages.js';
+import { resumingSubscriber } from '../helpers/sse-messages.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { until } from '../helpers/until.js';
 
@@ -17,29 +17,6 @@ afterEach(async () => {
   for (const a of aborts.splice(0)) a.abort();
   await Promise.all(running.splice(0).map((s) => s.shutdown()));
 });
-
-/** An SSE reader that reconnects from the last seq it saw (as EventSource does with Last-Event-ID) until stopped. */
-function resumingSubscriber(base: string, roomId: string) {
-  const seen: number[] = [];
-  const abort = new AbortController();
-  aborts.push(abort);
-  let reconnects = 0;
-  void (async () => {
-    while (!abort.signal.aborted) {
-      try {
-        const res = await fetch(`${base}/agent/rooms/${roomId}/stream?after=${seen.at(-1) ?? 0}`, { signal: abort.signal });
-        if (res.ok) {
-          for await (const m of sseMessages(res)) seen.push(m.seq);
-        } else await res.body?.cancel();
-      } catch {
-        // the server or the test ended it
-      }
-      reconnects += 1;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  })();
-  return { seen, reconnects: () => reconnects };
-}
 
 interface Outcome {
   status: number;
@@ -59,7 +36,7 @@ describe.skipIf(!hasRedis)('Redis outage', () => {
       const server = await startServer({ host: '127.0.0.1', port: 0, dataDir: await tempDir(), storeUrl: redis.url, ui: false, log: (m) => logs.push(m) });
       running.push(server);
       const { roomId } = (await (await fetch(`${server.url}/agent/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"outage"}' })).json()) as { roomId: string };
-      const subscriber = resumingSubscriber(server.url, roomId);
+      const subscriber = resumingSubscriber(server.url, roomId, aborts);
       // A long-poll on a quiet room, waiting through the whole outage.
       const quiet = (await (await fetch(`${server.url}/agent/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"quiet"}' })).json()) as { roomId: string };
       const poll = fetch(`${server.url}/agent/rooms/${quiet.roomId}/history?after=0&wait=60`);

@@ -29,6 +29,12 @@ export interface RedisCluster {
   kill(i: number): Promise<void>;
   /** Starts node i again on its port and dir (it rejoins the cluster, as a replica if it was failed over). */
   restart(i: number): Promise<void>;
+  /** SIGSTOP node i: it keeps its connections but answers nothing (nor replicates) until `resume(i)` (SIGCONT). */
+  pause(i: number): void;
+  resume(i: number): void;
+  /** The indexes (into `nodes`) of the master that holds `key`'s slot now and of its replicas, as the first running
+   *  node sees it. */
+  holders(key: string): Promise<{ master: number; replicas: number[] }>;
   /** Runs redis-cli against node i (`-p <port> ...args`) and returns its stdout. */
   cli(i: number, ...args: string[]): Promise<string>;
   /** Ports of the nodes that are masters now, as node i sees it (default the first node still running). */
@@ -100,6 +106,22 @@ export async function startRedisCluster(options: ClusterOptions = {}): Promise<R
       const proc = procs[i];
       if (proc) await stopProcess(proc);
       procs[i] = await launch(nodes[i]!.port, nodes[i]!.dir, args[i]!);
+    },
+    pause: (i) => void procs[i]?.kill('SIGSTOP'),
+    resume: (i) => void procs[i]?.kill('SIGCONT'),
+    holders: async (key) => {
+      const at = nodes[procs.findIndex((p) => p !== undefined)]!.port;
+      const slot = Number((await cli(at, 'cluster', 'keyslot', key)).trim());
+      const lines = (await cli(at, 'cluster', 'nodes')).trim().split('\n').map((l) => l.split(' '));
+      const index = (f: string[]) => nodes.findIndex((n) => n.port === Number(f[1]!.split('@')[0]!.split(':').pop()));
+      const master = lines.find(
+        (f) => f[2]!.split(',').includes('master') && !f[2]!.includes('fail') && f.slice(8).some((r) => {
+          const [lo, hi = lo] = r.split('-').map(Number);
+          return slot >= lo! && slot <= hi!;
+        }),
+      );
+      if (!master) throw new Error(`no master holds slot ${slot}`);
+      return { master: index(master), replicas: lines.filter((f) => f[3] === master[0]).map(index) };
     },
     cli: (i, ...rest) => cli(nodes[i]!.port, ...rest),
     masters: async () => {

@@ -90,7 +90,8 @@ const DURABLE = ['--appendfsync', 'always', '--aof-load-truncated', 'no'];
 
 /** Starts redis-server on 127.0.0.1:`port` with its AOF in `dir`; resolves once it accepts connections. Stopped after the test file. */
 export function launch(port: number, dir: string, extra: readonly string[]): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', dir, '--protected-mode', 'yes', ...extra];
+  // No diskless-sync delay (5 s by default): a replica started by a test syncs at once.
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', dir, '--protected-mode', 'yes', '--repl-diskless-sync-delay', '0', ...extra];
   const proc = spawn(REDIS_SERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(proc);
   let out = '';
@@ -127,11 +128,12 @@ function repairAof(dir: string): void {
 
 /**
  * Starts a redis-server of its own (a few tries, in case another process takes the free port first). `durable`
- * runs it with appendfsync always and aof-load-truncated no, the settings the Redis store asks for.
+ * runs it with appendfsync always and aof-load-truncated no, the settings the Redis store asks for; `replicaOf` (a
+ * port on 127.0.0.1) starts it as that Redis's replica.
  */
-export async function startRedis(options: { durable?: boolean } = {}): Promise<RedisServer> {
+export async function startRedis(options: { durable?: boolean; replicaOf?: number } = {}): Promise<RedisServer> {
   const dir = await redisDir();
-  const extra = options.durable ? DURABLE : [];
+  const extra = [...(options.durable ? DURABLE : []), ...(options.replicaOf !== undefined ? ['--replicaof', '127.0.0.1', String(options.replicaOf)] : [])];
   let port = 0;
   let proc: ChildProcess | undefined;
   for (let attempt = 0; !proc; attempt++) {
@@ -177,4 +179,15 @@ let shared: Promise<RedisServer> | undefined;
 /** One server for the whole test file (each store in it uses its own key prefix). */
 export function sharedRedis(): Promise<RedisServer> {
   return (shared ??= startRedis());
+}
+
+/** Waits until `n` replicas of `master` are online (polled; a guard against a hang, not a speed check). */
+export async function replicasOnline(master: RedisServer, n: number): Promise<void> {
+  const end = Date.now() + 30_000;
+  for (;;) {
+    const info = spawnSync('redis-cli', ['-p', String(master.port), 'INFO', 'replication'], { encoding: 'utf8' }).stdout ?? '';
+    if ((info.match(/state=online/g) ?? []).length >= n) return;
+    if (Date.now() > end) throw new Error(`${n} replica(s) of Redis on port ${master.port} not online: ${info}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -6,9 +6,9 @@ import { FileStore, type FileStoreOptions } from '../../src/store/file-store.js'
 import { RedisStore } from '../../src/store/redis/redis-store.js';
 import type { Store } from '../../src/store/store.js';
 import { sharedRedisCluster } from './redis-cluster.js';
-import { hasRedis, sharedRedis } from './redis-server.js';
+import { hasRedis, replicasOnline, sharedRedis, startRedis, type RedisServer } from './redis-server.js';
 import { tempDir } from './temp-dir.js';
-import { afterEachTest } from './hooks.js';
+import { afterEachTest, afterTestFile } from './hooks.js';
 
 export type StoreKind = 'file' | 'redis' | 'cluster';
 
@@ -21,6 +21,25 @@ export const TEST_STORE: StoreKind = process.env.IM_TEST_STORE === 'redis' || pr
 export const STORE_KINDS: StoreKind[] = TEST_STORE === 'cluster' ? ['cluster'] : hasRedis ? ['file', 'redis'] : ['file'];
 
 const open: Store[] = [];
+
+/** IM_TEST_REDIS_WAIT=N runs the Redis store with --redis-wait N on a master with N replicas of its own, or on the
+ *  Redis Cluster (one replica per master, so N = 1 there): a check of that mode against the same suites; off by
+ *  default, as it doubles their Redis time. */
+const REDIS_WAIT = Number(process.env.IM_TEST_REDIS_WAIT ?? 0);
+let replicated: Promise<RedisServer> | undefined;
+const redisForTests = (): Promise<RedisServer> =>
+  REDIS_WAIT === 0
+    ? sharedRedis()
+    : (replicated ??= (async () => {
+        const master = await startRedis();
+        for (let i = 0; i < REDIS_WAIT; i++) await startRedis({ replicaOf: master.port });
+        await replicasOnline(master, REDIS_WAIT);
+        return master;
+      })());
+// Its servers are stopped with every other redis-server after the file (redis-server.ts).
+afterTestFile(() => {
+  replicated = undefined;
+});
 
 afterEachTest(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
@@ -41,7 +60,8 @@ export async function openStoreOf(kind: StoreKind, options: Partial<FileStoreOpt
   if (kind === 'file') store = new FileStore({ warn: () => {}, ...options, dir });
   else {
     store = new RedisStore({
-      url: kind === 'redis' ? (await sharedRedis()).url : await clusterUrl(),
+      url: kind === 'redis' ? (await redisForTests()).url : await clusterUrl(),
+      ...(REDIS_WAIT > 0 && { redisWait: REDIS_WAIT }),
       prefix: `t${createHash('sha1').update(dir).digest('hex').slice(0, 12)}:`,
       warn: options.warn ?? (() => {}),
       ...(options.maxRooms !== undefined && { maxRooms: options.maxRooms }),

@@ -15,7 +15,7 @@ import { collectNames, parsePort, parseSeconds, parseWholeNumber } from '../opti
  *  whose name or unit differs (turned into ServerOptions in the action). */
 type ServeFlags = Pick<
   ServerOptions,
-  'host' | 'port' | 'token' | 'cors' | 'rateLimit' | 'maxRooms' | 'maxOpenFiles' | 'retainMessages' | 'retainDays' | 'maxStreams' | 'maxStreamsPerClient' | 'fsync' | 'allowPrivateWebhooks' | 'webhookMaxFailures'
+  'host' | 'port' | 'token' | 'cors' | 'rateLimit' | 'maxRooms' | 'maxOpenFiles' | 'retainMessages' | 'retainDays' | 'maxStreams' | 'maxStreamsPerClient' | 'fsync' | 'allowPrivateWebhooks' | 'webhookMaxFailures' | 'redisWait'
 > & {
   data: string;
   store?: string;
@@ -62,6 +62,7 @@ export function registerServe(program: Command, io: CliIo): void {
     .option('--allow-private-webhooks', 'with auth on, still allow webhooks to loopback, private and link-local addresses')
     .option('--webhook-max-failures <n>', 'pause a webhook after this many failed deliveries in a row (default 300, about a day)', parseWholeNumber('--webhook-max-failures', 1))
     .option('--webhook-lease <seconds>', 'with --store: how long a dead server holds its webhooks before another takes over (default 10)', parseSeconds('--webhook-lease'))
+    .option('--redis-wait <n>', 'with --store: acknowledge a write only once N Redis replicas have it, by WAIT (default 0)', parseWholeNumber('--redis-wait'))
     .action(async (opts: ServeFlags) => {
       let server: RunningServer;
       try {
@@ -86,6 +87,7 @@ export function registerServe(program: Command, io: CliIo): void {
           allowPrivateWebhooks: opts.allowPrivateWebhooks,
           webhookMaxFailures: opts.webhookMaxFailures,
           ...(opts.webhookLease !== undefined && { webhookLeaseMs: Math.max(100, opts.webhookLease * 1000) }),
+          redisWait: opts.redisWait,
           log: (m) => io.err(`${m}\n`),
         };
         server = await startServer(options);

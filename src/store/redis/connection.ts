@@ -14,6 +14,9 @@ export interface RedisConnectionOptions {
   /** Longest wait for a connection (default 2 s); the first one is tried a few times before open() gives up. */
   connectTimeoutMs?: number;
   warn?: Warn;
+  /** Whether `url` names a Redis Cluster, when the caller knows already (from another connection to it, isCluster):
+   *  skips asking the node with a connection of its own. */
+  cluster?: boolean | undefined;
 }
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 3000;
@@ -84,7 +87,7 @@ export async function connectRedis(options: RedisConnectionOptions, name = 'im-f
   };
   let client: RedisConnection;
   try {
-    if (seeds.length > 1 || (await clusterEnabled(options, name, reconnect))) client = await clusterClient(options, seeds, name, reconnect, lost, back);
+    if (seeds.length > 1 || (options.cluster ?? (await clusterEnabled(options, name, reconnect)))) client = await clusterClient(options, seeds, name, reconnect, lost, back);
     else {
       client = newClient(options, name, reconnect);
       client.on('error', lost);
@@ -116,6 +119,16 @@ async function clusterEnabled(options: RedisConnectionOptions, name: string, rec
   } finally {
     await probe.close().catch(() => {});
   }
+}
+
+/**
+ * A raw command sent where `routeKey` lives: on a Cluster on the connection to the master of its slot (for a command
+ * that names no key, such as WAIT, which must run on the connection and node that took the write it waits for); on a
+ * single Redis, there. Calls made in one turn for one key keep their order on that connection.
+ */
+export function sendCommandFor(redis: RedisConnection, routeKey: string, args: string[]): Promise<unknown> {
+  if (!isCluster(redis)) return redis.sendCommand(args);
+  return (redis as unknown as { sendCommand(args: string[], routeKey: string): Promise<unknown> }).sendCommand(args, routeKey);
 }
 
 /** A raw command's first key: the word after the command's name, or after a script's key count. */
@@ -155,7 +168,12 @@ async function clusterClient(options: RedisConnectionOptions, seeds: string[], n
   back();
   const shaped = new Proxy(cluster, {
     get(target, prop) {
-      if (prop === 'sendCommand') return (args: string[]) => target.sendCommand(firstKey(args), false, args);
+      if (prop === 'sendCommand') {
+        // With a routeKey: straight to the connection of that key's master, past node-redis's command policies (which
+        // would send WAIT to every master and answer with the least of their counts).
+        return (args: string[], routeKey?: string) =>
+          routeKey === undefined ? target.sendCommand(firstKey(args), false, args) : Promise.resolve(target.getNodeClientForKey(routeKey, false)).then((node) => node.sendCommand(args));
+      }
       if (prop === 'on') return (event: string, listener: (...a: unknown[]) => void) => target.on(event === 'ready' ? 'node-ready' : event, listener);
       return Reflect.get(target, prop, target);
     },

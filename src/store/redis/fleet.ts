@@ -25,8 +25,8 @@ export async function openRedisFleet({ leaseMs, presenceAliveMs, ...storeOptions
   let redis;
   let subscriber;
   try {
-    redis = await connectRedis({ url, warn }, 'im-for-agents-hooks');
-    subscriber = await connectRedis({ url, warn: () => {} }, 'im-for-agents-hooks-notices');
+    redis = await connectRedis({ url, warn, cluster: store.onCluster }, 'im-for-agents-hooks');
+    subscriber = await connectRedis({ url, warn: () => {}, cluster: store.onCluster }, 'im-for-agents-hooks-notices');
   } catch (err) {
     await Promise.allSettled([redis?.close(), store.close()]);
     throw err;

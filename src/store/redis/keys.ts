@@ -19,7 +19,8 @@ export class RedisKeys {
     this.roomIndexes = cluster ? Array.from({ length: ROOM_BUCKETS }, (_, n) => `${prefix}rooms:{${n}}`) : [`${prefix}rooms`];
   }
 
-  /** Hash: name, createdAt, topic, seq (last given out), lastAt, kw/kr (key digests), s:<setting> (JSON). */
+  /** Hash: name, createdAt, topic, seq (last given out), lastAt, kw/kr (key digests), s:<setting> (JSON), and with
+   *  --redis-wait rs: the newest seq readers see (replicas have every message up to it). */
   room(id: string): string {
     return `${this.prefix}{${id}}:room`;
   }
@@ -57,6 +58,13 @@ export class RedisKeys {
   /** String: {"roomId","access","agent"?} of a key, by its SHA-256 hex digest. */
   key(hash: string): string {
     return `${this.prefix}key:${hash}`;
+  }
+
+  /** Counter: what a server writes before a WAIT for replicas after a write to this room (--redis-wait,
+   *  src/store/redis/replica-wait.ts). One for the whole Redis, as one WAIT covers every write before it; on a
+   *  Cluster one per room, with the room's tag, so the probe and its WAIT reach the room's own master. */
+  waitProbe(roomId: string): string {
+    return this.cluster ? `${this.prefix}{${roomId}}:wait` : `${this.prefix}wait-probe`;
   }
 
   /** The sorted set of roomIndexes that lists this room (a sum of the id's char codes picks the bucket). */

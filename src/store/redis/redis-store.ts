@@ -13,13 +13,14 @@ import type { Retention } from '../room-log.js';
 import { redactedCopy } from '../redaction.js';
 import { pickPage, type RoomPage } from '../room-order.js';
 import type { KeyHashes, KeyOwner, MessageListener, NewMessage, NewRoom, ReadOptions, RedactListener, RoomRecord, Store } from '../store.js';
-import { connectRedis, isCluster, redisFailure, type RedisConnection, type RedisConnectionOptions } from './connection.js';
+import { DEFAULT_COMMAND_TIMEOUT_MS, connectRedis, isCluster, redisFailure, type RedisConnection, type RedisConnectionOptions } from './connection.js';
 import { checkDurability } from './durability.js';
 import { RedisKeys } from './keys.js';
 import { LiveRooms } from './live-rooms.js';
 import { RoomBatches } from './room-batches.js';
 import { redactRedisUrl } from './url.js';
-import { ADD_AGENT, ADMIT, APPEND, COUNT_IN, CREATE, DROP, IMPORT, PATCH, REPLACE, SET_CURSOR, runScript, sharded } from './scripts.js';
+import { ReplicaWait } from './replica-wait.js';
+import { ADD_AGENT, ADMIT, APPEND, COUNT_IN, CREATE, DROP, IMPORT, PATCH, RAISE, READ_VISIBLE, REPLACE, SET_CURSOR, runScript, sharded } from './scripts.js';
 
 export interface RedisStoreOptions extends RedisConnectionOptions {
   /** Prepended to every key and channel (default "im:"). */
@@ -30,12 +31,20 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
   maxRooms?: number;
   /** How often a room with listeners here is checked for having left Redis without a delete notice (default 10 s). */
   roomCheckMs?: number;
+  /**
+   * Replicas that must have a write before it is acknowledged (Redis WAIT, within the command timeout; default 0:
+   * none, and nothing of this is done). Past the timeout the call fails with StoreError('unavailable'); messages are
+   * held back from every reader until replicas have them (docs/storage-and-scaling.md, "Replicas and --redis-wait").
+   */
+  redisWait?: number;
 }
 
 type Hash = Record<string, string>;
 type StreamEntry = [id: string, fields: string[]];
 
 const SETTING = 's:';
+/** How soon held-back messages are tried again for replicas (--redis-wait). */
+const SETTLE_MS = 1000;
 
 export class RedisStore implements Store {
   private client: RedisConnection | undefined;
@@ -43,7 +52,12 @@ export class RedisStore implements Store {
   /** Laid out for a single Redis until open() finds a Cluster. */
   private keys: RedisKeys;
   /** The scripts that send a notice, with PUBLISH or (on a Cluster) SPUBLISH. */
-  private scripts = { append: APPEND, replace: REPLACE };
+  private scripts = { append: APPEND, replace: REPLACE, raise: RAISE };
+  /** With --redis-wait N > 0: WAIT's own connection (used for nothing else, as WAIT blocks it); on a single Redis one
+   *  ReplicaWait for every write, on a Cluster one per room with a round on its way (each room's master waits for its
+   *  own replicas). */
+  private waiter: { connection: RedisConnection; replicas: number; timeoutMs: number; rooms: Map<string, ReplicaWait> } | undefined;
+  private readonly settling = new Map<string, NodeJS.Timeout>();
   private readonly warn: Warn;
   private readonly live: LiveRooms;
   private retentionTimer: NodeJS.Timeout | undefined;
@@ -57,10 +71,15 @@ export class RedisStore implements Store {
     this.live = new LiveRooms(
       {
         lastSeq: async (roomId) => {
+          if (this.held) {
+            const [seq, rs] = await this.redis.hmGet(this.keys.room(roomId), ['seq', 'rs']);
+            return seq === null || seq === undefined ? undefined : Number(rs ?? seq);
+          }
           const seq = await this.redis.hGet(this.keys.room(roomId), 'seq');
           return seq === null || seq === undefined ? undefined : Number(seq);
         },
         readAfter: async (roomId, after, limit) => {
+          if (this.held) return this.readVisible(roomId, after, limit);
           const [exists, page] = await Promise.all([this.redis.exists(this.keys.room(roomId)), this.range(roomId, after, limit)]);
           return exists ? page : undefined;
         },
@@ -75,11 +94,19 @@ export class RedisStore implements Store {
     this.client = await connectRedis({ ...this.options, warn: this.warn });
     const cluster = isCluster(this.client);
     this.keys = new RedisKeys(this.options.prefix, cluster);
-    if (cluster) this.scripts = { append: sharded(APPEND), replace: sharded(REPLACE) };
+    const known = { ...this.options, cluster };
+    if (cluster) this.scripts = { append: sharded(APPEND), replace: sharded(REPLACE), raise: sharded(RAISE) };
     try {
-      this.subscriber = await connectRedis({ ...this.options, warn: () => {} }, 'im-for-agents-live');
+      this.subscriber = await connectRedis({ ...known, warn: () => {} }, 'im-for-agents-live');
       await this.live.start(this.subscriber, (roomId) => this.keys.notices(roomId), cluster);
       await checkDurability(this.client, redactRedisUrl(this.options.url), this.warn);
+      const replicas = this.options.redisWait ?? 0;
+      if (replicas > 0) {
+        // WAIT answers within the command timeout; the connection's own deadline is a little later, for the answer.
+        const timeoutMs = this.options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+        const connection = await connectRedis({ ...known, commandTimeoutMs: timeoutMs + 1000, warn: () => {} }, 'im-for-agents-wait');
+        this.waiter = { connection, replicas, timeoutMs, rooms: new Map() };
+      }
     } catch (err) {
       await this.close();
       throw redisFailure(err);
@@ -93,10 +120,73 @@ export class RedisStore implements Store {
 
   async close(): Promise<void> {
     clearInterval(this.retentionTimer);
+    for (const timer of this.settling.values()) clearTimeout(timer);
+    this.settling.clear();
     await this.live.close();
-    const clients = [this.subscriber, this.client];
-    this.subscriber = this.client = undefined;
+    const clients = [this.subscriber, this.client, this.waiter?.connection];
+    this.subscriber = this.client = this.waiter = undefined;
     await Promise.allSettled(clients.map((c) => c?.close()));
+  }
+
+  /** Whether the store is open on a Redis Cluster (so another connection to its URL need not ask). */
+  get onCluster(): boolean {
+    return this.keys.cluster;
+  }
+
+  /** Whether messages are held back until replicas have them (--redis-wait N > 0). */
+  private get held(): boolean {
+    return (this.options.redisWait ?? 0) > 0;
+  }
+
+  /** With --redis-wait: resolves once N replicas have every write made so far to this room's Redis (on a Cluster, its
+   *  master) (else StoreError('unavailable')). */
+  private async replicated(roomId: string): Promise<void> {
+    if (!this.held) return;
+    const waiter = this.waiter;
+    if (!waiter) throw new StoreError('unavailable', 'The store is not open (or is shutting down).');
+    const probe = this.keys.waitProbe(roomId);
+    let wait = waiter.rooms.get(probe);
+    if (!wait) waiter.rooms.set(probe, (wait = new ReplicaWait(waiter.connection, waiter.replicas, waiter.timeoutMs, probe, () => waiter.rooms.delete(probe))));
+    await wait.confirm();
+  }
+
+  /** With --redis-wait: the room's messages up to `seq` are on the replicas; readers may see them now. */
+  private async reveal(roomId: string, seq: number): Promise<void> {
+    await runScript(this.redis, this.scripts.raise, [this.keys.room(roomId)], [String(seq), this.keys.notices(roomId), roomId]);
+  }
+
+  /**
+   * With --redis-wait: makes the room's held-back messages visible once replicas have them, trying every second: the
+   * messages of a send that answered 503, or of a server that died between its append and its reveal. Readers call
+   * it when they see some held back; a later send in the room reveals them too.
+   */
+  private settleSoon(roomId: string): void {
+    if (!this.held || this.settling.has(roomId) || !this.client) return;
+    const attempt = async () => {
+      try {
+        const seq = await this.redis.hGet(this.keys.room(roomId), 'seq');
+        if (seq !== null && seq !== undefined) {
+          await this.replicated(roomId);
+          await this.reveal(roomId, Number(seq));
+        }
+        this.settling.delete(roomId);
+      } catch {
+        if (this.settling.has(roomId)) this.settling.set(roomId, setTimeout(() => void attempt(), SETTLE_MS).unref());
+      }
+    };
+    this.settling.set(roomId, setTimeout(() => void attempt(), SETTLE_MS).unref());
+  }
+
+  /** With --redis-wait: up to `limit` visible messages after `after` (or the newest), undefined for no such room. */
+  private async readVisible(roomId: string, after: number | undefined, limit: number): Promise<Message[] | undefined> {
+    const reply = (await runScript(this.redis, READ_VISIBLE, [this.keys.room(roomId), this.keys.log(roomId)], [after === undefined ? '' : String(after + 1), String(limit)])) as
+      | [string, string, StreamEntry[]]
+      | null;
+    if (!reply) return undefined;
+    const [seq, top, entries] = reply;
+    if (Number(top) < Number(seq)) this.settleSoon(roomId);
+    const page = entries.map(parseEntry);
+    return after === undefined ? page.reverse() : page;
   }
 
   private get redis(): RedisConnection {
@@ -119,6 +209,7 @@ export class RedisStore implements Store {
       const id = newRoomId();
       const fields: Hash = { name: input.name, createdAt: new Date().toISOString(), seq: '0' };
       await this.addRoom(id, fields, input.keyHashes, []);
+      await this.replicated(id);
       return toRoom(id, fields, 0);
     });
   }
@@ -130,6 +221,7 @@ export class RedisStore implements Store {
       if (room.topic !== undefined) fields.topic = room.topic;
       for (const [k, v] of Object.entries(room.settings ?? {})) fields[SETTING + k] = JSON.stringify(v);
       await this.addRoom(room.id, fields, keyHashes, agents);
+      await this.replicated(room.id);
       return toRoom(room.id, fields, 0);
     });
   }
@@ -169,7 +261,7 @@ export class RedisStore implements Store {
       ]);
       if (hash.createdAt === undefined) return undefined;
       return {
-        room: toRoom(id, hash, count),
+        room: toRoom(id, hash, count, this.held),
         ...(hash.kw !== undefined && hash.kr !== undefined && { keyHashes: { write: hash.kw, read: hash.kr } }),
         agents: Object.entries(agents)
           .map(([name, json]) => {
@@ -197,7 +289,7 @@ export class RedisStore implements Store {
       }
       await Promise.all([
         this.redis.zAdd(this.keys.roomIndex(roomId), { score: Date.parse(last.createdAt), value: roomId }, { condition: 'XX', comparison: 'GT' }),
-        this.publish(roomId, `${roomId} ${last.seq}`),
+        this.held ? this.replicated(roomId).then(() => this.reveal(roomId, last.seq)) : this.publish(roomId, `${roomId} ${last.seq}`),
       ]);
     });
   }
@@ -241,7 +333,7 @@ export class RedisStore implements Store {
   private readRoom(id: string): Promise<Room | undefined> {
     return this.run(id, async () => {
       const [hash, count] = await Promise.all([this.redis.hGetAll(this.keys.room(id)), this.redis.xLen(this.keys.log(id))]);
-      return hash.createdAt === undefined ? undefined : toRoom(id, hash, count);
+      return hash.createdAt === undefined ? undefined : toRoom(id, hash, count, this.held);
     });
   }
 
@@ -300,7 +392,8 @@ export class RedisStore implements Store {
         runScript(this.redis, PATCH, [this.keys.room(id)], [String(set.length / 2), ...set, ...del]),
         this.redis.xLen(this.keys.log(id)),
       ]);
-      return toRoom(id, pairs(reply as string[]), count);
+      await this.replicated(id);
+      return toRoom(id, pairs(reply as string[]), count, this.held);
     });
   }
 
@@ -315,6 +408,7 @@ export class RedisStore implements Store {
       const [write, read, ...agents] = held;
       const keyHashes = [write, read, ...agents.map((a) => (JSON.parse(a) as { key: string }).key)].filter((k): k is string => !!k);
       await Promise.all([this.dropKeyOwners(keyHashes), this.unlist(id), this.publish(id, `${id} deleted`)]);
+      await this.replicated(id);
       this.live.deleted(id);
       return true;
     });
@@ -339,6 +433,7 @@ export class RedisStore implements Store {
       await this.unlessGone(runScript(this.redis, PATCH, [this.keys.room(roomId)], ['2', 'kw', keyHashes.write, 'kr', keyHashes.read]), [keyHashes.write, keyHashes.read]);
       const old = [oldWrite, oldRead].filter((k): k is string => typeof k === 'string' && k !== keyHashes.write && k !== keyHashes.read);
       await this.dropKeyOwners(old);
+      await this.replicated(roomId);
     });
   }
 
@@ -352,6 +447,7 @@ export class RedisStore implements Store {
         await this.redis.del(this.keys.key(keyHash));
         throw new StoreError('conflict', `Room ${roomId} already has an agent named "${name}".`);
       }
+      await this.replicated(roomId);
       return { name, createdAt };
     });
   }
@@ -383,7 +479,9 @@ export class RedisStore implements Store {
       if (json === null || json === undefined) return false;
       // The key stops working first; the name goes after.
       await this.redis.del(this.keys.key((JSON.parse(json) as { key: string }).key));
-      return (await this.redis.hDel(this.keys.agents(roomId), name)) === 1;
+      const removed = (await this.redis.hDel(this.keys.agents(roomId), name)) === 1;
+      await this.replicated(roomId);
+      return removed;
     });
   }
 
@@ -415,14 +513,26 @@ export class RedisStore implements Store {
   private async appendGroup(roomId: string, batches: { createdAt: string; parts: string[] }[]): Promise<number[]> {
     const createdAt = batches.reduce((latest, b) => (b.createdAt > latest ? b.createdAt : latest), batches[0]!.createdAt);
     const parts = batches.length === 1 ? batches[0]!.parts : batches.flatMap((b) => b.parts);
+    const held = this.held;
     const first = (await runScript(
       this.redis,
       this.scripts.append,
       [this.keys.room(roomId), this.keys.log(roomId)],
-      [createdAt, String(this.options.retention?.maxMessages ?? 0), this.keys.notices(roomId), roomId, ...parts],
+      [createdAt, String(this.options.retention?.maxMessages ?? 0), held ? '' : this.keys.notices(roomId), roomId, ...parts],
     )) as number;
     // The catalog's order only; the messages are stored already, so a failure here must not fail the send.
     this.client?.zAdd(this.keys.roomIndex(roomId), { score: Date.parse(createdAt), value: roomId }, { condition: 'XX', comparison: 'GT' }).catch(() => {});
+    if (held) {
+      // Readers see the messages, and the notice goes out, only once the replicas have them; a 503 leaves them held
+      // back until a replica confirms them (settleSoon) or a failover loses them.
+      try {
+        await this.replicated(roomId);
+        await this.reveal(roomId, first + parts.length / 2 - 1);
+      } catch (err) {
+        this.settleSoon(roomId);
+        throw err;
+      }
+    }
     let seq = first;
     return batches.map((b) => ((seq += b.parts.length / 2), seq - b.parts.length / 2));
   }
@@ -430,6 +540,11 @@ export class RedisStore implements Store {
   async read(roomId: string, options: ReadOptions): Promise<Message[]> {
     if (options.limit <= 0) return [];
     return this.run(roomId, async () => {
+      if (this.held) {
+        const page = await this.readVisible(roomId, options.after, options.limit);
+        if (!page) throw roomNotFound(roomId);
+        return page;
+      }
       const newest = options.after === undefined;
       const [exists, page] = await Promise.all([
         this.redis.exists(this.keys.room(roomId)),
@@ -456,6 +571,7 @@ export class RedisStore implements Store {
     const keys = [this.keys.room(roomId), this.keys.cursors(roomId), this.keys.agents(roomId)];
     const cursor = await this.run(roomId, async () => Number(await runScript(this.redis, SET_CURSOR, keys, [name, String(seq), String(options.uncapped ? Number.MAX_SAFE_INTEGER : MAX_INBOX_NAMES)])));
     if (cursor < 0) throw tooManyNames();
+    await this.run(roomId, () => this.replicated(roomId));
     return cursor;
   }
 
@@ -472,7 +588,7 @@ export class RedisStore implements Store {
         ]);
         if (!exists) throw roomNotFound(roomId);
         const entry = entries[0];
-        if (!entry) return undefined;
+        if (!entry || (this.held && !(await this.visible(roomId, seq)))) return undefined;
         const message = parseEntry(entry);
         if (message.redacted) return message;
         const copy = redactedCopy(message, new Date().toISOString());
@@ -486,10 +602,17 @@ export class RedisStore implements Store {
         );
         // 0: another instance redacted it between our read and our script; read it again and answer with theirs.
         if (done !== 1) continue;
+        await this.replicated(roomId);
         this.live.redactedMessage(roomId, copy);
         return copy;
       }
     });
+  }
+
+  /** With --redis-wait: whether readers see the room's message `seq` yet. */
+  private async visible(roomId: string, seq: number): Promise<boolean> {
+    const [last, rs] = await this.redis.hmGet(this.keys.room(roomId), ['seq', 'rs']);
+    return seq <= Number(rs ?? last ?? 0);
   }
 
   onRedact(roomId: string, listener: RedactListener): () => void {
@@ -536,7 +659,10 @@ function pairs(flat: string[]): Hash {
   return hash;
 }
 
-function toRoom(id: string, hash: Hash, messageCount: number): Room {
+/** `held` (--redis-wait): messages past the room's rs are not the readers' yet, so they are neither counted nor its lastSeq. */
+function toRoom(id: string, hash: Hash, messageCount: number, held = false): Room {
+  const seq = Number(hash.seq ?? 0);
+  const visible = held && hash.rs !== undefined ? Math.min(seq, Number(hash.rs)) : seq;
   const settings: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(hash)) if (k.startsWith(SETTING)) settings[k.slice(SETTING.length)] = JSON.parse(v);
   return {
@@ -544,8 +670,8 @@ function toRoom(id: string, hash: Hash, messageCount: number): Room {
     name: hash.name ?? '',
     createdAt: hash.createdAt!,
     lastActivityAt: hash.lastAt ?? hash.createdAt!,
-    messageCount,
-    lastSeq: Number(hash.seq ?? 0),
+    messageCount: Math.max(0, messageCount - (seq - visible)),
+    lastSeq: visible,
     ...(hash.topic !== undefined && { topic: hash.topic }),
     ...(Object.keys(settings).length > 0 && { settings: settings as RoomSettings }),
   };

@@ -7,7 +7,8 @@ import type { RedisLink } from './connection.js';
  * Appends a batch: takes the next seqs from the room's counter and adds each message with the explicit stream id
  * 0-<seq>, in one atomic step, so concurrent writers on any number of instances get one contiguous range each and
  * no seq is skipped or given twice. Each message comes as the text before and after its seq, so the stored JSON is
- * exactly what the client built. Count retention trims in the same step; the notification goes out with it.
+ * exactly what the client built. Count retention trims in the same step; the notification goes out with it, or, with
+ * the channel '' (--redis-wait), is held back for RAISE, and the room's visible seq (rs) starts where it stood.
  * KEYS: room hash, log stream. ARGV: createdAt, maxMessages (0 = all), the room's notices channel, roomId, then
  * head/tail pairs.
  * Returns the first seq.
@@ -23,8 +24,43 @@ end
 redis.call('HSET', KEYS[1], 'lastAt', ARGV[1])
 local max = tonumber(ARGV[2])
 if max > 0 and last > max then redis.call('XTRIM', KEYS[2], 'MINID', '0-' .. (last - max + 1)) end
-redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. last)
+if ARGV[3] == '' then
+  if redis.call('HEXISTS', KEYS[1], 'rs') == 0 then redis.call('HSET', KEYS[1], 'rs', seq - 1) end
+else
+  redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. last)
+end
 return seq
+`;
+
+/**
+ * --redis-wait: makes a room's messages up to a seq visible, once replicas have them (the room's `rs`, the newest seq
+ * readers see, only rises), and sends the notice the append held back. KEYS: room hash. ARGV: seq, the room's
+ * notices channel, roomId. Returns 1 if it rose, 0 if it was there already or the room is gone.
+ */
+export const RAISE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if tonumber(ARGV[1]) <= tonumber(redis.call('HGET', KEYS[1], 'rs') or '0') then return 0 end
+redis.call('HSET', KEYS[1], 'rs', ARGV[1])
+redis.call('PUBLISH', ARGV[2], ARGV[3] .. ' ' .. ARGV[1])
+return 1
+`;
+
+/**
+ * --redis-wait: a page of a room's messages up to its \`rs\` only (what replicas have), read in one step with it.
+ * KEYS: room hash, log stream. ARGV: first seq wanted, or '' for the newest; most entries. Returns false for no such
+ * room, else [seq, the newest visible seq, entries].
+ */
+export const READ_VISIBLE = `
+local h = redis.call('HMGET', KEYS[1], 'createdAt', 'seq', 'rs')
+if not h[1] then return false end
+local top = h[3] or h[2]
+local entries = {}
+if ARGV[1] == '' then
+  entries = redis.call('XREVRANGE', KEYS[2], '0-' .. top, '-', 'COUNT', ARGV[2])
+elseif tonumber(ARGV[1]) <= tonumber(top) then
+  entries = redis.call('XRANGE', KEYS[2], '0-' .. ARGV[1], '0-' .. top, 'COUNT', ARGV[2])
+end
+return { h[2], top, entries }
 `;
 
 /**
