@@ -6,6 +6,8 @@ import { measureCliStart, withCliRoom } from './cli-start.js';
 import { measureDelivery, type Transport } from './delivery.js';
 import { cpuMs, load, MESSAGE, type LoadResult } from './load.js';
 import { createClient } from 'redis';
+import { hasRedisCluster, startRedisCluster } from '../helpers/redis-cluster.js';
+import { stopAllRedis } from '../helpers/redis-server.js';
 import { freePort, installed, startNats, startRedis, type Peer } from './peers.js';
 import { ROOT, rssMb, startOurs, startProcess, startReference } from './processes.js';
 import { SEND_AUTHS, startSendTarget } from './send-targets.js';
@@ -13,7 +15,8 @@ import { measureUiPaint } from './ui-paint.js';
 
 const quick = process.argv.includes('--quick');
 const flag = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-/** `--only send,batch` runs just those phases (send, batch, delivery, redis, history, spread, rooms100k, ui, cli). */
+/** `--only send,batch` runs just those phases (send, batch, delivery, redis, history, spread, rooms100k, ui, cli);
+ *  `cluster` runs only the Redis phase's file and Redis Cluster rows. */
 const only = flag('only')?.split(',');
 const want = (phase: string) => !only || only.includes(phase);
 const SECONDS = quick ? 2 : 5;
@@ -167,54 +170,58 @@ try {
   // them; server CPU per send summed over the servers, Redis's own CPU per send; delivery by SSE to 10 subscribers on
   // one server of messages sent to another. `--baseline=DIR` adds the same rows for the build in DIR (another
   // checkout, built), each right after the same row of this build, so a change is measured before and after in one run.
+  // Then the same for one server and three on a local Redis Cluster (3 masters, 3 replicas), Redis CPU summed over
+  // the masters' INFO cpu.
   const redisPeer = peers.find((p) => p.url?.startsWith('redis://'));
+  type Server = Awaited<ReturnType<typeof startOurs>>;
+  let fileRps = 0;
+  /** One row of the redis table; `redisCpuMs` reads the CPU time of the Redis (all of it) the servers use. */
+  const measureStore = async (store: string, servers: Server[], redisCpuMs: () => number | Promise<number> = () => 0) => {
+    const room = await createRoom(servers[0]!.url, `store-send-${store}`);
+    const runs = await median(async () => {
+      const redis0 = await redisCpuMs();
+      const each = await Promise.all(servers.map((s) => load(`${s.url}/agent/rooms/${room}/messages`, MESSAGE, Math.round(100 / servers.length), SECONDS, s.child.pid)));
+      const redisMs = (await redisCpuMs()) - redis0;
+      const requests = each.reduce((n, r) => n + r.rps, 0);
+      const cpuUs = each.reduce((n, r) => n + (r.cpuUs ?? 0) * r.rps, 0) / Math.max(1, requests);
+      const answered = requests * SECONDS;
+      return { rps: requests, p99: Math.max(...each.map((r) => r.p99)), errors: each.reduce((n, r) => n + r.errors, 0), cpuUs: Math.round(cpuUs), redisUs: Math.round((redisMs * 1000) / Math.max(1, answered)) };
+    });
+    const droom = await createRoom(servers[0]!.url, `store-delivery-${store}`);
+    const d = await measureDelivery(servers.at(-1)!.url, droom, 'sse', 10, DELIVERIES, servers[0]!.url);
+    if (store.startsWith('file')) fileRps = runs.rps;
+    add('redis', { store, connections: 100, 'req/s': runs.rps, 'of file': `${Math.round((runs.rps / Math.max(1, fileRps)) * 100)}%`, 'send p99 ms': runs.p99, errors: runs.errors, 'server CPU µs/req': runs.cpuUs, 'Redis CPU µs/req': store.startsWith('file') ? '' : runs.redisUs, 'delivery p50 ms': d.p50, 'delivery p99 ms': d.p99, samples: d.n });
+  };
+  // A fresh server's first seconds are mostly compiling: each is loaded once before it is measured.
+  const warm = async (servers: Server[]) => {
+    const room = await createRoom(servers[0]!.url, 'store-warm-up');
+    await Promise.all(servers.map((s) => load(`${s.url}/agent/rooms/${room}/messages`, MESSAGE, 10, SECONDS)));
+  };
   if (want('redis') && redisPeer?.url) {
     const baseline = flag('baseline');
     const redisPid = redisPeer.proc.child.pid!;
-    type Server = Awaited<ReturnType<typeof startOurs>>;
-    let fileRps = 0;
-    const measureStore = async (store: string, servers: Server[]) => {
-      const room = await createRoom(servers[0]!.url, `store-send-${store}`);
-      const runs = await median(async () => {
-        const redis0 = cpuMs(redisPid);
-        const each = await Promise.all(servers.map((s) => load(`${s.url}/agent/rooms/${room}/messages`, MESSAGE, Math.round(100 / servers.length), SECONDS, s.child.pid)));
-        const redisMs = cpuMs(redisPid) - redis0;
-        const requests = each.reduce((n, r) => n + r.rps, 0);
-        const cpuUs = each.reduce((n, r) => n + (r.cpuUs ?? 0) * r.rps, 0) / Math.max(1, requests);
-        const answered = requests * SECONDS;
-        return { rps: requests, p99: Math.max(...each.map((r) => r.p99)), errors: each.reduce((n, r) => n + r.errors, 0), cpuUs: Math.round(cpuUs), redisUs: Math.round((redisMs * 1000) / Math.max(1, answered)) };
-      });
-      const droom = await createRoom(servers[0]!.url, `store-delivery-${store}`);
-      const d = await measureDelivery(servers.at(-1)!.url, droom, 'sse', 10, DELIVERIES, servers[0]!.url);
-      if (store.startsWith('file')) fileRps = runs.rps;
-      add('redis', { store, connections: 100, 'req/s': runs.rps, 'of file': `${Math.round((runs.rps / Math.max(1, fileRps)) * 100)}%`, 'send p99 ms': runs.p99, errors: runs.errors, 'server CPU µs/req': runs.cpuUs, 'Redis CPU µs/req': store.startsWith('file') ? '' : runs.redisUs, 'delivery p50 ms': d.p50, 'delivery p99 ms': d.p99, samples: d.n });
-    };
-    // A fresh server's first seconds are mostly compiling: each is loaded once before it is measured.
-    const warm = async (servers: Server[]) => {
-      const room = await createRoom(servers[0]!.url, 'store-warm-up');
-      await Promise.all(servers.map((s) => load(`${s.url}/agent/rooms/${room}/messages`, MESSAGE, 10, SECONDS)));
-    };
+    const redisCpu = () => cpuMs(redisPid);
     const builds: [label: string, root: string][] = [['', ROOT], ...(baseline ? [[' (baseline)', baseline] as [string, string]] : [])];
     const fleets = await Promise.all(builds.map(async ([label, root], b) => ({ label, servers: [await startOurs(join(dataDir, `redis-${b}-0`), ['--store', redisPeer.url!], root)] })));
     for (const servers of [[ours], ...fleets.map((f) => f.servers)]) await warm(servers);
     await measureStore('file, 1 server', [ours]);
-    for (const f of fleets) await measureStore(`Redis, 1 server${f.label}`, f.servers);
+    for (const f of fleets) await measureStore(`Redis, 1 server${f.label}`, f.servers, redisCpu);
     // What each appendfsync costs a send (the store asks for always: src/store/redis/durability.ts), on the same Redis.
     const config = createClient({ url: redisPeer.url });
     await config.connect();
     for (const fsync of ['everysec', 'always', 'no']) {
       await config.configSet('appendfsync', fsync);
-      await measureStore(`Redis, 1 server, appendfsync ${fsync}`, fleets[0]!.servers);
+      await measureStore(`Redis, 1 server, appendfsync ${fsync}`, fleets[0]!.servers, redisCpu);
     }
     // What --redis-wait 1 costs a send: a replica of the bench's Redis, then the same server with it attached
     // (--redis-wait 0) and one more with --redis-wait 1, each sending into its own room.
     const replicaDir = await mkdtemp(join(tmpdir(), 'bench-replica-'));
     const replica = await startProcess('redis-server', ['--port', String(await freePort()), '--bind', '127.0.0.1', '--dir', replicaDir, '--save', '', '--appendonly', 'no', '--replicaof', '127.0.0.1', new URL(redisPeer.url).port], /(Ready to accept connections)/);
     while (!/state=online/.test(await config.info('replication'))) await new Promise((r) => setTimeout(r, 100));
-    await measureStore('Redis, 1 server, a replica, --redis-wait 0', fleets[0]!.servers);
+    await measureStore('Redis, 1 server, a replica, --redis-wait 0', fleets[0]!.servers, redisCpu);
     const waiting = await startOurs(join(dataDir, 'redis-wait-1'), ['--store', redisPeer.url, '--redis-wait', '1']);
     await warm([waiting]);
-    await measureStore('Redis, 1 server, a replica, --redis-wait 1', [waiting]);
+    await measureStore('Redis, 1 server, a replica, --redis-wait 1', [waiting], redisCpu);
     await waiting.stop();
     await replica.stop();
     await rm(replicaDir, { recursive: true, force: true });
@@ -223,9 +230,36 @@ try {
       for (let i = 1; i < 3; i++) f.servers.push(await startOurs(join(dataDir, `redis-${b}-${i}`), ['--store', redisPeer.url], builds[b]![1]));
       await warm(f.servers);
     }
-    for (const f of fleets) await measureStore(`Redis, 3 servers${f.label}`, f.servers);
+    for (const f of fleets) await measureStore(`Redis, 3 servers${f.label}`, f.servers, redisCpu);
     await Promise.all(fleets.flatMap((f) => f.servers.map((s) => s.stop())));
   } else if (want('redis')) add('skipped', { peer: 'Redis store', why: 'redis-server not installed' });
+  if ((want('redis') || want('cluster')) && hasRedisCluster) {
+    // appendfsync no on every node, as the bench's single Redis runs, so the rows compare with its rows.
+    const cluster = await startRedisCluster();
+    try {
+      await Promise.all(cluster.nodes.map((_, i) => cluster.cli(i, 'config', 'set', 'appendfsync', 'no')));
+      const masters = (await cluster.masters()).map((port) => cluster.nodes.findIndex((n) => n.port === port));
+      /** used_cpu_sys + used_cpu_user of every master, in ms. */
+      const clusterCpu = async () => {
+        const infos = await Promise.all(masters.map((i) => cluster.cli(i, 'info', 'cpu')));
+        const seconds = (info: string, field: string) => Number(new RegExp(`^${field}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+        return infos.reduce((ms, info) => ms + (seconds(info, 'used_cpu_sys') + seconds(info, 'used_cpu_user')) * 1000, 0);
+      };
+      if (!want('redis')) {
+        await warm([ours]);
+        await measureStore('file, 1 server', [ours]);
+      }
+      const servers = [await startOurs(join(dataDir, 'cluster-0'), ['--store', cluster.url])];
+      await warm(servers);
+      await measureStore('Redis Cluster (3 masters), 1 server', servers, clusterCpu);
+      for (let i = 1; i < 3; i++) servers.push(await startOurs(join(dataDir, `cluster-${i}`), ['--store', cluster.url]));
+      await warm(servers);
+      await measureStore('Redis Cluster (3 masters), 3 servers', servers, clusterCpu);
+      await Promise.all(servers.map((s) => s.stop()));
+    } finally {
+      await stopAllRedis();
+    }
+  } else if (want('cluster') || want('redis')) add('skipped', { peer: 'Redis Cluster store', why: 'redis-server or redis-cli not installed' });
   for (const peer of peers) await peer.proc.stop();
   await ours.stop();
 
