@@ -19,8 +19,8 @@ export async function* sseMessages(res: Response): AsyncGenerator<Message> {
 }
 
 /** An SSE reader that reconnects from the last seq it saw (as EventSource does with Last-Event-ID) until its
- *  AbortController (pushed onto `aborts`, for the test to abort) is aborted. */
-export function resumingSubscriber(base: string, roomId: string, aborts: AbortController[]) {
+ *  AbortController (pushed onto `aborts`, for the test to abort) is aborted; `as` names it (presence shows it). */
+export function resumingSubscriber(base: string, roomId: string, aborts: AbortController[], as?: string) {
   const seen: number[] = [];
   const abort = new AbortController();
   aborts.push(abort);
@@ -28,7 +28,7 @@ export function resumingSubscriber(base: string, roomId: string, aborts: AbortCo
   void (async () => {
     while (!abort.signal.aborted) {
       try {
-        const res = await fetch(`${base}/agent/rooms/${roomId}/stream?after=${seen.at(-1) ?? 0}`, { signal: abort.signal });
+        const res = await fetch(`${base}/agent/rooms/${roomId}/stream?after=${seen.at(-1) ?? 0}${as === undefined ? '' : `&as=${encodeURIComponent(as)}`}`, { signal: abort.signal });
         if (res.ok) {
           for await (const m of sseMessages(res)) seen.push(m.seq);
         } else await res.body?.cancel();
