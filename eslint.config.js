@@ -14,6 +14,16 @@ export const zones = [
     message: 'The store knows no HTTP and no CLI: the server calls the store, never the other way.',
   },
   {
+    target: './src/store/redis',
+    from: './src/store/file',
+    message: 'The two stores share only what is in src/store/ (types, room events, ids, redaction): move a shared piece there.',
+  },
+  {
+    target: './src/store/file',
+    from: './src/store/redis',
+    message: 'The two stores share only what is in src/store/ (types, room events, ids, redaction): move a shared piece there.',
+  },
+  {
     target: './src/server',
     from: './src/cli',
     message: 'The server decides no CLI matter: the CLI parses flags and calls startServer, never the other way.',

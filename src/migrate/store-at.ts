@@ -2,7 +2,7 @@
 // meanwhile) or a redis:// URL.
 import { access } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { FileStore } from '../store/file-store.js';
+import { FileStore } from '../store/file/file-store.js';
 import { StoreError } from '../store/errors.js';
 import { isRedisUrl } from '../api/store-url.js';
 import { redactRedisUrl } from '../store/redis/url.js';

@@ -1,7 +1,7 @@
 // startServer: the server assembled once (store, admin token, security defaults, app, socket) and its shutdown order.
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_ROOMS, DEFAULT_REQUEST_TIMEOUT_SECONDS } from '../api/limits.js';
 import { UI_DIR } from '../paths.js';
-import { FileStore } from '../store/file-store.js';
+import { FileStore } from '../store/file/file-store.js';
 import { redactRedisUrl } from '../store/redis/url.js';
 import { StoreError } from '../store/errors.js';
 import type { Fleet } from '../store/fleet-contract.js';

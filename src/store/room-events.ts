@@ -1,6 +1,6 @@
 // One room's listeners (new messages, redactions, the room's deletion), kept and called the same way by every store.
 import type { Message } from '../api/types.js';
-import type { Warn } from './log-recovery.js';
+import type { Warn } from './store.js';
 import type { MessageListener, RedactListener } from './store.js';
 
 /**

@@ -124,3 +124,13 @@ export type ServedStore = RoomStorage & RoomEventSource;
 
 /** Everything a store is; FileStore and RedisStore implement it. */
 export interface Store extends RoomStorage, RoomEventSource, RoomMigration {}
+
+/** Where a store reports what it repaired or could not use (one line each, for stderr). */
+export type Warn = (message: string) => void;
+
+export interface Retention {
+  /** Keep at most this many messages (the newest). */
+  maxMessages?: number;
+  /** Drop messages older than this many milliseconds. */
+  maxAgeMs?: number;
+}

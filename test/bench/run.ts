@@ -305,7 +305,7 @@ try {
     // through FileStore (the real files), then a real server with the default --max-open-files; each send goes to the
     // next room in turn, so every room in the set gets the same share.
     const dir = join(dataDir, 'spread');
-    const { FileStore } = await import('../../src/store/file-store.js');
+    const { FileStore } = await import('../../src/store/file/file-store.js');
     const store = new FileStore({ dir, warn: () => {} });
     await store.open();
     const ids: string[] = [];
@@ -353,7 +353,7 @@ try {
     const count = quick ? 10_000 : 100_000;
     const dir = join(dataDir, 'rooms100k');
     const extra = ['--max-rooms', String(count * 2)];
-    const { FileStore } = await import('../../src/store/file-store.js');
+    const { FileStore } = await import('../../src/store/file/file-store.js');
     const store = new FileStore({ dir, maxRooms: count * 2, warn: () => {} });
     await store.open();
     const ids: string[] = [];

@@ -2,7 +2,7 @@
 // whose fetch is app.request; every answer it gives is checked against the OpenAPI document (contract.ts).
 import { Client } from '../../src/client/client.js';
 import { createApp, type AppOptions } from '../../src/server/app.js';
-import { FileStore, type FileStoreOptions } from '../../src/store/file-store.js';
+import { FileStore, type FileStoreOptions } from '../../src/store/file/file-store.js';
 import { checkingContract } from './contract.js';
 import { TEST_STORE, openStoreOf } from './stores.js';
 import { tempDir } from './temp-dir.js';

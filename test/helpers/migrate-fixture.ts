@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Message } from '../../src/api/types.js';
 import { hashKey } from '../../src/server/auth/keys.js';
-import { FileStore } from '../../src/store/file-store.js';
+import { FileStore } from '../../src/store/file/file-store.js';
 import type { Store } from '../../src/store/store.js';
 import { HookFiles } from '../../src/webhooks/hook-files.js';
 import type { HookRecord, HookState } from '../../src/store/fleet-contract.js';

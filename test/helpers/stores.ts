@@ -2,7 +2,7 @@
 // private Redis Cluster.
 import { createHash } from 'node:crypto';
 import { inject } from 'vitest';
-import { FileStore, type FileStoreOptions } from '../../src/store/file-store.js';
+import { FileStore, type FileStoreOptions } from '../../src/store/file/file-store.js';
 import { RedisStore } from '../../src/store/redis/redis-store.js';
 import type { Store } from '../../src/store/store.js';
 import { sharedRedisCluster } from './redis-cluster.js';

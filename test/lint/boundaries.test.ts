@@ -19,6 +19,8 @@ describe('a forbidden import fails lint', () => {
   test.each([
     ['store -> server', 'src/store/planted.ts', "import { createApp } from '../server/app.js';", /The store knows no HTTP/],
     ['store (redis) -> CLI', 'src/store/redis/planted.ts', "import { CliError } from '../../cli/io.js';", /The store knows no HTTP and no CLI/],
+    ['Redis store -> file store', 'src/store/redis/planted.ts', "import { RoomLog } from '../file/room-log.js';", /The two stores share only/],
+    ['file store -> Redis store', 'src/store/file/planted.ts', "import { RedisStore } from '../redis/redis-store.js';", /The two stores share only/],
     ['server -> CLI', 'src/server/routes/planted.ts', "import { CliError } from '../../cli/io.js';", /The server decides no CLI matter/],
     ['CLI -> store', 'src/cli/commands/planted.ts', "import { StoreError } from '../../store/errors.js';", /The CLI is a client/],
     ['UI -> server', 'ui/src/planted.ts', "import { createApp } from '../../src/server/app.js';", /The UI talks to the server only through/],

@@ -7,7 +7,7 @@ import type { CreatedAgent, CreatedRoom } from '../../src/api/types.js';
 import { createApp, type AppOptions } from '../../src/server/app.js';
 import { hashKey } from '../../src/server/auth/keys.js';
 import { listen, type Listening } from '../../src/server/listen.js';
-import type { FileStore } from '../../src/store/file-store.js';
+import type { FileStore } from '../../src/store/file/file-store.js';
 import { openStore } from '../helpers/app.js';
 import { tempDir } from '../helpers/temp-dir.js';
 

@@ -2,7 +2,7 @@
 // a single Redis or a Redis Cluster (found at connect, or named by a seed list), behind the same client surface.
 import { createClient, createCluster } from 'redis';
 import { StoreError } from '../errors.js';
-import type { Warn } from '../log-recovery.js';
+import type { Warn } from '../store.js';
 import { redactRedisUrl, seedUrls } from './url.js';
 
 export interface RedisConnectionOptions {

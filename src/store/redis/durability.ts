@@ -1,5 +1,5 @@
 // What a Redis crash (kill -9, OOM kill, power loss) may cost under this Redis's persistence settings, read once at start.
-import type { Warn } from '../log-recovery.js';
+import type { Warn } from '../store.js';
 import type { RedisConnection } from './connection.js';
 
 /**

@@ -2,7 +2,7 @@
 // local listeners (and no other), wakes those rooms, which then read what is new from their own cursor, so every
 // listener gets each message once, in seq order.
 import type { Message } from '../../api/types.js';
-import type { Warn } from '../log-recovery.js';
+import type { Warn } from '../store.js';
 import { rememberJson } from '../message-json.js';
 import { RoomEvents } from '../room-events.js';
 import type { MessageListener, RedactListener } from '../store.js';

@@ -7,9 +7,9 @@ import type { Agent, Message, Room, RoomPatch, RoomSettings } from '../../api/ty
 import { byCreation } from '../agent-order.js';
 import { StoreError, roomNotFound, tooManyNames } from '../errors.js';
 import { ROOM_ID_PATTERN, newRoomId } from '../ids.js';
-import type { Warn } from '../log-recovery.js';
+import type { Warn } from '../store.js';
 import { rememberJson } from '../message-json.js';
-import type { Retention } from '../room-log.js';
+import type { Retention } from '../store.js';
 import { redactedCopy } from '../redaction.js';
 import { pickPage, type RoomPage } from '../room-order.js';
 import type { KeyHashes, KeyOwner, MessageListener, NewMessage, NewRoom, ReadOptions, RedactListener, RoomRecord, Store } from '../store.js';

@@ -2,10 +2,10 @@
 import { appendFile, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { StoreError } from '../../src/store/errors.js';
-import { FileStore } from '../../src/store/file-store.js';
-import { openStore } from '../helpers/app.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { StoreError } from '../../../src/store/errors.js';
+import { FileStore } from '../../../src/store/file/file-store.js';
+import { openStore } from '../../helpers/app.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const texts = (n: number, from = 1) => Array.from({ length: n }, (_, i) => ({ sender: 's', content: `m${i + from}` }));
 

@@ -2,9 +2,9 @@
 // line winning; a move appends one line, and the file is rewritten whole (temp file + rename) once the appended lines
 // outnumber the names.
 import { open, readFile, rm } from 'node:fs/promises';
-import { MAX_INBOX_NAMES } from '../api/limits.js';
-import { atomicTemp, writeFileAtomic } from '../atomic-write.js';
-import { StoreError, tooManyNames } from './errors.js';
+import { MAX_INBOX_NAMES } from '../../api/limits.js';
+import { atomicTemp, writeFileAtomic } from '../../atomic-write.js';
+import { StoreError, tooManyNames } from '../errors.js';
 
 /** Appended lines a file may gather before it is rewritten whole, beyond one per name. */
 const SLACK_LINES = 64;

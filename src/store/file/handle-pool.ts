@@ -1,7 +1,7 @@
 // Bounds the room files a store keeps open: a room takes descriptors before it opens its files, and rooms nobody is
 // using close theirs, least recently used first, when another room needs them.
 import { readFileSync } from 'node:fs';
-import { DEFAULT_MAX_OPEN_FILES } from '../api/limits.js';
+import { DEFAULT_MAX_OPEN_FILES } from '../../api/limits.js';
 
 /**
  * The rooms' share of this process's open-file limit when none is given: a quarter of it (the rest is for sockets,

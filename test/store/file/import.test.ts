@@ -1,8 +1,8 @@
 // Store.importRoom / importMessages / exportRoom on the file store: what `migrate` relies on.
 import { expect, test } from 'vitest';
-import type { Message } from '../../src/api/types.js';
-import { FileStore } from '../../src/store/file-store.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import type { Message } from '../../../src/api/types.js';
+import { FileStore } from '../../../src/store/file/file-store.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const msg = (roomId: string, seq: number): Message => ({ id: `id-${seq}`, seq, roomId, sender: 'a', content: `m${seq}`, createdAt: '2026-01-01T00:00:00.000Z' });
 

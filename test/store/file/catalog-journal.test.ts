@@ -3,9 +3,9 @@
 import { appendFile, cp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test, vi } from 'vitest';
-import type { FileStore } from '../../src/store/file-store.js';
-import { openStore } from '../helpers/app.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import type { FileStore } from '../../../src/store/file/file-store.js';
+import { openStore } from '../../helpers/app.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 /** The data folder as a crash would leave it now: a copy taken while the store is open, without its lock. */
 async function crashCopy(dir: string): Promise<string> {

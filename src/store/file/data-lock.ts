@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { link, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StoreError } from './errors.js';
+import { StoreError } from '../errors.js';
 
 interface ProcState {
   /** One letter: R running, S sleeping, Z zombie, X dead, ... */

@@ -3,9 +3,9 @@ import { statSync } from 'node:fs';
 import { appendFile, readFile, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { INDEX_ENTRY } from '../../src/store/file-io.js';
-import { openStore } from '../helpers/app.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { INDEX_ENTRY } from '../../../src/store/file/file-io.js';
+import { openStore } from '../../helpers/app.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const texts = (n: number, from = 1) => Array.from({ length: n }, (_, i) => ({ sender: 's', content: `m${i + from}` }));
 

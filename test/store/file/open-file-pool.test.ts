@@ -3,9 +3,9 @@
 import { readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { HandlePool, openFileShare } from '../../src/store/handle-pool.js';
-import { openStore } from '../helpers/app.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { HandlePool, openFileShare } from '../../../src/store/file/handle-pool.js';
+import { openStore } from '../../helpers/app.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 /** Descriptors of this process open on files under `dir` (the catalog journal, the lock and vitest's own are not room
  *  files; counting every descriptor made the peak depend on what else the process did at that moment). */

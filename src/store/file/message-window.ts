@@ -1,7 +1,7 @@
 // The newest messages of one room kept in memory for reads, bounded by count, by bytes, and by a budget shared by all rooms.
-import type { Message } from '../api/types.js';
+import type { Message } from '../../api/types.js';
 import type { CacheBudget } from './cache-budget.js';
-import { messageJson } from './message-json.js';
+import { messageJson } from '../message-json.js';
 
 /** What a message costs the cache: the length of its JSON text (the message object holds about as much again). */
 const sizeOf = (m: Message): number => messageJson(m).length;

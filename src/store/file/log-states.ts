@@ -1,8 +1,8 @@
 // What every room's log held at the last clean stop, saved in one file so the next start lists 100,000 rooms without
 // opening one: the file is removed as the store opens, so after a crash it is absent and nothing stale is trusted.
 import { readFile, rm } from 'node:fs/promises';
-import { writeFileAtomic } from '../atomic-write.js';
-import type { Warn } from './log-recovery.js';
+import { writeFileAtomic } from '../../atomic-write.js';
+import type { Warn } from '../store.js';
 import type { LogState } from './room-log.js';
 
 type Saved = [size: number, base: number, count: number, lastAt: string | null];

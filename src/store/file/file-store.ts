@@ -1,26 +1,25 @@
 // The file store: rooms in a lowdb catalog, messages in one JSON Lines log (plus seq index) per room.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_MAX_ROOMS } from '../api/limits.js';
-import type { Agent, Message, Room, RoomPatch } from '../api/types.js';
-import { byCreation } from './agent-order.js';
+import { DEFAULT_MAX_ROOMS } from '../../api/limits.js';
+import type { Agent, Message, Room, RoomPatch } from '../../api/types.js';
+import { byCreation } from '../agent-order.js';
 import { CacheBudget } from './cache-budget.js';
 import { CommitTurn } from './commit-turn.js';
 import { Catalog, type CatalogEntry } from './catalog.js';
 import { CursorFile } from './cursor-file.js';
 import { lockDataDir } from './data-lock.js';
-import { StoreError, outOfFiles, roomNotFound } from './errors.js';
-import { ROOM_ID_PATTERN, newRoomId } from './ids.js';
+import { StoreError, outOfFiles, roomNotFound } from '../errors.js';
+import { ROOM_ID_PATTERN, newRoomId } from '../ids.js';
 import { HandlePool, defaultMaxOpenFiles } from './handle-pool.js';
 import { compactionTemp } from './log-compaction.js';
-import type { Warn } from './log-recovery.js';
 import { saveLogStates, takeLogStates } from './log-states.js';
 import { MessageWindow } from './message-window.js';
-import { RoomEvents } from './room-events.js';
-import { RoomLog, type LogState, type Retention } from './room-log.js';
-import type { RoomPosition } from '../api/room-order.js';
-import { pickPage, type RoomPage } from './room-order.js';
-import type { KeyHashes, KeyOwner, RoomRecord, MessageListener, NewMessage, NewRoom, ReadOptions, RedactListener, Store } from './store.js';
+import { RoomEvents } from '../room-events.js';
+import { RoomLog, type LogState } from './room-log.js';
+import type { RoomPosition } from '../../api/room-order.js';
+import { pickPage, type RoomPage } from '../room-order.js';
+import type { KeyHashes, KeyOwner, RoomRecord, MessageListener, NewMessage, NewRoom, ReadOptions, RedactListener, Retention, Store, Warn } from '../store.js';
 
 export interface FileStoreOptions {
   /** The data directory: rooms.json (+ rooms.journal) and rooms/<id>.jsonl (+ .idx, + .cursors.json once an inbox cursor moved). */

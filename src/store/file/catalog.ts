@@ -3,8 +3,8 @@ import { constants } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
-import type { RoomSettings } from '../api/types.js';
-import { StoreError } from './errors.js';
+import type { RoomSettings } from '../../api/types.js';
+import { StoreError } from '../errors.js';
 import { writeAt } from './file-io.js';
 
 export interface CatalogEntry {

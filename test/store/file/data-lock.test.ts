@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { FileStore } from '../../src/store/file-store.js';
-import { openStore } from '../helpers/app.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { FileStore } from '../../../src/store/file/file-store.js';
+import { openStore } from '../../helpers/app.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 const openError = (dir: string) => new FileStore({ dir, warn: () => {} }).open().then(
   () => undefined,

@@ -1,8 +1,9 @@
 // Opens a room's log and index after any stop, clean or not: keeps the log up to its last complete group commit.
 import { constants } from 'node:fs';
 import { open, rm, stat, type FileHandle } from 'node:fs/promises';
-import type { Message } from '../api/types.js';
-import { StoreError } from './errors.js';
+import type { Message } from '../../api/types.js';
+import { StoreError } from '../errors.js';
+import type { Warn } from '../store.js';
 import { compactionTemp } from './log-compaction.js';
 import { INDEX_ENTRY, endsGroup, getOffset, putOffset, readAt, writeAt } from './file-io.js';
 
@@ -21,7 +22,6 @@ export interface RecoveredLog {
   last: Message | undefined;
 }
 
-export type Warn = (message: string) => void;
 
 const openRw = (path: string) => open(path, constants.O_RDWR | constants.O_CREAT, 0o600);
 

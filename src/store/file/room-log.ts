@@ -3,25 +3,19 @@
 import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import type { Message } from '../api/types.js';
-import { StoreError } from './errors.js';
+import type { Message } from '../../api/types.js';
+import { StoreError } from '../errors.js';
 import { INDEX_ENTRY, getOffset, putOffset, readAt, truncateSync, writeAtSync } from './file-io.js';
 import type { CommitTurn } from './commit-turn.js';
 import { compactLog } from './log-compaction.js';
-import { rememberJson } from './message-json.js';
+import { rememberJson } from '../message-json.js';
 import type { HandlePool, PooledFiles } from './handle-pool.js';
-import { recoverLog, type RecoveredLog, type Warn } from './log-recovery.js';
+import { recoverLog, type RecoveredLog } from './log-recovery.js';
 import type { MessageWindow } from './message-window.js';
-import { redactedCopy } from './redaction.js';
-import type { RoomEvents } from './room-events.js';
-import type { NewMessage } from './store.js';
+import { redactedCopy } from '../redaction.js';
+import type { RoomEvents } from '../room-events.js';
+import type { NewMessage, Retention, Warn } from '../store.js';
 
-export interface Retention {
-  /** Keep at most this many messages (the newest). */
-  maxMessages?: number;
-  /** Drop messages older than this many milliseconds. */
-  maxAgeMs?: number;
-}
 
 export interface RoomLogOptions {
   /** fdatasync each group commit before acknowledging it (survives power loss, not only a process crash). */

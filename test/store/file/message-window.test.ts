@@ -1,10 +1,10 @@
 // The in-memory windows: capped by count, by bytes per room and by one budget for all rooms; reads past them use the log.
 import { describe, expect, test } from 'vitest';
-import type { Message } from '../../src/api/types.js';
-import { CacheBudget } from '../../src/store/cache-budget.js';
-import { rememberJson } from '../../src/store/message-json.js';
-import { MessageWindow } from '../../src/store/message-window.js';
-import { openStore } from '../helpers/app.js';
+import type { Message } from '../../../src/api/types.js';
+import { CacheBudget } from '../../../src/store/file/cache-budget.js';
+import { rememberJson } from '../../../src/store/message-json.js';
+import { MessageWindow } from '../../../src/store/file/message-window.js';
+import { openStore } from '../../helpers/app.js';
 
 /** Messages whose JSON text is exactly `size` characters. */
 function messages(from: number, n: number, size: number): Message[] {
