@@ -23,7 +23,7 @@ import {
 } from './response-schemas.js';
 import { ROUTES, type RouteDoc } from './route-table.js';
 import { createAgentSchema, createRoomSchema, messageInputSchema, patchRoomSchema } from './schemas.js';
-import { webhookInputSchema } from './webhooks.js';
+import { webhookInputSchema } from './webhook-schema.js';
 
 type Json = Record<string, unknown>;
 

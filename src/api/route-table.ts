@@ -19,7 +19,7 @@ import {
 import { createAgentSchema, createRoomSchema, messageBatchSchema, messageInputSchema, patchRoomSchema } from './schemas.js';
 import { inboxAckSchema, inboxCursorSchema, inboxSchema } from './inbox.js';
 import { presenceSchema } from './presence.js';
-import { webhookInputSchema } from './webhooks.js';
+import { webhookInputSchema } from './webhook-schema.js';
 
 /** Groups of routes, as /llms.txt presents them. */
 export type RouteFamily = 'rooms' | 'messages' | 'history' | 'stream' | 'search' | 'export' | 'webhooks' | 'agents' | 'presence' | 'inbox' | 'health' | 'mcp' | 'a2a' | 'docs';

@@ -1,6 +1,7 @@
 // Webhook routes under /agent: add, list, show, remove and resume a room's hooks, with the room routes' auth checks.
 import { Hono } from 'hono';
-import { parseWebhookInput, type Webhook, type WebhookList } from '../../api/webhooks.js';
+import { parseWebhookInput } from '../../api/webhook-schema.js';
+import type { Webhook, WebhookList } from '../../api/webhooks.js';
 import { managesRoom } from '../auth/principal.js';
 import type { ServerDeps } from '../context.js';
 import type { AppEnv } from '../env.js';
