@@ -58,7 +58,8 @@ describe('writeFileAtomic', () => {
     expect(await readdir(dir)).toEqual([]);
   });
 
-  test('kill -9 during writes leaves one whole version, never a mix or a cut', async () => {
+  // Starts and kills a writer process several times: a guard against a hang that allows for a busy machine.
+  test('kill -9 during writes leaves one whole version, never a mix or a cut', { timeout: 120_000 }, async () => {
     const dir = await tempDir();
     const path = join(dir, 'big.txt');
     const size = 4 * 1024 * 1024;

@@ -7,11 +7,17 @@ import { Client } from '../../src/client/client.js';
 import type { Message } from '../../src/api/types.js';
 import { callError, callJson, curlPost, httpMcp, stdioMcp } from '../helpers/mcp.js';
 import { startServer } from '../helpers/server-process.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { tempDirForAll } from '../helpers/temp-dir.js';
 
 const ADMIN = 'test-admin-token-0123456789';
 
 type Connect = (server: string, agent: string, key?: string) => Promise<McpClient>;
+
+// Two server processes for the whole file, one with auth off and one with --token: each test makes its own rooms.
+let open: ReturnType<typeof startServer> | undefined;
+let guarded: ReturnType<typeof startServer> | undefined;
+const openServer = async () => (open ??= startServer(await tempDirForAll(), [], {}, { forAll: true }));
+const guardedServer = async () => (guarded ??= startServer(await tempDirForAll(), ['--token', ADMIN], {}, { forAll: true }));
 
 const transports: [string, Connect][] = [
   ['stdio (im-for-agents mcp)', (server, agent, key) => stdioMcp(server, ['--as', agent, ...(key ? ['--key', key] : [])])],
@@ -20,7 +26,7 @@ const transports: [string, Connect][] = [
 
 describe.each(transports)('MCP over %s', (_, connect) => {
   test('lists the tools, sends under the agent name, reads, and waits until curl posts', async () => {
-    const server = await startServer(await tempDir());
+    const server = await openServer();
     const api = new Client({ baseUrl: server.url });
     const { id } = await api.createRoom('handoff');
     const mcp = await connect(server.url, 'planner');
@@ -42,7 +48,7 @@ describe.each(transports)('MCP over %s', (_, connect) => {
   });
 
   test('with auth on: refused without a key, works with one, and a read key cannot post', async () => {
-    const server = await startServer(await tempDir(), ['--token', ADMIN]);
+    const server = await guardedServer();
     const admin = new Client({ baseUrl: server.url, key: ADMIN });
     const room = await admin.createRoom('secure');
 
@@ -63,7 +69,7 @@ describe.each([
   ['Streamable HTTP (/mcp with Authorization: Bearer AGENT_KEY)', (server: string, key: string) => httpMcp(`${server}/mcp`, { authorization: `Bearer ${key}` })],
 ])('an agent key names the caller over %s', (_, connect) => {
   test('no --as, ?as= or X-Agent-Name: it sends, waits and reads its inbox as the key\'s name (was "mcp" and 403 sender_mismatch)', async () => {
-    const server = await startServer(await tempDir(), ['--token', ADMIN]);
+    const server = await guardedServer();
     const admin = new Client({ baseUrl: server.url, key: ADMIN });
     const room = await admin.createRoom('keys');
     const { key } = await admin.addAgent(room.id, 'planner');
@@ -79,7 +85,7 @@ describe.each([
 
 describe('MCP resource subscriptions (stdio)', () => {
   test('a subscribed room:// resource sends resources/updated when curl posts to it', async () => {
-    const server = await startServer(await tempDir());
+    const server = await openServer();
     const { id } = await new Client({ baseUrl: server.url }).createRoom('watched');
     const mcp = await stdioMcp(server.url, ['--as', 'watcher']);
     const updated: string[] = [];

@@ -1,7 +1,7 @@
 // The web UI's accessibility: axe-core finds nothing in any view, light or dark, and the keyboard alone gets a person
 // from the room list to a posted message and back.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, type ExpectStatic } from 'vitest';
 import { Client } from '../../src/client/client.js';
 import { axeProblems } from '../helpers/axe.js';
 import { launchBrowser, skipBrowserTests } from '../helpers/browser.js';
@@ -39,7 +39,7 @@ async function richRoom(client: Client): Promise<string> {
 /** Waits for the room, not for the test to pass: on a loaded machine a page can take seconds to open its stream. */
 const roomIsLive = (page: Page) => page.waitForFunction(() => document.getElementById('conn')?.textContent === 'Live', null, { timeout: 15_000 });
 
-const openRoom = async (page: Page, url: string, roomId: string) => {
+const openRoom = async (page: Page, url: string, roomId: string, expect: ExpectStatic) => {
   await page.goto(`${url}/#/room/${roomId}`);
   await roomIsLive(page);
   await expect.poll(() => page.locator('#messages li.message').count()).toBeGreaterThan(2);
@@ -74,53 +74,53 @@ async function startFixture(): Promise<Fixture> {
 }
 
 /** Each view is brought up from a fresh page (nothing remembered), then audited as it stands. */
-const views: Record<string, (page: Page, f: Fixture) => Promise<void>> = {
-  'room list': async (page, f) => {
+const views: Record<string, (page: Page, f: Fixture, expect: ExpectStatic) => Promise<void>> = {
+  'room list': async (page, f, expect) => {
     await page.goto(f.open.url);
     await expect.poll(() => page.locator('#room-list li').count()).toBe(3);
     await expect.poll(() => page.locator('#room-list .unread').count()).toBe(3);
   },
-  'room with messages': async (page, f) => {
-    await openRoom(page, f.open.url, f.richRoomId);
+  'room with messages': async (page, f, expect) => {
+    await openRoom(page, f.open.url, f.richRoomId, expect);
     await page.click('#messages details.metadata summary');
     // Who is in the room, under its name: 51 senders seen, none listening.
     await expect.poll(() => page.textContent('#presence'), { timeout: 15_000 }).toMatch(/^Listening:human· Seen:.*and 45 more$/);
     const hues = await page.$$eval('#messages .sender', (els) => els.map((e) => Number(getComputedStyle(e).getPropertyValue('--hue'))));
     expect(new Set(hues.map((hue) => Math.floor(hue / 30))).size).toBe(12);
   },
-  'search results': async (page, f) => {
-    await openRoom(page, f.open.url, f.richRoomId);
+  'search results': async (page, f, expect) => {
+    await openRoom(page, f.open.url, f.richRoomId, expect);
     await page.fill('#search-q', 'diff');
     await page.press('#search-q', 'Enter');
     await expect.poll(() => page.textContent('#results-title')).toBe('2 matches for “diff”');
   },
-  'key forms': async (page, f) => {
+  'key forms': async (page, f, expect) => {
     await page.goto(`${f.guarded.url}/#/room/${f.guardedRoomId}`);
     await expect.poll(() => page.isVisible('#room-key-form')).toBe(true);
     await expect.poll(() => page.isVisible('#admin-key-form')).toBe(true);
   },
-  'connect panel': async (page, f) => {
-    await openRoom(page, f.open.url, f.connectRoomId);
+  'connect panel': async (page, f, expect) => {
+    await openRoom(page, f.open.url, f.connectRoomId, expect);
     await page.click('#connect summary');
     await expect.poll(() => page.isVisible('#connect-body pre')).toBe(true);
   },
-  'notifications panel': async (page, f) => {
-    await openRoom(page, f.open.url, f.connectRoomId);
+  'notifications panel': async (page, f, expect) => {
+    await openRoom(page, f.open.url, f.connectRoomId, expect);
     await page.click('#notify summary');
     await page.waitForSelector('#notify-toggle', { state: 'visible' });
   },
-  'webhooks panel': async (page, f) => {
-    await openRoom(page, f.open.url, f.connectRoomId);
+  'webhooks panel': async (page, f, expect) => {
+    await openRoom(page, f.open.url, f.connectRoomId, expect);
     await page.waitForSelector('#hooks-summary', { state: 'visible', timeout: 15_000 });
     await page.click('#hooks-summary');
     await expect.poll(() => page.locator('#hooks-body li.hook').count()).toBe(1);
   },
-  'room settings panel': async (page, f) => {
-    await openRoom(page, f.open.url, f.settingsRoomId);
+  'room settings panel': async (page, f, expect) => {
+    await openRoom(page, f.open.url, f.settingsRoomId, expect);
     await page.click('#settings summary');
     await expect.poll(() => page.locator('#agent-list li[data-agent]').count()).toBeGreaterThan(0);
     // With everything it can show at once: a new agent's key (shown once), a saved status and a pending confirmation.
-    await page.fill('#agent-name', `helper-${Date.now()}`);
+    await page.fill('#agent-name', `helper-${Math.random().toString(36).slice(2, 10)}`);
     await page.press('#agent-name', 'Enter');
     await page.waitForSelector('#agent-secret code');
     await page.click('#settings-form button[type=submit]');
@@ -147,10 +147,13 @@ describe.skipIf(skipBrowserTests)('accessibility (axe-core)', () => {
     await Promise.all([browser?.close(), fixture?.open.shutdown(), fixture?.guarded.shutdown()]);
   });
 
-  test.each(cases)('%s, %s scheme, %i px wide: no violations, nothing left unchecked', async (view, scheme, width) => {
+  // The audits only read the shared servers, each in a page of its own, so they run three at a time (the browser
+  // project's maxConcurrency): alone, an audit's page spends two thirds of its time waiting (52 s of CPU in 153 s).
+  // Three share the CPU when the machine is busy, so each may take up to three times as long as alone.
+  test.concurrent.for(cases)('%s, %s scheme, %i px wide: no violations, nothing left unchecked', { timeout: 90_000 }, async ([view, scheme, width], { expect }) => {
     const page = await browser.newPage({ viewport: { width, height: 800 }, colorScheme: scheme });
     try {
-      await views[view]!(page, fixture);
+      await views[view]!(page, fixture, expect);
       expect(await axeProblems(page)).toEqual([]);
     } finally {
       await page.close();
