@@ -1,7 +1,7 @@
 // `tsx test/bench/spread-store.ts [--baseline=DIR] [--quick]`: the file store alone, in this process, no HTTP: CPU
 // time per send into one room against sends spread over 2,000 rooms (each send to the next room), 100 sends per
 // event-loop turn, median of 3 turns. With --baseline, the FileStore of the checkout in DIR (its src/, run by tsx)
-// takes each turn right after this one's, so both builds are measured under the same load.
+// takes each turn right after this one's, so both builds are measured under the same load. `--sends=N`, `--repeat=N`.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,7 +12,9 @@ const quick = process.argv.includes('--quick');
 const ROOMS = 2000;
 const PER_TURN = 100;
 const SENDS = Number(flag('sends') ?? (quick ? 20_000 : 60_000));
-const REPEAT = 3;
+const REPEAT = Number(flag('repeat') ?? 3);
+/** `--only=spread` (or `one`) measures just that: for a count of system calls per send under strace. */
+const only = flag('only');
 const baseline = flag('baseline');
 
 type Ctor = typeof FileStoreType;
@@ -51,11 +53,11 @@ try {
   for (const s of stores) await measure(s.store, s.rooms);
   for (let i = 0; i < REPEAT; i++) {
     for (const s of stores) {
-      s.one.push(await measure(s.store, s.rooms.slice(0, 1)));
-      s.spread.push(await measure(s.store, s.rooms));
+      if (only !== 'spread') s.one.push(await measure(s.store, s.rooms.slice(0, 1)));
+      if (only !== 'one') s.spread.push(await measure(s.store, s.rooms));
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   console.log(`${SENDS} sends per run, ${PER_TURN} per event-loop turn, median of ${REPEAT}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   for (const s of stores) {
     const one = median(s.one);
