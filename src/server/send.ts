@@ -1,7 +1,8 @@
 // The one send: every rule a posted message or batch passes, for the Hono route and the raw-Node fast path alike.
 import { parseMessageBatch, parseMessageInput } from '../api/schemas.js';
 import { messageJson } from '../store/message-json.js';
-import type { MessageInput } from '../api/types.js';
+import type { MessageInput, Room, RoomSettings } from '../api/types.js';
+import { ROOM_ID_PATTERN } from '../store/ids.js';
 import type { NewMessage, RoomStorage } from '../store/store.js';
 import { authorizeRoomFor, type Principal } from './auth/principal.js';
 import { HttpError } from './errors.js';
@@ -37,15 +38,54 @@ export interface SendAnswer {
 /**
  * Key, room, room settings, content type, body, validation, signature, loop guard, append, answer: in this order,
  * for every way a message arrives. Throws an HttpError or StoreError that describeError turns into the one error shape.
+ * On a store with appendUnless (Redis, where reading the room is a round trip of its own) the room is not read first:
+ * the append checks in the same step that the room exists and sets none of the settings this send must see, and only
+ * when it refuses, or a later check fails, is the room read, so the answer is the one the order above gives.
  */
 export async function postMessages(deps: SendDeps, req: SendRequest): Promise<SendAnswer> {
   const p = req.principal;
   authorizeRoomFor(p, req.roomId, 'write');
-  const room = await findRoom(deps.store, req.roomId);
   const agent = p.kind === 'room' ? p.agent : undefined;
-  if (room.settings?.agentKeysOnly && p.kind === 'room' && agent === undefined) {
-    throw new HttpError(403, 'agent_key_required', 'This room takes posts only with an agent key (POST /agent/rooms/:id/agents makes one) or the admin token.');
+  // A room key without an agent: the room's agentKeysOnly refuses it.
+  const plainKey = p.kind === 'room' && agent === undefined;
+  const checkedRoom = async (): Promise<Room> => {
+    const room = await findRoom(deps.store, req.roomId);
+    if (room.settings?.agentKeysOnly && plainKey) {
+      throw new HttpError(403, 'agent_key_required', 'This room takes posts only with an agent key (POST /agent/rooms/:id/agents makes one) or the admin token.');
+    }
+    return room;
+  };
+  let room = deps.store.appendUnless && ROOM_ID_PATTERN.test(req.roomId) ? undefined : await checkedRoom();
+  let body: unknown;
+  let prepared: NewMessage[];
+  try {
+    ({ body, prepared } = await readMessages(deps, req, agent));
+  } catch (err) {
+    // The room's own refusal (missing, agentKeysOnly) comes first.
+    room ??= await checkedRoom();
+    throw err;
   }
+  let messages = room ? undefined : await deps.store.appendUnless!(req.roomId, prepared, plainKey ? SEEN_BY_KEYS : SEEN_BY_ALL);
+  if (!messages) {
+    room ??= await checkedRoom();
+    // The loop guard reads the room's newest messages: only for a room that sets one.
+    const max = room.settings?.loopGuard;
+    if (max !== undefined) await checkLoopGuard(deps.store, room.id, max, prepared);
+    messages = await deps.store.append(room.id, prepared);
+  }
+  const { presence } = deps;
+  if (presence && messages.length === 1) presence.posted(req.roomId, messages[0]!.sender);
+  else if (presence) for (const sender of new Set(messages.map((m) => m.sender))) presence.posted(req.roomId, sender);
+  return { status: 201, json: Array.isArray(body) ? historyJson(req.roomId, messages) : messageJson(messages[0]!) };
+}
+
+/** The settings a send must see before it appends (checkedRoom and the loop guard above), with an agent key or the
+ *  admin token, and with a room key alone. */
+const SEEN_BY_ALL: readonly (keyof RoomSettings)[] = ['loopGuard'];
+const SEEN_BY_KEYS: readonly (keyof RoomSettings)[] = ['loopGuard', 'agentKeysOnly'];
+
+/** Content type, body, validation, signature: the request's messages as the server stores them. */
+async function readMessages(deps: SendDeps, req: SendRequest, agent: string | undefined): Promise<{ body: unknown; prepared: NewMessage[] }> {
   requireJsonType(req.contentType);
   const body = parseJsonText(await req.readBody(deps.maxBodyBytes));
   if (agent !== undefined) fillSender(body, agent);
@@ -59,15 +99,7 @@ export async function postMessages(deps: SendDeps, req: SendRequest): Promise<Se
     if (!parsed.ok) throw new HttpError(400, 'invalid_message', parsed.message);
     inputs = [parsed.value];
   }
-  const prepared = prepare(agent, inputs);
-  // The loop guard reads the room's newest messages: only for a room that sets one.
-  const max = room.settings?.loopGuard;
-  if (max !== undefined) await checkLoopGuard(deps.store, room.id, max, prepared);
-  const messages = await deps.store.append(room.id, prepared);
-  const { presence } = deps;
-  if (presence && messages.length === 1) presence.posted(room.id, messages[0]!.sender);
-  else if (presence) for (const sender of new Set(messages.map((m) => m.sender))) presence.posted(room.id, sender);
-  return { status: 201, json: Array.isArray(body) ? historyJson(room.id, messages) : messageJson(messages[0]!) };
+  return { body, prepared: prepare(agent, inputs) };
 }
 
 /** An agent key may leave `sender` out: it is the key's name. */

@@ -1,7 +1,7 @@
 // The Store interface, by concern: storage (what a request reads and writes), room events (who is told of what) and
 // migration (whole rooms in and out). The file store and the Redis store implement all three; each consumer takes
 // only the part it uses.
-import type { Agent, CreateRoomInput, Message, MessageInput, Room, RoomPatch } from '../api/types.js';
+import type { Agent, CreateRoomInput, Message, MessageInput, Room, RoomPatch, RoomSettings } from '../api/types.js';
 import type { RoomPage } from './room-order.js';
 
 /** Without `after`: the newest `limit` messages. With `after`: the first `limit` messages whose seq is past it. */
@@ -71,6 +71,12 @@ export interface RoomStorage {
   removeAgent(roomId: string, name: string): Promise<boolean>;
   /** Appends all messages or none; resolves once they are durable, in one contiguous seq range. */
   append(roomId: string, inputs: readonly NewMessage[]): Promise<Message[]>;
+  /**
+   * As append, in the same step as reading the room, for a store whose every read of a room is a round trip (Redis):
+   * undefined, and nothing stored, when the room is missing or has any of `settings` set (the caller then reads the
+   * room and takes the way that sees them). A store without it is read first (src/server/send.ts).
+   */
+  appendUnless?(roomId: string, inputs: readonly NewMessage[], settings: readonly (keyof RoomSettings)[]): Promise<Message[] | undefined>;
   read(roomId: string, options: ReadOptions): Promise<Message[]>;
   /** NAME's inbox read cursor in the room: the seq of the last message it acknowledged, 0 before any. */
   getCursor(roomId: string, name: string): Promise<number>;

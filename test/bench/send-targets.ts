@@ -27,10 +27,11 @@ async function post<T>(url: string, body: unknown, admin?: string): Promise<T> {
 }
 
 /** A server of this build (or `root`'s) with one room, and the headers a send into it carries in this mode. With an
- *  agent key, the agent is named as MESSAGE's sender, so every mode posts the same body. */
-export async function startSendTarget(auth: SendAuth, dataDir: string, nodeArgs: string[] = [], root = ROOT): Promise<SendTarget> {
+ *  agent key, the agent is named as MESSAGE's sender, so every mode posts the same body. `extra`: more serve flags
+ *  (e.g. --store redis://...). */
+export async function startSendTarget(auth: SendAuth, dataDir: string, nodeArgs: string[] = [], root = ROOT, extra: string[] = []): Promise<SendTarget> {
   const admin = auth === 'auth off' ? undefined : ADMIN;
-  const proc = await startOurs(join(dataDir, auth.replace(' ', '-')), admin ? ['--token', admin] : [], root, nodeArgs);
+  const proc = await startOurs(join(dataDir, auth.replace(' ', '-')), [...(admin ? ['--token', admin] : []), ...extra], root, nodeArgs);
   const { roomId, keys } = await post<{ roomId: string; keys: { write: string } }>(`${proc.url}/agent/rooms`, { name: `send-${auth}` }, admin);
   let key: string | undefined;
   if (auth === 'room key') key = keys.write;

@@ -114,8 +114,13 @@ describe.each([true, false])('agent keys, auth %s', (auth) => {
     const write = await t.json('POST', path, { sender: 'w', content: 'x' }, t.as('write'));
     expect(write.status).toBe(auth ? 403 : 201);
     if (auth) expect(((await write.json()) as { error: { code: string } }).error.code).toBe('agent_key_required');
+    // The room's refusal comes before the body's, on Redis too, where the room is not read before the append.
+    const invalid = await t.json('POST', path, { sender: 'w', content: '' }, t.as('write'));
+    expect(invalid.status).toBe(auth ? 403 : 400);
     expect((await t.json('POST', path, { content: 'x' }, t.as('agent'))).status).toBe(201);
     expect((await t.json('POST', path, { sender: 'op', content: 'x' }, admin)).status).toBe(201);
+    // The refused sends stored nothing.
+    expect((await t.store.read(t.room.roomId, { limit: 10 })).map((m) => m.content)).toEqual(auth ? ['x', 'x'] : ['x', 'x', 'x']);
   });
 
   // Reads the file store's folder; the store contract suite (test/store/contract) covers the same for Redis.

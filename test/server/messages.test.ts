@@ -89,6 +89,25 @@ describe('messages', () => {
     expect(await client.history(roomId)).toEqual([]);
   });
 
+  // On Redis the room is not read before the append (src/server/send.ts): its refusal must still come first.
+  test('a missing room answers 404 before the body is judged: no content type, not JSON, an invalid message, a good one', async () => {
+    const { client, json, app, store } = await testApp();
+    const { roomId } = await client.createRoom('gone');
+    await store.deleteRoom(roomId);
+    const path = `/agent/rooms/${roomId}/messages`;
+    const answers = [
+      await app.request(path, { method: 'POST', body: '{"sender":"a","content":"b"}' }),
+      await json('POST', path, '{not json'),
+      await json('POST', path, { sender: 'a', content: '' }),
+      await json('POST', path, { sender: 'a', content: 'b' }),
+    ];
+    for (const res of answers) {
+      expect(res.status).toBe(404);
+      expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'room_not_found', message: expect.stringContaining('are addressed by the id') });
+    }
+    expect(await store.getRoom(roomId)).toBeUndefined();
+  });
+
   test('history pages correctly through messages older than the in-memory window (read from the log)', async () => {
     const { client } = await testApp({ storeOptions: { windowSize: 16 } });
     const { roomId } = await client.createRoom('r');

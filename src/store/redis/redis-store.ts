@@ -40,6 +40,13 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
 }
 
 type Hash = Record<string, string>;
+/** One append's messages on their way to Redis (src/store/redis/room-batches.ts): each as the text before and after
+ *  its seq; `unless`: the room hash fields that refuse it (appendUnless). */
+interface Batch {
+  createdAt: string;
+  parts: string[];
+  unless: readonly string[];
+}
 type StreamEntry = [id: string, fields: string[]];
 
 const SETTING = 's:';
@@ -63,7 +70,7 @@ export class RedisStore implements Store {
   private retentionTimer: NodeJS.Timeout | undefined;
   /** getRoom's reads made in this turn of the event loop, not yet written to Redis. */
   private readonly roomReads = new Map<string, Promise<Room | undefined>>();
-  private readonly batches = new RoomBatches((roomId: string, batches: { createdAt: string; parts: string[] }[]) => this.appendGroup(roomId, batches), MAX_BATCH);
+  private readonly batches = new RoomBatches((roomId: string, batches: Batch[]) => this.appendGroup(roomId, batches), MAX_BATCH);
 
   constructor(private readonly options: RedisStoreOptions) {
     this.keys = new RedisKeys(options.prefix);
@@ -488,6 +495,21 @@ export class RedisStore implements Store {
   /** Resolves once Redis has the whole batch (one script: all of it or, on a failure before it ran, none). Batches
    *  sent into one room while its previous script is on its way go together in the next script, each still whole. */
   async append(roomId: string, inputs: readonly NewMessage[]): Promise<Message[]> {
+    return (await this.run(roomId, () => this.appendIn(roomId, inputs, []))) ?? [];
+  }
+
+  /** As append, with the room's existence and `settings` checked by the same script: one round trip per send. */
+  async appendUnless(roomId: string, inputs: readonly NewMessage[], settings: readonly (keyof RoomSettings)[]): Promise<Message[] | undefined> {
+    try {
+      return await this.run(roomId, () => this.appendIn(roomId, inputs, settings.map((k) => SETTING + k)));
+    } catch (err) {
+      if (err instanceof StoreError && err.code === 'room_not_found') return undefined;
+      throw err;
+    }
+  }
+
+  /** The batch's messages, or undefined when the room has one of the hash fields `unless`. */
+  private async appendIn(roomId: string, inputs: readonly NewMessage[], unless: readonly string[]): Promise<Message[] | undefined> {
     if (inputs.length === 0) return [];
     const createdAt = new Date().toISOString();
     const parts: string[] = [];
@@ -499,7 +521,8 @@ export class RedisStore implements Store {
       parts.push(head, tail);
       return { message: { id, seq: 0, roomId, ...input, createdAt } as Message, head, tail };
     });
-    const first = await this.run(roomId, () => this.batches.add(roomId, { createdAt, parts }, inputs.length));
+    const first = await this.batches.add(roomId, { createdAt, parts, unless }, inputs.length);
+    if (first === 0) return undefined;
     const messages = drafts.map(({ message, head, tail }, i) => {
       message.seq = first + i;
       rememberJson(message, head + message.seq + tail);
@@ -509,32 +532,31 @@ export class RedisStore implements Store {
     return messages;
   }
 
-  /** One script for the batches of one group; answers each batch's first seq. */
-  private async appendGroup(roomId: string, batches: { createdAt: string; parts: string[] }[]): Promise<number[]> {
+  /** One script for the batches of one group; answers each batch's first seq (0 for one its `unless` refused). */
+  private async appendGroup(roomId: string, batches: Batch[]): Promise<number[]> {
     const createdAt = batches.reduce((latest, b) => (b.createdAt > latest ? b.createdAt : latest), batches[0]!.createdAt);
-    const parts = batches.length === 1 ? batches[0]!.parts : batches.flatMap((b) => b.parts);
-    const held = this.held;
-    const first = (await runScript(
-      this.redis,
-      this.scripts.append,
-      [this.keys.room(roomId), this.keys.log(roomId)],
-      [createdAt, String(this.options.retention?.maxMessages ?? 0), held ? '' : this.keys.notices(roomId), roomId, ...parts],
-    )) as number;
-    // The catalog's order only; the messages are stored already, so a failure here must not fail the send.
-    this.client?.zAdd(this.keys.roomIndex(roomId), { score: Date.parse(createdAt), value: roomId }, { condition: 'XX', comparison: 'GT' }).catch(() => {});
-    if (held) {
+    const args = [createdAt, String(Date.parse(createdAt)), String(this.options.retention?.maxMessages ?? 0), this.held ? '' : this.keys.notices(roomId), roomId];
+    for (const b of batches) args.push(String(b.unless.length), ...b.unless, String(b.parts.length / 2), ...b.parts);
+    const cluster = this.keys.cluster;
+    const keys = [this.keys.room(roomId), this.keys.log(roomId), ...(cluster ? [] : [this.keys.roomIndex(roomId)])];
+    const firsts = (await runScript(this.redis, this.scripts.append, keys, args)) as number[];
+    const stored = firsts.filter((f) => f > 0).length;
+    // On a Cluster the catalog is on other slots: its order only, the messages are stored already, so a failure here
+    // must not fail the send.
+    if (cluster && stored > 0) this.client?.zAdd(this.keys.roomIndex(roomId), { score: Date.parse(createdAt), value: roomId }, { condition: 'XX', comparison: 'GT' }).catch(() => {});
+    if (this.held && stored > 0) {
       // Readers see the messages, and the notice goes out, only once the replicas have them; a 503 leaves them held
       // back until a replica confirms them (settleSoon) or a failover loses them.
+      const last = Math.max(...firsts.map((f, i) => (f > 0 ? f + batches[i]!.parts.length / 2 - 1 : 0)));
       try {
         await this.replicated(roomId);
-        await this.reveal(roomId, first + parts.length / 2 - 1);
+        await this.reveal(roomId, last);
       } catch (err) {
         this.settleSoon(roomId);
         throw err;
       }
     }
-    let seq = first;
-    return batches.map((b) => ((seq += b.parts.length / 2), seq - b.parts.length / 2));
+    return firsts.map(Number);
   }
 
   async read(roomId: string, options: ReadOptions): Promise<Message[]> {

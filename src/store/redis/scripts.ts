@@ -4,32 +4,65 @@ import { createHash } from 'node:crypto';
 import type { RedisLink } from './connection.js';
 
 /**
- * Appends a batch: takes the next seqs from the room's counter and adds each message with the explicit stream id
- * 0-<seq>, in one atomic step, so concurrent writers on any number of instances get one contiguous range each and
- * no seq is skipped or given twice. Each message comes as the text before and after its seq, so the stored JSON is
- * exactly what the client built. Count retention trims in the same step; the notification goes out with it, or, with
- * the channel '' (--redis-wait), is held back for RAISE, and the room's visible seq (rs) starts where it stood.
- * KEYS: room hash, log stream. ARGV: createdAt, maxMessages (0 = all), the room's notices channel, roomId, then
- * head/tail pairs.
- * Returns the first seq.
+ * Appends a group of batches: takes the next seqs from the room's counter and adds each message with the explicit
+ * stream id 0-<seq>, in one atomic step, so concurrent writers on any number of instances get one contiguous range per
+ * batch and no seq is skipped or given twice. Each message comes as the text before and after its seq, so the stored
+ * JSON is exactly what the client built. A batch may name room hash fields (settings) that refuse it: if the room has
+ * any of them, that batch is not stored (its sender reads the room and decides). On a single Redis the room's place in
+ * the catalog moves in the same step (a Cluster keeps the catalog on other slots). Count retention trims in the same
+ * step; the notification goes out with it, or, with the channel '' (--redis-wait), is held back for RAISE, and the
+ * room's visible seq (rs) starts where it stood.
+ * KEYS: room hash, log stream, and on a single Redis the catalog. ARGV: createdAt, createdAt in ms, maxMessages
+ * (0 = all), the room's notices channel, roomId, then for each batch: the number of fields that refuse it, those
+ * fields, its number of messages, its head/tail pairs.
+ * Returns each batch's first seq, 0 for a refused one.
  */
 export const APPEND = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOROOM') end
-local count = (#ARGV - 4) / 2
-local last = redis.call('HINCRBY', KEYS[1], 'seq', count)
-local seq = last - count + 1
-for i = 0, count - 1 do
-  redis.call('XADD', KEYS[2], '0-' .. (seq + i), 'm', ARGV[5 + 2 * i] .. (seq + i) .. ARGV[6 + 2 * i])
+local plan, set, total, i = {}, {}, 0, 6
+while i <= #ARGV do
+  local n = tonumber(ARGV[i])
+  local refused = false
+  for j = i + 1, i + n do
+    local f = ARGV[j]
+    if set[f] == nil then set[f] = redis.call('HEXISTS', KEYS[1], f) == 1 end
+    if set[f] then refused = true end
+  end
+  local count = tonumber(ARGV[i + n + 1])
+  if refused then plan[#plan + 1] = { 0, 0 } else
+    plan[#plan + 1] = { count, i + n + 2 }
+    total = total + count
+  end
+  i = i + n + 2 + 2 * count
+end
+local out = {}
+if total == 0 then
+  for k = 1, #plan do out[k] = 0 end
+  return out
+end
+local last = redis.call('HINCRBY', KEYS[1], 'seq', total)
+local seq = last - total + 1
+local first = seq
+for k, p in ipairs(plan) do
+  out[k] = 0
+  if p[1] > 0 then
+    out[k] = seq
+    for x = 0, p[1] - 1 do
+      redis.call('XADD', KEYS[2], '0-' .. seq, 'm', ARGV[p[2] + 2 * x] .. seq .. ARGV[p[2] + 2 * x + 1])
+      seq = seq + 1
+    end
+  end
 end
 redis.call('HSET', KEYS[1], 'lastAt', ARGV[1])
-local max = tonumber(ARGV[2])
+if KEYS[3] then redis.call('ZADD', KEYS[3], 'XX', 'GT', ARGV[2], ARGV[5]) end
+local max = tonumber(ARGV[3])
 if max > 0 and last > max then redis.call('XTRIM', KEYS[2], 'MINID', '0-' .. (last - max + 1)) end
-if ARGV[3] == '' then
-  if redis.call('HEXISTS', KEYS[1], 'rs') == 0 then redis.call('HSET', KEYS[1], 'rs', seq - 1) end
+if ARGV[4] == '' then
+  if redis.call('HEXISTS', KEYS[1], 'rs') == 0 then redis.call('HSET', KEYS[1], 'rs', first - 1) end
 else
-  redis.call('PUBLISH', ARGV[3], ARGV[4] .. ' ' .. last)
+  redis.call('PUBLISH', ARGV[4], ARGV[5] .. ' ' .. last)
 end
-return seq
+return out
 `;
 
 /**

@@ -49,4 +49,32 @@ describe.skipIf(!hasRedis)('Redis store: group commit per room', () => {
     for (const o of outcomes) expect(o).toMatchObject({ status: 'rejected', reason: { code: 'room_not_found' } });
     expect(await store.append(kept.id, texts(1, 0))).toMatchObject([{ seq: 1 }]);
   });
+
+  test('appendUnless: one script and no room read per send; refused, storing nothing, where the room sets a named setting or is gone', async () => {
+    const store = await openStoreOf('redis');
+    const raw = createClient({ url: (await sharedRedis()).url });
+    await raw.connect();
+    open.push({ close: () => raw.close() });
+    const { id } = await store.createRoom({ name: 'plain' });
+    await store.append(id, texts(1, 0)); // loads the script
+    await raw.configResetStat();
+    expect((await store.appendUnless!(id, texts(2, 1), ['loopGuard', 'agentKeysOnly']))!.map((m) => m.seq)).toEqual([2, 3]);
+    const calls = (await raw.info('commandstats')).split('\n').filter((l) => l.startsWith('cmdstat_') && !l.includes('config|resetstat')).map((l) => l.slice(8, l.indexOf(':')));
+    // The room's existence and settings are read by the script (HEXISTS), the catalog moves with it (ZADD).
+    expect(calls.sort()).toEqual(['evalsha', 'exists', 'hexists', 'hincrby', 'hset', 'publish', 'xadd', 'zadd']);
+    await store.updateRoom(id, { settings: { agentKeysOnly: true } });
+    // In one group: the send that names agentKeysOnly is refused, the ones beside it are stored, contiguous.
+    const [first, refused, beside, plain] = await Promise.all([
+      store.appendUnless!(id, texts(1, 3), ['loopGuard']),
+      store.appendUnless!(id, texts(2, 4), ['loopGuard', 'agentKeysOnly']),
+      store.appendUnless!(id, texts(2, 6), ['loopGuard']),
+      store.append(id, texts(1, 8)),
+    ]);
+    expect(refused).toBeUndefined();
+    expect([first, beside, plain].map((b) => b!.map((m) => [m.seq, m.content]))).toEqual([[[4, 'm3']], [[5, 'm6'], [6, 'm7']], [[7, 'm8']]]);
+    expect((await store.read(id, { after: 3, limit: 10 })).map((m) => m.content)).toEqual(['m3', 'm6', 'm7', 'm8']);
+    expect(await store.getRoom(id)).toMatchObject({ lastSeq: 7, messageCount: 7 });
+    await store.deleteRoom(id);
+    expect(await store.appendUnless!(id, texts(1, 9), [])).toBeUndefined();
+  });
 });
