@@ -40,21 +40,22 @@ export default defineConfig({
     // expect.poll waits for a state (a page redrawn, a stream resumed), not a speed: its 1 s default failed on a busy
     // machine (the UI's "Reconnecting…" after a server stop), so it waits as long as a guard against a hang.
     expect: { poll: { timeout: 15_000 } },
-    // In-process, real-process and Redis files on three forks (vitest's default is one fewer than the cores: one here),
-    // as most of their time is waiting (a quiet run used 136% of 2 cores with two forks); the browser files on one
-    // thread beside them. Each file has its own temp dirs, ports (0) and redis-server.
+    // In-process, real-process and Redis files on two forks (vitest's default is one fewer than the cores: one here;
+    // on a busy machine --maxWorkers=1 goes back to it); the browser files on one thread beside them. Each file has its
+    // own temp dirs, ports (0) and redis-server. Three forks would fill the idle third of the CPU (a quiet run used
+    // 136% of 2 cores), but with three, tinypool ended every run with "Terminating worker thread" (vitest 3.2.7).
     pool: 'forks',
     // A worker imports the source and the helpers once for all its files instead of once per file (importing was 441 s
     // of a 876 s run): tests share no state through modules, and the helpers' clean-up is registered for every file
     // by the setup file (test/helpers/hooks.ts says how). The browser files stay isolated.
     isolate: false,
     setupFiles: ['test/helpers/setup.ts'],
-    maxWorkers: 3,
+    maxWorkers: 2,
     minWorkers: 1,
     poolOptions: { threads: { maxThreads: 1, minThreads: 1 } },
     projects: [
       { extends: true, test: { name: 'file', include: ['test/**/*.test.ts'], exclude: BROWSER } },
-      { extends: true, test: { name: 'browser', include: BROWSER, pool: 'threads', isolate: true, maxConcurrency: 3, globalSetup: ['test/helpers/browser-global.ts'] } },
+      { extends: true, test: { name: 'browser', include: BROWSER, pool: 'threads', isolate: true, globalSetup: ['test/helpers/browser-global.ts'] } },
       { extends: true, test: { name: 'redis', include: ON_BOTH_STORES, env: { IM_TEST_STORE: 'redis' } } },
       {
         extends: true,

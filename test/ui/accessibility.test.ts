@@ -147,10 +147,7 @@ describe.skipIf(skipBrowserTests)('accessibility (axe-core)', () => {
     await Promise.all([browser?.close(), fixture?.open.shutdown(), fixture?.guarded.shutdown()]);
   });
 
-  // The audits only read the shared servers, each in a page of its own, so they run three at a time (the browser
-  // project's maxConcurrency): alone, an audit's page spends two thirds of its time waiting (52 s of CPU in 153 s).
-  // Three share the CPU when the machine is busy, so each may take up to three times as long as alone.
-  test.concurrent.for(cases)('%s, %s scheme, %i px wide: no violations, nothing left unchecked', { timeout: 90_000 }, async ([view, scheme, width], { expect }) => {
+  test.for(cases)('%s, %s scheme, %i px wide: no violations, nothing left unchecked', async ([view, scheme, width], { expect }) => {
     const page = await browser.newPage({ viewport: { width, height: 800 }, colorScheme: scheme });
     try {
       await views[view]!(page, fixture, expect);
