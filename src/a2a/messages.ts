@@ -38,12 +38,6 @@ export function toMessageInput(request: SendMessageRequest, defaultSender = DEFA
   return { messageId: message.messageId, input, roomName: typeof roomName === 'string' && roomName.trim() ? roomName : DEFAULT_ROOM_NAME };
 }
 
-/** The A2A messageId a room message was posted with, if it came through A2A. */
-export function a2aMessageId(m: Message): string | undefined {
-  const a2a = m.metadata?.a2a as { messageId?: unknown } | undefined;
-  return typeof a2a?.messageId === 'string' ? a2a.messageId : undefined;
-}
-
 /** A room message as an A2A message from this agent; who wrote it is in metadata.sender. */
 export function toA2AMessage(m: Message, taskId = ''): A2AMessage {
   return {

@@ -1,7 +1,6 @@
 // Remembers which A2A messageIds were posted, so a retried SendMessage is stored once and answered the same way.
 import type { Message } from '../api/types.js';
 import type { SendOnce } from '../store/fleet-contract.js';
-import { a2aMessageId } from './messages.js';
 
 /** How many recent A2A sends per room are remembered (and read back from the room after a restart). */
 export const REMEMBERED_PER_ROOM = 1000;
@@ -94,4 +93,10 @@ function remember(ids: Map<string, Promise<Message>>, messageId: string, sent: P
     if (ids.get(messageId) === sent) ids.delete(messageId);
   });
   return sent;
+}
+
+/** The A2A messageId a room message was posted with, if it came through A2A. */
+export function a2aMessageId(m: Message): string | undefined {
+  const a2a = m.metadata?.a2a as { messageId?: unknown } | undefined;
+  return typeof a2a?.messageId === 'string' ? a2a.messageId : undefined;
 }
