@@ -8,6 +8,9 @@ import { prefs } from './prefs.js';
 export function renderRooms(rooms: Room[], currentId: string | undefined): void {
   const list = byId('room-list');
   byId('rooms-empty').hidden = rooms.length > 0;
+  // The list is redrawn on every refresh: a room's link that had the keyboard focus gets it back in the new list, or a
+  // person tabbing through the rooms would be sent back to the top of the page every few seconds.
+  const focused = list.contains(document.activeElement) ? document.activeElement?.getAttribute('href') : null;
   list.replaceChildren(
     ...rooms.map((r) => {
       const unread = r.id === currentId ? 0 : Math.max(0, r.lastSeq - prefs.seen(r.id));
@@ -24,6 +27,7 @@ export function renderRooms(rooms: Room[], currentId: string | undefined): void 
       );
     }),
   );
+  if (focused) list.querySelector<HTMLElement>(`a[href="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
 }
 
 export function setupCreateRoom(client: () => Client, onCreated: (room: CreatedRoom) => void): void {
