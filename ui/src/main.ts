@@ -1,7 +1,6 @@
 // Web UI entry: hash routes (#/ and #/room/ID), the room list refresh, and the page's event wiring.
 import { ApiError } from '../../src/client/errors.js';
 import { Client } from '../../src/client/client.js';
-import type { Room } from '../../src/api/types.js';
 import { byId } from './dom.js';
 import { startHooksPanel, stopHooksPanel } from './hooks-panel.js';
 import { notifier, setupNotifyControls, showNotifyMode } from './notify.js';
@@ -20,11 +19,10 @@ let current: RoomView | undefined;
 let listDrawQueued = false;
 const roomPages = new RoomPages();
 
-/** The open room as its live messages left it: a list refresh that was answered before them does not undo them. */
-let liveRoom: Room | undefined;
-
 function drawRooms(): void {
-  const live = liveRoom?.id === current?.room.id ? liveRoom : undefined;
+  // The open room as its live messages left it (the view keeps it), where it is newer than the list's copy: a list
+  // refresh answered before those messages does not undo them.
+  const live = current?.room;
   const rooms = live ? roomPages.rooms.map((r) => (r.id === live.id && live.lastSeq > r.lastSeq ? live : r)) : roomPages.rooms;
   renderRooms(rooms, current?.room.id);
   byId('rooms-more').hidden = roomPages.next === null;
@@ -79,9 +77,7 @@ async function route(): Promise<void> {
     const view = new RoomView(client, await client.getRoom(roomId));
     current = view;
     // The list's count for the open room follows its messages as they arrive, not the next refresh.
-    view.onLive = (room) => {
-      liveRoom = room;
-      roomPages.rooms = roomPages.rooms.map((r) => (r.id === room.id ? room : r));
+    view.onLive = () => {
       // Once per frame however fast messages come.
       if (!listDrawQueued) requestAnimationFrame(() => ((listDrawQueued = false), drawRooms()));
       listDrawQueued = true;
