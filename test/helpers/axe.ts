@@ -13,8 +13,9 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
  */
 export async function axeProblems(page: Page): Promise<string[]> {
   await showEverything(page);
-  // Evaluated through the DevTools protocol, not a <script> tag, so the page keeps the server's CSP (no inline script).
-  await page.evaluate(AXE_SOURCE);
+  // Evaluated through the DevTools protocol, not a <script> tag, so the page keeps the server's CSP (no inline script);
+  // once per page (a second audit of the page, in the other colour scheme, reuses it).
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   const results = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run());
   const lines = (kind: string, found: AxeResults['violations']) =>
     found.flatMap((v) =>
