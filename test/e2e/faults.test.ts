@@ -8,12 +8,16 @@ import { startServer } from '../helpers/server-process.js';
 import { sendUntilDead } from '../helpers/send-until-dead.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
+/** Kill rounds per case: 6 and 4 in `npm test` (each is a server start and a full read-back), FAULT_ROUNDS each in
+ *  `npm run crash` (25), which keeps the long run. */
+const ROUNDS = process.env.FAULT_ROUNDS ? [Number(process.env.FAULT_ROUNDS), Number(process.env.FAULT_ROUNDS)] : [6, 4];
+
 describe('faults', () => {
   // The same crash loop through the send path as deployed: auth off (loopback default) and on, with a room write key.
   const ADMIN = 'ima_faults-admin-token-0123456789';
   test.each([
-    ['auth off', [] as string[], 14],
-    ['auth on (room write key)', ['--token', ADMIN], 10],
+    ['auth off', [] as string[], ROUNDS[0]!],
+    ['auth on (room write key)', ['--token', ADMIN], ROUNDS[1]!],
   ])('kill -9 at random points under concurrent load, %s: every acknowledged message is there once, in order', async (_, args, rounds) => {
     const dir = await tempDir();
     let server = await startServer(dir, args);
