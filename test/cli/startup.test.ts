@@ -45,7 +45,7 @@ test('the server starts without the A2A and MCP SDKs or the Redis client: each l
   // What a server needs for every request (hono, its Node adapter, zod, lowdb) is bundled into the chunk: a start read
   // no package's files (0.34 s of CPU against 0.62 s when they were loaded from node_modules, about 200 files).
   expect(loaded).toEqual(expect.arrayContaining(['http', 'net']));
+  // So the A2A SDK (with jose, about 50 files: 0.8 s of start-up CPU against 0.6 s), the MCP SDK and the Redis client,
+  // which stay packages, load only on first use.
   expect(loaded.filter(notBuiltIn)).toEqual([]);
-  // The A2A SDK (with jose, about 50 files) cost a fifth of a server's start-up CPU: 0.8 s against 0.6 s.
-  expect(loaded.filter((p) => /^(@a2a-js\/sdk|jose|@modelcontextprotocol\/sdk|redis|@redis\/)/.test(p))).toEqual([]);
 });
