@@ -8,11 +8,11 @@ import { launchBrowser } from './browser.js';
 import { tempDirForAll } from './temp-dir.js';
 
 /** Call inside the file's describe; the fields are set once beforeAll has run. */
-export function browserAndServer(config: Partial<ServerOptions> = {}): { browser: Browser; server: RunningServer } {
+export function browserAndServer(config: Partial<ServerOptions> = {}, { fullBrowser = false } = {}): { browser: Browser; server: RunningServer } {
   const shared = {} as { browser: Browser; server: RunningServer };
   beforeAll(async () => {
     [shared.browser, shared.server] = await Promise.all([
-      launchBrowser(),
+      launchBrowser({ full: fullBrowser }),
       tempDirForAll().then((dataDir) => startServer({ host: '127.0.0.1', port: 0, dataDir, log: () => {}, ...config })),
     ]);
   });

@@ -48,7 +48,8 @@ const instrument = () => {
 };
 
 describe.skipIf(skipBrowserTests)('notifications', () => {
-  const shared = browserAndServer();
+  // The full browser: the headless shell's Notification.permission always reads "denied" (test/helpers/browser.ts).
+  const shared = browserAndServer({}, { fullBrowser: true });
   let server: RunningServer;
   beforeAll(() => ({ server } = shared));
 
